@@ -60,6 +60,7 @@ typedef struct fake {
 	fake_rx msgs[FAKE_MSGS];   /* ring of decoded frames from the pump */
 	uint32_t nmsgs;            /* total received */
 	uint32_t bad_frames;
+	pp_msg last;               /* the last reply fake_req returned */
 	pp_deframer df;
 } fake;
 
@@ -238,7 +239,8 @@ static inline const pp_msg *fake_req(fake *f, const pp_msg *m)
 	fake_send_seq(f, m, seq);
 	r = fake_reply(f, seq, since);
 	assert_non_null(r);
-	return r;
+	f->last = *r;
+	return &f->last;
 }
 
 static inline pp_msg fake_msg(uint8_t type)
@@ -260,9 +262,8 @@ static inline int fake_ack(fake *f, const pp_msg *m)
 
 static inline int32_t fake_last_detail(fake *f)
 {
-	const pp_msg *r = &f->msgs[(f->nmsgs - 1) % FAKE_MSGS].m;
-	assert_int_equal(r->type, pp_type_ack);
-	return r->u.ack.detail;
+	assert_int_equal(f->last.type, pp_type_ack);
+	return f->last.u.ack.detail;
 }
 
 static inline pp_status fake_status(fake *f)
@@ -439,6 +440,18 @@ static inline int fake_events_unique(const fake *f, uint32_t since, uint16_t cod
 		}
 	}
 	return n;
+}
+
+/* Board time of the first event with code/alarm received since, or 0. */
+static inline uint64_t fake_event_time(const fake *f, uint32_t since, uint16_t code, uint8_t alarm)
+{
+	for (uint32_t i = since; i < f->nmsgs; i++) {
+		const fake_rx *r = &f->msgs[i % FAKE_MSGS];
+		if (r->m.type == pp_type_event && r->m.u.event.code == code &&
+		    (alarm == 0 || r->m.u.event.alarm == alarm))
+			return r->board_us;
+	}
+	return 0;
 }
 
 #define ALARM_BIT(a) (1u << (a))
