@@ -16,14 +16,18 @@ S.DAY_MS = 86400000
 --   o.drug (library id, default 1), o.conc (ng/nL), o.volume (nL, 20 mL),
 --   o.low_residual (nL), o.clock (epoch ms), o.rx (prescription fields
 --   other than drug/conc), o.start (default true)
--- Returns the commit outcome (with .crc).
+-- Returns the commit outcome (with .crc).  With o.clock, b.wall = { t = bench
+-- time the clock was set, epoch = o.clock } for S.wall_at.
 function S.ready(b, o)
   local pump, fx = b.pump, b.fixture
   local volume = o.volume or 20 * mL
   pump:load_druglib()
   fx:set("RESERVOIR_NL", volume)
   pump:refill { volume = volume, drug = o.drug or 1, conc = o.conc, low_residual = o.low_residual }
-  if o.clock then pump:set_clock(o.clock) end
+  if o.clock then
+    pump:set_clock(o.clock)
+    b.wall = { t = b:now(), epoch = o.clock }
+  end
   local rx = {}
   for k, v in pairs(o.rx or {}) do rx[k] = v end
   rx.drug = rx.drug or o.drug or 1
@@ -47,9 +51,10 @@ function S.since(b, t0, filter)
   return out
 end
 
--- Time (bench ns) at which the pump's wall clock, set to epoch_ms at bench
--- time t_set, reads the given "hh:mm" on day `day` (0 = the set day).
-function S.wall_at(t_set, epoch_ms, day, hhmm)
+-- Time (bench ns) at which the pump's wall clock, set by S.ready (b.wall),
+-- reads the given "hh:mm" on day `day` (0 = the day it was set).
+function S.wall_at(b, day, hhmm)
+  local t_set, epoch_ms = b.wall.t, b.wall.epoch
   local hh, mm = hhmm:match("^(%d%d?):(%d%d)$")
   local midnight = epoch_ms - epoch_ms % S.DAY_MS
   local target = midnight + day * S.DAY_MS + (tonumber(hh) * 60 + tonumber(mm)) * 60000
