@@ -477,6 +477,13 @@ function Bench:run_until(t)
     keep(self, ev)
   end
   ph.run_until(t)
+  -- Frames due at t itself (run_for(0) right after a command) are read by
+  -- run_until, not next_event: collect their events too.
+  while true do
+    local ev = ph.next_event(t)
+    if not ev then break end
+    keep(self, ev)
+  end
   return ph.now()
 end
 
