@@ -47,9 +47,9 @@ test("trumpet curve", {
     fmt_dur(proto.sample_ns * proto.analysis)))
 
   setup.ready(b, { conc = r.conc, rx = { mode = "continuous", rate = r.rate_nl_h * nL / h } })
-  local s = b.pump:status()
-  expect.eq(s.rate_nl_h, r.rate_nl_h, "status rate set-point")
-  expect.eq(s.mode_name, "CONTINUOUS", "status mode")
+  local st = b.pump:status()
+  expect.eq(st.rate_nl_h, r.rate_nl_h, "status rate set-point")
+  expect.eq(st.mode_name, "CONTINUOUS", "status mode")
 
   local readings = accuracy.weigh(b, proto.sample_ns, proto.startup + proto.analysis)
   local tr = accuracy.trumpet(readings, r.rate_nl_h * nL / h, density, proto)
@@ -95,17 +95,17 @@ test("basal rate range: the maximum is accepted, above it refused, not clamped",
                                 rate = (p.max_rate_nl_h + 1) * nL / h }
   expect.refused(o, "BAD_PARAM", "rate one nL/h above the maximum")
   expect.eq(o.detail, p.max_rate_nl_h, "refusal detail: the maximum rate")
-  local s = b.pump:status()
-  expect.eq(s.rx_crc, c.crc, "committed prescription after the refusal")
-  expect.eq(s.rate_nl_h, p.max_rate_nl_h, "rate after the refusal (not clamped, not changed)")
+  local st = b.pump:status()
+  expect.eq(st.rx_crc, c.crc, "committed prescription after the refusal")
+  expect.eq(st.rate_nl_h, p.max_rate_nl_h, "rate after the refusal (not clamped, not changed)")
   -- The minimum rate is programmable and delivers.
   local lo = setup.ready(b, { conc = 10 * mg / mL,
                               rx = { mode = "continuous", rate = p.min_rate_nl_h * nL / h } })
   expect.eq(b.pump:status().rate_nl_h, p.min_rate_nl_h, "minimum rate set-point")
   expect.ne(lo.crc, c.crc, "the minimum-rate prescription replaced the maximum one")
   local s0 = setup.strokes(b)
-  b:run_for(15 * min)
+  b:run_for(14 * min)
   local n = setup.strokes(b) - s0
-  local want = p.min_rate_nl_h * 0.25 / p.stroke_nl -- strokes in 15 min
-  expect.near(n, want, 1, "strokes in 15 min at the minimum rate")
+  local want = p.min_rate_nl_h * 14 / 60 / p.stroke_nl -- strokes in 14 min
+  expect.near(n, want, 1, "strokes in 14 min at the minimum rate")
 end)

@@ -189,8 +189,8 @@ test("24 h dose cap reached: max-dose alarm and the minimum rate", {
   expect.truthy(st.alarm_set.MAX_DOSE, "MAX_DOSE in status.alarms")
   expect.eq(st.rate_nl_h, min_rate, "basal set-point under the max-dose alarm (minimum rate)")
   local n0 = setup.strokes(b)
-  b:run_for(15 * min)
-  expect.near(setup.strokes(b) - n0, min_rate / 4 / stroke, 1, "strokes in 15 min at the minimum rate")
+  b:run_for(10 * min)
+  expect.near(setup.strokes(b) - n0, min_rate / 6 / stroke, 1, "strokes in 10 min at the minimum rate")
 end)
 
 test("24 h dose cap reached during a clinician bolus halts it", {
