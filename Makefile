@@ -8,7 +8,7 @@ GENERATOR     := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo 
 CMAKE_CONFIG   = cmake -S . -G "$(GENERATOR)" -Wno-dev
 FUZZ_SECONDS  ?= 5
 
-.PHONY: all build demo test bench lint firmware mutants fuzz fuzz-long property-long deps deps-test clean
+.PHONY: protocol-doc all build demo test bench lint firmware mutants fuzz fuzz-long property-long deps deps-test clean
 
 all: build
 
@@ -42,3 +42,7 @@ lint: build
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD) $(FUZZ_BUILD) build-fw-*
+
+# Regenerate PROTOCOL.md's tables from the codec's tables.
+protocol-doc: build
+	$(BUILD)/tools/pp_doc --write PROTOCOL.md
