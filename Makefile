@@ -31,6 +31,11 @@ test: deps-test
 	@$(CMAKE_CONFIG) -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DPUMPHIL_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+	tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# Longer fuzzing (FUZZ_SECONDS per target).
+fuzz:
+	tools/fuzz.sh $(FUZZ_BUILD) $(or $(FUZZ_LONG),600)
 
 bench: deps
 	@$(CMAKE_CONFIG) -B $(RELEASE_BUILD) -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
