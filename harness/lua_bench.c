@@ -165,8 +165,21 @@ static int link_fail(lua_State *L, ph_ctx *c, int err, const pp_msg *reply)
 	return 3;
 }
 
+static void progress(ph_ctx *c)
+{
+	int64_t now;
+	if (!c->progress)
+		return;
+	now = ph_monotonic_ns();
+	if (now - c->progress_wall < 100000000)
+		return;
+	c->progress_wall = now;
+	c->progress(c->progress_ud, ph_link_now(c->link));
+}
+
 static void check_limit(lua_State *L, ph_ctx *c)
 {
+	progress(c);
 	if (c->bench_limit_ns && ph_link_now(c->link) >= c->bench_limit_ns)
 		ph_sandbox_abort(ph_sandbox_of(L), "bench-time limit of the test reached");
 	if (c->disconnected)
