@@ -10,6 +10,7 @@ static fake F;
 static int setup(void **state)
 {
 	fake_init(&F);
+	F.auto_ack = 1;
 	*state = &F;
 	return 0;
 }
@@ -232,6 +233,7 @@ static void events_resent_until_acked(void **state)
 	uint32_t evseq = 0;
 	pp_msg m;
 
+	f->auto_ack = 0;
 	assert_int_equal(fake_simple(f, pp_type_alarm_test), PP_REFUSE_OK);
 	fake_advance(f, 5 * S_US + 1);
 	assert_int_equal(fake_events(f, since, PP_EV_ALARM_TEST, 0), 3); /* 0, 2, 4 s */
@@ -254,7 +256,6 @@ static void same_seq_not_executed_twice(void **state)
 	uint32_t since = f->nmsgs;
 	const pp_msg *r;
 
-	f->auto_ack = 1;
 	fake_send_seq(f, &m, 50);
 	fake_send_seq(f, &m, 50);
 	r = fake_reply(f, 50, since);
@@ -315,7 +316,6 @@ static void deadline_is_next_stroke(void **state)
 	fake_presc x = fake_continuous(2000); /* a stroke every 450 s */
 	uint64_t d;
 
-	f->auto_ack = 1; /* unacknowledged events would wake it every 2 s */
 	fake_ready(f, &x);
 	fake_advance(f, 1000 * S_US);
 	d = fw_next_deadline_us(&f->pump);
