@@ -74,3 +74,6 @@ set_tests_properties(run_shards run_same_seed_same_results PROPERTIES LABELS int
 # --repeat runs each selected test N times with distinct seeds.
 ph_expect(run_repeat RC 0 ARGS run ${NR} --repeat 3 --filter alpha ${S}/runner
   MATCH "3 passed, 0 failed")
+
+# Every documented Lua API function, exercised against the reference firmware.
+ph_expect(run_api RC 0 ARGS run ${NR} ${S}/api.lua MATCH "9 passed, 0 failed")
