@@ -8,6 +8,18 @@ GENERATOR     := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo 
 CMAKE_CONFIG   = cmake -S . -G "$(GENERATOR)" -Wno-dev
 FUZZ_SECONDS  ?= 5
 
+# Reference firmware for a Cortex-M0+: prints flash and RAM use.
+firmware:
+	board/fw/m0/build.sh build-m0
+
+# Every planted firmware bug must make at least one test fail.
+mutants:
+	tools/mutants.sh build-mutants
+
+# The firmware property test, long: 10,000 seeds x 7 virtual days.
+property-long:
+	tools/fw-property-long.sh $(RELEASE_BUILD) 10000 7
+
 .PHONY: protocol-doc all build demo test bench lint firmware mutants fuzz fuzz-long property-long deps deps-test clean
 
 all: build
@@ -46,7 +58,7 @@ lint: build
 	tools/lint.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD) $(FUZZ_BUILD) build-fw-*
+	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD) $(FUZZ_BUILD) build-m0 build-mutants
 
 # Regenerate PROTOCOL.md's tables from the codec's tables.
 protocol-doc: build
