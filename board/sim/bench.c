@@ -359,8 +359,18 @@ void bench_rx(bench *b, uint8_t channel, const uint8_t *wire, size_t n)
 	fixture_advance(&b->fx, b->now_ns);
 	if (channel == PP_CH_FIXTURE) {
 		size_t len;
-		while ((len = pp_deframer_push(&b->fx_in, &wire, &n)) > 0)
+		for (;;) {
+			uint32_t overruns = b->fx_in.overruns;
+			len = pp_deframer_push(&b->fx_in, &wire, &n);
+			if (b->fx_in.overruns != overruns) {
+				/* An overlong frame was dropped whole: say so. */
+				pp_frame none = { 0 };
+				fixture_nak(b, PP_NAK_TOO_LONG, &none);
+			}
+			if (len == 0)
+				break;
 			fixture_frame(b, b->fx_in.buf, len);
+		}
 		return;
 	}
 	if (channel != PP_CH_PUMP || n > sizeof copy)
