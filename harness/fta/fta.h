@@ -101,7 +101,7 @@ typedef struct ph_fta_result {
 	int has_probability;  /* 0 when some basic event has no probability */
 	const char *missing;  /* then: the first such basic event, else NULL */
 	double probability;   /* exact, from the BDD (Shannon expansion) */
-	double rare_event;    /* sum of cut-set probabilities */
+	double rare_event;    /* sum of cut-set probabilities, at most 1 (as SCRAM) */
 	double mcub;          /* min-cut upper bound 1 - prod(1 - p(cut set)) */
 	size_t n_vars;        /* basic events under the top event */
 	size_t bdd_nodes;     /* nodes the BDD manager created */

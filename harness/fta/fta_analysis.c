@@ -383,6 +383,8 @@ static int quantify(analysis *a, result_impl *r, uint32_t root, const double *p)
 		none *= 1.0 - pub->products[i].probability;
 	}
 	pub->mcub = 1.0 - none;
+	if (pub->rare_event > 1.0)
+		pub->rare_event = 1.0; /* a probability, as SCRAM reports it */
 	return 0;
 }
 

@@ -27,7 +27,7 @@ static const fta_sub subs[] = {
 };
 
 static const char analyse_usage[] =
-	"usage: pumphil fta analyse [--json] [--top NAME] [--limit-order N]\n"
+	"usage: pumphil fta analyse [--json] [--top NAME] [-l|--limit-order N]\n"
 	"                           [--approx rare-event|mcub] [--max-products N] FILE...\n";
 
 static const char analyse_help[] =
@@ -40,7 +40,7 @@ static const char analyse_help[] =
 	"                      \"probability\", \"rare_event\", \"mcub\", \"limit_order\"};\n"
 	"                      needs a single top event (or --top)\n"
 	"  --top NAME          analyse this gate only (default: every top event)\n"
-	"  --limit-order N     keep cut sets of at most N events (default 20, as SCRAM;\n"
+	"  -l, --limit-order N keep cut sets of at most N events (default 20, as SCRAM;\n"
 	"                      0 for no limit)\n"
 	"  --approx KIND       also print the rare-event or MCUB approximation\n"
 	"  --max-products N    refuse to list more than N cut sets (default 1000000)\n"
@@ -128,8 +128,8 @@ static int parse_option(analyse_args *a, int argc, char **argv, int *i)
 	} else if (is_option(arg, "--top")) {
 		if (!(a->top = option_value(argc, argv, i, "--top")))
 			return usage_error("--top needs a gate name%s", "");
-	} else if (is_option(arg, "--limit-order")) {
-		v = option_value(argc, argv, i, "--limit-order");
+	} else if (is_option(arg, "--limit-order") || !strcmp(arg, "-l")) {
+		v = option_value(argc, argv, i, arg[1] == 'l' ? "-l" : "--limit-order");
 		if (parse_count(v, 1000000, &n))
 			return usage_error("--limit-order needs a number >= 0, not '%s'",
 					   v ? v : "");

@@ -294,11 +294,16 @@ static int register_tree(reader *r, int file, const xmlNode *n)
 static int register_doc(reader *r, int file, xmlDocPtr doc)
 {
 	const xmlNode *root = xmlDocGetRootElement(doc);
-	if (!root || !is(root, "opsa-mef"))
-		return ph_fta_fail(r->m, PH_FTA_EXML, file, root ? line_of(root) : 0,
-				   root ? (const char *)root->name : NULL, "",
-				   "not an Open-PSA MEF document (expected <opsa-mef>)");
 	int rc = 0;
+	if (!root)
+		return ph_fta_fail(r->m, PH_FTA_EXML, file, 0, NULL, NULL, "empty document");
+	if (!is(root, "opsa-mef")) {
+		char *name = attr(root, "name");
+		rc = fail_at(r, file, root, PH_FTA_EXML, name,
+			     "not an Open-PSA MEF document (expected <opsa-mef>)");
+		free(name);
+		return rc;
+	}
 	FOR_ELEMENTS(c, root)
 	{
 		if (is(c, "define-fault-tree"))
