@@ -256,12 +256,19 @@ static int build_bdd(analysis *a, uint32_t *root)
 
 /* --- result ----------------------------------------------------------------- */
 
+/* Public events by name, private ones by full path (as SCRAM reports). */
+static const char *var_name(const analysis *a, uint32_t v)
+{
+	const ph_fta_event *e = &a->m->ev[PH_FTA_BASIC].v[a->basic_of[v]];
+	return e->is_public ? e->name : e->path;
+}
+
 static int copy_names(analysis *a, result_impl *r)
 {
 	const char *top = gate_name(a, a->top);
 	size_t len = strlen(top) + 1;
 	for (uint32_t v = 0; v < a->nvars; v++)
-		len += strlen(a->m->ev[PH_FTA_BASIC].v[a->basic_of[v]].name) + 1;
+		len += strlen(var_name(a, v)) + 1;
 	r->strings = malloc(len);
 	r->names = malloc((a->nvars ? a->nvars : 1) * sizeof *r->names);
 	if (!r->strings || !r->names)
@@ -271,7 +278,7 @@ static int copy_names(analysis *a, result_impl *r)
 	p = stpcpy(p, top) + 1;
 	for (uint32_t v = 0; v < a->nvars; v++) {
 		r->names[v] = p;
-		p = stpcpy(p, a->m->ev[PH_FTA_BASIC].v[a->basic_of[v]].name) + 1;
+		p = stpcpy(p, var_name(a, v)) + 1;
 	}
 	return 0;
 }
