@@ -116,10 +116,13 @@ test("occlusion: latency, motor stopped, bolus released", {
   b:mark("fault_on", { fault = "pinch", permille = 1000 })
   local ev = b:wait_alarm("OCCLUSION", { within = 10 * min })
   local fx = b.fixture:read()
-  -- Pressure must exceed the threshold for the persistence time: two strokes
-  -- into the closed line, then the persistence, then at most a sense period.
+  -- Pressure must exceed the threshold for the persistence time: the strokes
+  -- the closed line's compliance (from the profile) takes to get there, one
+  -- more for the sampling, the persistence, and at most a sense period (10 s).
+  local kpa_per_stroke = p.stroke_nl / b.profile.fixture.line_compliance_nl_kpa
+  local n = math.ceil(p.occlusion_pa / 1000 / kpa_per_stroke) + 1
   measure("occlusion alarm latency", (ev.t - t0) / s,
-          { unit = "s", max = 3 * stroke_s + p.occlusion_persist_us / 1e6 + 10 })
+          { unit = "s", max = n * stroke_s + p.occlusion_persist_us / 1e6 + 10 })
   measure("line pressure at the occlusion alarm", fx.pressure_pa / psi, { unit = "psi", min = p.occlusion_pa / psi })
   local stop = b:wait_event({ name = "STOP" }, { within = 1 * s })
   expect.eq(stop.arg, 1, "STOP event cause (alarm 1, occlusion)")

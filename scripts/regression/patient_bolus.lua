@@ -139,7 +139,11 @@ test("no bolus during a stopping alarm", {
 }, function(b, case)
   local pump, fx = b.pump, b.fixture
   local dead = b.profile.pump.dead_volume_nl
-  ready(b, nil, case.alarm == "EMPTY_RESERVOIR" and { volume = dead + 3 * b.profile.pump.stroke_nl } or nil)
+  -- 120 uL/h: a stroke every 7.5 s, so the closed line reaches the occlusion
+  -- threshold in a couple of minutes.
+  setup.ready(b, { conc = 1 * mg / mL, rx = { mode = "continuous", rate = 120 * uL / h,
+    patient_bolus = { dose = 10 * uL, duration = 2 * min, lockout = 10 * min, max_per_day = 3 } },
+    volume = case.alarm == "EMPTY_RESERVOIR" and dead + 3 * b.profile.pump.stroke_nl or nil })
   if case.alarm == "OCCLUSION" then fx:pinch(1000)
   elseif case.alarm == "MOTOR_STALL" then expect.ok(pump:hook("MOTOR_STALL", 1), "motor stall hook") end
   b:wait_alarm(case.alarm, { within = 10 * min })
