@@ -5,7 +5,7 @@
 --
 -- Long (tag `long`, skipped on a real-time USB run with --skip-tag long):
 -- every "trumpet curve" case (2 h to 12.5 d of bench time).  The rest take
--- under 15 min of bench time.
+-- at most 5 min of bench time.
 local accuracy = require "pumphil.accuracy"
 local setup = require "pumphil.setup"
 
@@ -70,18 +70,18 @@ test("trumpet curve", {
           lo, { unit = "%", min = -10 })
 end)
 
-test("delivered volume at the maximum rate over 10 min", {
+test("delivered volume at the maximum rate over 3 min", {
   req = { "REQ-DEL-001", "REQ-MODE-001" }, hazard = { "HAZ-OVER", "HAZ-UNDER" },
 }, function(b)
   local r = rates(b.profile)[4]
   setup.ready(b, { conc = r.conc, rx = { mode = "continuous", rate = r.rate_nl_h * nL / h } })
-  -- The first minute fills the line's compliance; weigh the next 10.
+  -- The first minute fills the line's compliance; weigh the next 3.
   b:run_for(1 * min)
   local w0 = b.fixture:delivered_nl()
-  b:run_for(10 * min)
+  b:run_for(3 * min)
   local v = b.fixture:delivered_nl() - w0
-  measure("volume weighed in 10 min at the maximum rate", v / uL,
-          { unit = "uL", nominal = r.rate_nl_h / 6 / uL, tol_pct = b.profile.accuracy_pct })
+  measure("volume weighed in 3 min at the maximum rate", v / uL,
+          { unit = "uL", nominal = r.rate_nl_h / 20 / uL, tol_pct = b.profile.accuracy_pct })
 end)
 
 test("basal rate range: the maximum is accepted, above it refused, not clamped", {
@@ -98,14 +98,12 @@ test("basal rate range: the maximum is accepted, above it refused, not clamped",
   local st = b.pump:status()
   expect.eq(st.rx_crc, c.crc, "committed prescription after the refusal")
   expect.eq(st.rate_nl_h, p.max_rate_nl_h, "rate after the refusal (not clamped, not changed)")
-  -- The minimum rate is programmable and delivers.
+  -- The minimum rate is programmable (its delivery: the long trumpet test).
   local lo = setup.ready(b, { conc = 10 * mg / mL,
                               rx = { mode = "continuous", rate = p.min_rate_nl_h * nL / h } })
   expect.eq(b.pump:status().rate_nl_h, p.min_rate_nl_h, "minimum rate set-point")
   expect.ne(lo.crc, c.crc, "the minimum-rate prescription replaced the maximum one")
   local s0 = setup.strokes(b)
-  b:run_for(14 * min)
-  local n = setup.strokes(b) - s0
-  local want = p.min_rate_nl_h * 14 / 60 / p.stroke_nl -- strokes in 14 min
-  expect.near(n, want, 1, "strokes in 14 min at the minimum rate")
+  b:run_for(4 * min)
+  expect.le(setup.strokes(b) - s0, 1, "strokes in 4 min at the minimum rate (one per 7.5 min)")
 end)

@@ -3,20 +3,20 @@
 -- 24 h dose cap.
 --
 -- Long (tag `long`): "a slot frees 24 h after the oldest bolus" (24 h).
--- The rest take under 15 min of bench time.
+-- The rest take under 5 min of bench time.
 local setup = require "pumphil.setup"
 
 suite { name = "Patient bolus", tags = { "bolus" } }
 
 local HYDROMORPHONE = 2
-local BASAL = 20000 -- nL/h
+local BASAL = 120000 -- nL/h: a stroke every 7.5 s
 
--- Morphine 1 mg/mL, 0.48 mL/day basal, patient bolus per pb (defaults: 10 uL
--- over 2 min, 10 min lockout, 3 a day).
+-- Morphine 1 mg/mL, 2.88 mL/day basal, patient bolus per pb (defaults: 10 uL
+-- over 1 min, 3 min lockout, 3 a day).
 local function ready(b, pb, extra)
   local o = { conc = 1 * mg / mL, rx = { mode = "continuous", rate = BASAL * nL / h,
-    patient_bolus = { dose = pb and pb.dose or 10 * uL, duration = pb and pb.duration or 2 * min,
-                      lockout = pb and pb.lockout or 10 * min,
+    patient_bolus = { dose = pb and pb.dose or 10 * uL, duration = pb and pb.duration or 1 * min,
+                      lockout = pb and pb.lockout or 3 * min,
                       max_per_day = pb and pb.max_per_day or 3 } } }
   for k, v in pairs(extra or {}) do o[k] = v end
   return setup.ready(b, o)
@@ -31,7 +31,7 @@ test("patient bolus delivers its dose over its duration", {
 }, function(b, case)
   local stroke = b.profile.pump.stroke_nl
   local dur = 2 * min
-  ready(b, { dose = case.dose, duration = dur })
+  ready(b, { dose = case.dose, duration = dur, lockout = 10 * min })
   local want = math.floor(case.dose / stroke + 0.5) * stroke
   local n0, w0, t0 = setup.strokes(b), b.fixture:delivered_nl(), b:now()
   local r = b.pump:bolus { kind = "patient" }
@@ -53,14 +53,14 @@ end)
 test("lockout: refused 1 s before it ends, accepted when it ends", {
   req = { "REQ-BOL-002" }, hazard = { "HAZ-OVER" },
 }, function(b)
-  local lockout = 10 * min
+  local lockout = 3 * min
   ready(b, { lockout = lockout })
   local first = b.pump:bolus { kind = "patient" }
   b:run_until(first.t + lockout - 1 * s)
   local n0 = setup.strokes(b)
   expect.refused(b.pump:try_bolus { kind = "patient" }, "LOCKOUT", "patient bolus 1 s before the lockout ends")
   b:run_until(first.t + lockout)
-  expect.eq(setup.strokes(b) - n0, 0, "strokes of the refused request (none, no basal stroke due either)")
+  expect.le(setup.strokes(b) - n0, 1, "strokes in the 1 s after the refused request (basal only)")
   expect.ok(b.pump:try_bolus { kind = "patient" }, "patient bolus when the lockout ends")
   b:run_for(0)
   expect.eq(#setup.since(b, 0, { name = "BOLUS_START" }), 2, "boluses started")
@@ -69,8 +69,8 @@ end)
 test("maximum boluses per 24 h: the next one is refused", {
   req = { "REQ-BOL-003" }, hazard = { "HAZ-OVER" },
 }, function(b)
-  local lockout = 2 * min
-  ready(b, { lockout = lockout, duration = 1 * min, max_per_day = 3 })
+  local lockout = 1 * min
+  ready(b, { lockout = lockout, duration = 30 * s, max_per_day = 3 })
   for i = 1, 3 do
     expect.ok(b.pump:try_bolus { kind = "patient" }, "patient bolus " .. i .. " of 3")
     b:run_for(lockout)
@@ -111,8 +111,8 @@ test("refusal reasons, each delivering nothing", {
     ready(b, nil, { start = false })
   elseif why == "BOLUS_ACTIVE" then
     ready(b)
-    pump:bolus { kind = "clinician", amount = 5 * uL, duration = 10 * min }
-    b:run_for(1 * min)
+    pump:bolus { kind = "clinician", amount = 5 * uL, duration = 4 * min }
+    b:run_for(30 * s)
   else
     -- 5 uL above the dead volume: less than the 10 uL dose.
     local dead = b.profile.pump.dead_volume_nl
@@ -122,7 +122,7 @@ test("refusal reasons, each delivering nothing", {
   local n0, t0 = setup.strokes(b), b:now()
   local r = expect.refused(pump:try_bolus { kind = "patient" }, why, "patient bolus")
   expect.eq(r.volume, 0, "volume of the refused bolus")
-  b:run_for(2 * min)
+  b:run_for(1 * min)
   expect.eq(#setup.since(b, 0, { name = "BOLUS_START" }), starts, "BOLUS_START events after the refusal")
   if why ~= "BOLUS_ACTIVE" then
     local st = pump:status()
@@ -139,14 +139,14 @@ test("no bolus during a stopping alarm", {
 }, function(b, case)
   local pump, fx = b.pump, b.fixture
   local dead = b.profile.pump.dead_volume_nl
-  -- 120 uL/h: a stroke every 7.5 s, so the closed line reaches the occlusion
-  -- threshold in a couple of minutes.
-  setup.ready(b, { conc = 1 * mg / mL, rx = { mode = "continuous", rate = 120 * uL / h,
+  -- 240 uL/h: a stroke every 3.75 s, so the closed line reaches the
+  -- occlusion threshold in under a minute.
+  setup.ready(b, { conc = 1 * mg / mL, rx = { mode = "continuous", rate = 240 * uL / h,
     patient_bolus = { dose = 10 * uL, duration = 2 * min, lockout = 10 * min, max_per_day = 3 } },
     volume = case.alarm == "EMPTY_RESERVOIR" and dead + 3 * b.profile.pump.stroke_nl or nil })
   if case.alarm == "OCCLUSION" then fx:pinch(1000)
   elseif case.alarm == "MOTOR_STALL" then expect.ok(pump:hook("MOTOR_STALL", 1), "motor stall hook") end
-  b:wait_alarm(case.alarm, { within = 10 * min })
+  b:wait_alarm(case.alarm, { within = 3 * min })
   b:run_for(1 * s)
   local n0 = setup.strokes(b)
   expect.refused(pump:try_bolus { kind = "patient" }, "ALARM_STOP", "patient bolus")
@@ -154,29 +154,31 @@ test("no bolus during a stopping alarm", {
                  "ALARM_STOP", "clinician bolus")
   expect.refused(pump:try_bolus { kind = "bridge", amount = 5 * uL, duration = 1 * min },
                  "ALARM_STOP", "bridge bolus")
-  b:run_for(2 * min)
+  b:run_for(1 * min)
   expect.eq(setup.strokes(b) - n0, 0, "strokes during the stopping alarm")
 end)
 
--- Hydromorphone 10 mg/mL, hard limit 6 mg/day: the rolling 24 h cap is
--- 0.6 mL; the basal (10 uL/h) is well under it.
+-- Hydromorphone 4 mg/mL, hard limit 6 mg/day: the rolling 24 h cap is
+-- 1.5 mL; the basal (40 uL/h, 3.84 mg/day) is under the soft limit.
+local CAPPED_BASAL = 40000
 local function capped(b)
-  setup.ready(b, { drug = HYDROMORPHONE, conc = 10 * mg / mL,
-                   rx = { mode = "continuous", rate = 10 * uL / h } })
-  return math.floor(b.pump.drugs.hydromorphone.hard_mg_day / 10 * mL + 0.5)
+  setup.ready(b, { drug = HYDROMORPHONE, conc = 4 * mg / mL,
+                   rx = { mode = "continuous", rate = CAPPED_BASAL * nL / h } })
+  return math.floor(b.pump.drugs.hydromorphone.hard_mg_day / 4 * mL + 0.5)
 end
 
 test("24 h dose cap: a bolus beyond it is refused", {
   req = { "REQ-BOL-006" }, hazard = { "HAZ-OVER" },
 }, function(b)
   local cap = capped(b)
-  b:run_for(10 * min)
+  b:run_for(2 * min)
   local n0 = setup.strokes(b)
   local window = b.pump:status().delivered_nl
   expect.refused(b.pump:try_bolus { kind = "clinician", amount = cap - window + 1 * uL, duration = 10 * min },
                  "DOSE_CAP", "clinician bolus 1 uL over the cap")
   b:run_for(1 * min)
-  expect.le(setup.strokes(b) - n0, 1, "strokes after the refusal (basal only)")
+  expect.near(setup.strokes(b) - n0, CAPPED_BASAL / 60 / b.profile.pump.stroke_nl, 1,
+              "strokes in 1 min after the refusal (basal only)")
 end)
 
 test("24 h dose cap reached: max-dose alarm and the minimum rate", {
@@ -193,8 +195,8 @@ test("24 h dose cap reached: max-dose alarm and the minimum rate", {
   expect.truthy(st.alarm_set.MAX_DOSE, "MAX_DOSE in status.alarms")
   expect.eq(st.rate_nl_h, min_rate, "basal set-point under the max-dose alarm (minimum rate)")
   local n0 = setup.strokes(b)
-  b:run_for(10 * min)
-  expect.near(setup.strokes(b) - n0, min_rate / 6 / stroke, 1, "strokes in 10 min at the minimum rate")
+  b:run_for(3 * min)
+  expect.near(setup.strokes(b) - n0, min_rate / 20 / stroke, 1, "strokes in 3 min at the minimum rate")
 end)
 
 test("24 h dose cap reached during a clinician bolus halts it", {
@@ -202,13 +204,17 @@ test("24 h dose cap reached during a clinician bolus halts it", {
 }, function(b)
   local cap = capped(b)
   local stroke = b.profile.pump.stroke_nl
-  -- A bolus that fits the cap when requested; the basal during its 10 min
-  -- (about 7 strokes) brings the 24 h total to the cap before it ends.
+  -- Most of the cap at once (a 1-s bolus), then a 20 uL bolus over 3 min
+  -- that fits the cap when requested: the basal meanwhile (8 strokes) brings
+  -- the 24 h total to the cap before it ends.  (Bench note: a bolus faster
+  -- than ~20 mL/h looks like an occlusion to the rig's line model.)
+  b.pump:bolus { kind = "clinician", amount = cap - b.pump:status().delivered_nl - 20 * uL, duration = 1 * s }
+  b:wait_event({ name = "BOLUS_END" }, { within = 1 * min })
   local window = b.pump:status().delivered_nl
   local amount = cap - window
-  b.pump:bolus { kind = "clinician", amount = amount, duration = 10 * min }
-  b:wait_alarm("MAX_DOSE", { within = 11 * min })
-  local en = b:wait_event({ name = "BOLUS_END" }, { within = 11 * min })
+  b.pump:bolus { kind = "clinician", amount = amount, duration = 3 * min }
+  b:wait_alarm("MAX_DOSE", { within = 4 * min })
+  local en = b:wait_event({ name = "BOLUS_END" }, { within = 4 * min })
   expect.lt(en.arg, amount, "volume of the clinician bolus in progress when the cap was reached (halted)")
   b:run_for(1 * min)
   expect.le(b.pump:status().delivered_nl, cap + stroke, "24 h delivery when the cap was reached (nL)")

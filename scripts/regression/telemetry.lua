@@ -2,12 +2,12 @@
 -- incomplete staging), idempotent boluses, session timeout, event log
 -- readout, and exactly-once therapy commands over a lossy link.
 --
--- No long tests: each takes under 15 min of bench time.
+-- No long tests: each takes under 5 min of bench time.
 local setup = require "pumphil.setup"
 
 suite { name = "Telemetry session", tags = { "telemetry" } }
 
-local A_RATE, B_RATE = 20000, 60000 -- nL/h
+local A_RATE, B_RATE = 240000, 60000 -- nL/h (morphine 1 mg/mL)
 
 local function baseline(b)
   return setup.ready(b, { conc = 1 * mg / mL, rx = { mode = "continuous", rate = A_RATE * nL / h } })
@@ -20,8 +20,8 @@ local function expect_old(b, old, what)
   expect.eq(st.mode_name, "CONTINUOUS", what .. ": mode")
   expect.eq(st.rate_nl_h, A_RATE, what .. ": rate set-point")
   local n0 = setup.strokes(b)
-  b:run_for(5 * min)
-  expect.near(setup.strokes(b) - n0, A_RATE / 12 / b.profile.pump.stroke_nl, 1, what .. ": strokes in 5 min")
+  b:run_for(1 * min)
+  expect.near(setup.strokes(b) - n0, A_RATE / 60 / b.profile.pump.stroke_nl, 1, what .. ": strokes in 1 min")
 end
 
 local staged_cases = {
@@ -97,20 +97,20 @@ test("a repeated bolus request id doses once", {
 }, function(b, case)
   local stroke = b.profile.pump.stroke_nl
   setup.ready(b, { conc = 1 * mg / mL, rx = { mode = "continuous", rate = A_RATE * nL / h,
-    patient_bolus = { dose = 20 * uL, duration = 2 * min, lockout = 1 * h, max_per_day = 4 } } })
-  local req = { kind = case.kind, id = 4242, amount = 20 * uL, duration = 2 * min }
+    patient_bolus = { dose = 20 * uL, duration = 1 * min, lockout = 1 * h, max_per_day = 4 } } })
+  local req = { kind = case.kind, id = 4242, amount = 20 * uL, duration = 1 * min }
   local n0, t0, w0 = setup.strokes(b), b:now(), b.fixture:delivered_nl()
   local first = b.pump:try_bolus(req)
   expect.ok(first, "first request")
-  b:run_for(30 * s)
+  b:run_for(20 * s)
   local again = b.pump:try_bolus(req)
   expect.eq(again.reason, first.reason, "repeat during the bolus: result")
   expect.eq(again.volume, first.volume, "repeat during the bolus: volume")
-  b:run_for(5 * min)
+  b:run_for(1 * min)
   local late = b.pump:try_bolus(req)
   expect.eq(late.reason, first.reason, "repeat after the bolus: result")
   expect.eq(late.volume, first.volume, "repeat after the bolus: volume")
-  b:run_for(3 * min)
+  b:run_for(2 * min)
   expect.eq(#setup.since(b, t0, { name = "BOLUS_START" }), 1, "BOLUS_START events")
   local basal = A_RATE * (b:now() - t0) / h / stroke
   expect.near(setup.strokes(b) - n0 - basal, first.volume / stroke, 1, "bolus strokes (total minus basal)")
@@ -123,11 +123,11 @@ test("a repeated id gets its first answer, even a refusal", {
   req = { "REQ-TEL-003" }, hazard = { "HAZ-OVER" },
 }, function(b)
   setup.ready(b, { conc = 1 * mg / mL, rx = { mode = "continuous", rate = A_RATE * nL / h,
-    patient_bolus = { dose = 10 * uL, duration = 1 * min, lockout = 5 * min, max_per_day = 4 } } })
+    patient_bolus = { dose = 10 * uL, duration = 30 * s, lockout = 2 * min, max_per_day = 4 } } })
   b.pump:bolus { kind = "patient" }
-  b:run_for(2 * min)
+  b:run_for(1 * min)
   local refused = expect.refused(b.pump:try_bolus { kind = "patient", id = 777 }, "LOCKOUT", "request 777 in the lockout")
-  b:run_for(4 * min)
+  b:run_for(2 * min)
   local again = b.pump:try_bolus { kind = "patient", id = 777 }
   expect.eq(again.reason, refused.reason, "request 777 repeated after the lockout: its first answer")
   expect.ok(b.pump:try_bolus { kind = "patient", id = 778 }, "a new request after the lockout")
