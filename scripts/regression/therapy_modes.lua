@@ -202,14 +202,15 @@ test("bridge bolus after a drug change", {
 }, function(b)
   local pump = b.pump
   local stroke = b.profile.pump.stroke_nl
-  local old_rate, new_rate = 40000, 20000 -- nL/h
+  local old_rate, new_rate = 40000, 15000 -- nL/h
   setup.ready(b, { drug = MORPHINE, conc = 2 * mg / mL, rx = { mode = "continuous", rate = old_rate * nL / h } })
   b:run_for(1 * h)
   pump:stop()
   -- Empty and refill with the new drug, program it.
   b.fixture:set("RESERVOIR_NL", 20 * mL)
-  pump:refill { volume = 20 * mL, drug = HYDROMORPHONE, conc = 2 * mg / mL }
-  local c = pump:program { mode = "continuous", drug = HYDROMORPHONE, conc = 2 * mg / mL, rate = new_rate * nL / h }
+  -- Hydromorphone 10 mg/mL: 3.6 mg/day basal, 24 h cap 0.6 mL.
+  pump:refill { volume = 20 * mL, drug = HYDROMORPHONE, conc = 10 * mg / mL }
+  local c = pump:program { mode = "continuous", drug = HYDROMORPHONE, conc = 10 * mg / mL, rate = new_rate * nL / h }
   pump:start()
   b:run_for(0)
   local catheter = 0.0026 * mL / cm * 100 * cm -- 100 cm implanted
@@ -232,6 +233,14 @@ test("bridge bolus after a drug change", {
   local st = pump:status()
   expect.eq(st.rx_crc, c.crc, "new prescription in force after the bridge")
   expect.eq(st.rate_nl_h, new_rate, "new basal after the bridge")
+  -- The bridge counts in the 24 h dose: one stroke more than what is left
+  -- under the cap (everything delivered today, bridge included) is refused;
+  -- were the bridge not counted, that bolus would fit.
+  local cap = math.floor(pump.drugs.hydromorphone.hard_mg_day / 10 * mL + 0.5)
+  local left = cap - st.delivered_nl
+  expect.gt(left, 0, "premise: the 24 h cap is not reached yet (nL left)")
+  expect.refused(pump:try_bolus { kind = "clinician", amount = left + stroke, duration = 10 * min },
+                 "DOSE_CAP", "clinician bolus one stroke over the cap left after the bridge")
 end)
 
 test("bolus parameters out of range are refused and deliver nothing", {
