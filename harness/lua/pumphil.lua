@@ -81,7 +81,7 @@ local function test(name, opts, fn)
   opts = opts or {}
   local s = R.suite
   if not s or s.file ~= R.file then s = suite{ name = R.file:match("([^/]+)%.lua$") or R.file } end
-  local line = ph.caller_line()
+  local line = tonumber(ph.caller_line():match(":(%d+)$")) or 0
   local base = {
     file = R.file, line = line, suite = s, name = name,
     tags = merge_lists(s.tags, list_of(opts.tags)),
