@@ -354,7 +354,7 @@ function Pump:try_program(p)
                                      v.complete, crc) }
   end
   if p.commit == false then return { ok = true, crc = crc, staged = true } end
-  local c = outcome(self:command("rx_commit", { crc = crc }))
+  local c = outcome(self:command("rx_commit", { crc = crc, override_soft = p.override_soft and 1 or 0 }))
   c.crc = crc
   return c
 end

@@ -90,6 +90,27 @@ test("prescriptions exactly at the soft limit are accepted", {
   expect.eq(st.running, 1, "running")
 end)
 
+test("the clinician overrides the soft limit, never the hard one", {
+  req = { "REQ-LIB-004", "REQ-LIB-005" }, hazard = { "HAZ-UNDER", "HAZ-OVER" },
+}, function(b)
+  setup.ready(b, { conc = 1 * mg / mL, rx = { mode = "continuous", rate = BASE_RATE * nL / h } })
+  local d = lib(b)
+  -- 10 mg/mL: 1 nL/h above the soft limit, and 1 nL/h above the hard one.
+  local soft_rate = (d.soft_mg_day / 10 * 1e6 / 24 + 1) * nL / h
+  local hard_rate = (d.hard_mg_day / 10 * 1e6 / 24 + 1) * nL / h
+  local rx = { mode = "continuous", drug = MORPHINE, conc = 10 * mg / mL, rate = hard_rate, override_soft = true }
+  expect.refused(b.pump:try_program(rx), "HARD_LIMIT", "override above the hard limit")
+  rx.rate = soft_rate
+  local o = b.pump:try_program(rx)
+  expect.ok(o, "override above the soft limit")
+  expect.eq(b.pump:status().rx_crc, o.crc, "the overridden prescription is committed")
+  local ev = b:wait_event({ name = "SOFT_OVERRIDE" }, { within = 1 * min })
+  expect.eq(ev.arg, math.floor(d.soft_mg_day * 1000 + 0.5), "override event names the soft limit (ug/day)")
+  local logged = false
+  for _, e in ipairs(b.pump:log()) do logged = logged or e.name == "SOFT_OVERRIDE" end
+  expect.truthy(logged, "the override is in the pump's event log")
+end)
+
 test("invalid drug library entries are refused", {
   req = { "REQ-LIB-007" }, hazard = { "HAZ-RX" },
   cases = {
