@@ -567,7 +567,8 @@ int ph_run(const ph_run_opts *o)
 		else failed++;
 	}
 	if (!o->no_report) {
-		if (ph_report_write_all(env.dir, record, o->fixtures_dir, err, sizeof err) < 0)
+		ph_report_opts ro = { .src_dir = env.dir, .fixtures_dir = o->fixtures_dir, .plots = 1 };
+		if (ph_report_write_all(env.dir, record, &ro, err, sizeof err) < 0)
 			fprintf(stderr, "pumphil: report: %s\n", err);
 		else
 			printf("report: %s/index.html\n", env.dir);
