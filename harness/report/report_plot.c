@@ -48,7 +48,7 @@ static int64_t num(json_t *o, const char *k, int64_t dflt)
 	return json_is_integer(v) ? json_integer_value(v) : dflt;
 }
 
-/* The window around a failure: from the last fault injected before it (or
+/* The window around a failure: from the first fault injected before it (or
  * a tenth of the test, at least a minute, before it) to a little after. */
 static int failure_window(json_t *test, int64_t *from, int64_t *to)
 {
@@ -66,7 +66,7 @@ static int failure_window(json_t *test, int64_t *from, int64_t *to)
 			start = s0 - lead / 10;
 	}
 	*from = start > t0 ? start : t0;
-	*to = fail + lead / 5 < t1 ? fail + lead / 5 : t1;
+	*to = fail + lead / 5; /* past the end of the test too: a failure at its end stays visible */
 	if (*to <= *from)
 		*to = *from + 1000000000;
 	/* Not worth a second picture when it shows most of the first. */
