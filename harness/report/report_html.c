@@ -44,7 +44,7 @@ static const char style[] =
 	"pre.failure{background:#fee;border-left:4px solid #b00;padding:6px}"
 	"section.test{border-top:1px solid #ddd;margin-top:1.2em;padding-top:.3em}"
 	"tr.at-failure td{background:#fee}tr.after td{color:#777}"
-	"td.num{text-align:right;font-variant-numeric:tabular-nums}"
+	"td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
 	"figure{margin:.5em 0}img.plot{max-width:100%;height:auto;border:1px solid #ccc}"
 	".banner{font-size:18px;padding:6px 10px;display:inline-block;border-radius:4px}"
 	".banner.pass{background:#e6f4e6}.banner.fail{background:#fde8e8}"

@@ -214,9 +214,13 @@ static void event_text(json_t *o, const char *ev, char *buf, size_t cap)
 		snprintf(buf, cap, "%s %s%s%s", ev, str(o, "name"), *str(o, "verdict") ? ": " : "",
 			 str(o, "verdict"));
 	else {
-		char *j = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-		snprintf(buf, cap, "%s", j ? j : ev);
+		/* Any other event (fault_on/off, marks): its name, then its fields. */
+		json_t *rest = json_deep_copy(o);
+		json_object_del(rest, "ev");
+		char *j = json_object_size(rest) ? json_dumps(rest, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		snprintf(buf, cap, "%s%s%s", ev, j ? " " : "", j ? j : "");
 		free(j);
+		json_decref(rest);
 	}
 }
 
