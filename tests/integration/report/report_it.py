@@ -66,7 +66,27 @@ def xmllint_schema(ctx, junit):
 
 def load(path):
     with open(path, encoding="utf-8") as f:
-        return json.load(f)
+        rec = json.load(f)
+    if path.endswith("record.json"):
+        record_schema(rec, path)
+    return rec
+
+
+def record_schema(rec, path):
+    """Every record a test reads must match docs/record.schema.json (when
+    python3-jsonschema is there; Debian packages it, tools/deps.sh does not
+    require it)."""
+    try:
+        import jsonschema
+    except ImportError:
+        print("note: python3-jsonschema not installed: %s not checked against docs/record.schema.json" % path)
+        return
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", "..", "docs", "record.schema.json"), encoding="utf-8") as f:
+        schema = json.load(f)
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(rec), key=lambda e: list(e.path))
+    check(not errors, "%s does not match docs/record.schema.json: %s at %s" % (
+        path, errors[0].message if errors else "", list(errors[0].path) if errors else ""))
 
 
 def verdicts(record):
