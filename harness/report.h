@@ -48,7 +48,7 @@ json_t *ph_report_catalog_load(const char *fixtures_dir, char *err, size_t errle
 typedef struct ph_report_opts {
 	const char *src_dir;      /* relative trace and plot paths start here; NULL = "." */
 	const char *fixtures_dir; /* reload the catalogue from here; NULL keeps the record's
-				     own (or loads "fixtures" when it has none) */
+				     own (or loads ph_default_fixtures_dir()'s when it has none) */
 	int plots;                /* render plots with the viewer when it is built in */
 } ph_report_opts;
 

@@ -14,6 +14,7 @@
 
 #include "report.h"
 #include "report_priv.h"
+#include "runner.h"
 #include "report_trace.h"
 
 const char *ph_report_str(json_t *o, const char *k)
@@ -76,7 +77,8 @@ static int set_catalog(json_t *record, const ph_report_opts *o, char *err, size_
 	json_t *cat;
 	if (!o->fixtures_dir && json_is_object(json_object_get(record, "catalogue")))
 		return 0;
-	cat = ph_report_catalog_load(o->fixtures_dir ? o->fixtures_dir : "fixtures", err, errlen);
+	cat = ph_report_catalog_load(o->fixtures_dir ? o->fixtures_dir : ph_default_fixtures_dir(), err,
+				     errlen);
 	if (!cat)
 		return -1;
 	json_object_set_new(record, "catalogue", cat);

@@ -61,3 +61,19 @@ ph_expect(teardown RC 1 ARGS run ${NR} ${S}/teardown.lua
         "PASS +teardown / teardown saw the failure"
         "ERROR +teardown / failing teardown.*\n.*teardown failed: .*teardown.lua:[0-9]+: broken teardown"
         "2 passed, 2 failed")
+
+# Parametrised tests report each case.
+ph_expect(run_params RC 0 ARGS run ${NR} ${S}/runner/params.lua
+  MATCH "PASS +runner params / rate holds \\[0.1 mL/day\\]" "rate holds \\[1 mL/day\\]"
+        "rate holds \\[5 mL/day\\]" "3 passed, 0 failed")
+# Sharding and determinism.
+add_test(NAME run_shards COMMAND ${IT}/shard_check.sh ${PUMPHIL_BIN} ${S}/runner)
+add_test(NAME run_same_seed_same_results COMMAND ${IT}/determinism_check.sh ${PUMPHIL_BIN} ${S}/runner)
+set_tests_properties(run_shards run_same_seed_same_results PROPERTIES LABELS integration TIMEOUT 300
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# --repeat runs each selected test N times with distinct seeds.
+ph_expect(run_repeat RC 0 ARGS run ${NR} --repeat 3 --filter alpha ${S}/runner
+  MATCH "3 passed, 0 failed")
+
+# Every documented Lua API function, exercised against the reference firmware.
+ph_expect(run_api RC 0 ARGS run ${NR} ${S}/api.lua MATCH "9 passed, 0 failed")
