@@ -47,6 +47,6 @@ json_t *ph_record_load(const char *path, char *err, size_t errlen);
  * with err filled when a trace cannot be read or none holds a test.  A torn
  * tail is fine (that is the point). */
 json_t *ph_record_from_traces(const char *const *paths, int n, const char *base_dir, char *err,
-			      size_t errlen);
+                              size_t errlen);
 
 #endif

@@ -23,9 +23,7 @@ static int is_string_array(json_t *a)
 	json_t *v;
 	if (!json_is_array(a))
 		return 0;
-	json_array_foreach(a, i, v)
-		if (!json_is_string(v))
-			return 0;
+	json_array_foreach(a, i, v) if (!json_is_string(v)) return 0;
 	return 1;
 }
 
@@ -36,11 +34,26 @@ static int field_ok(json_t *o, const char *k, int (*ok)(const json_t *))
 	return !v || json_is_null(v) || ok(v);
 }
 
-static int is_string(const json_t *v) { return json_is_string(v); }
-static int is_number(const json_t *v) { return json_is_number(v); }
-static int is_integer(const json_t *v) { return json_is_integer(v); }
-static int is_object(const json_t *v) { return json_is_object(v); }
-static int is_strings(const json_t *v) { return is_string_array((json_t *)v); }
+static int is_string(const json_t *v)
+{
+	return json_is_string(v);
+}
+static int is_number(const json_t *v)
+{
+	return json_is_number(v);
+}
+static int is_integer(const json_t *v)
+{
+	return json_is_integer(v);
+}
+static int is_object(const json_t *v)
+{
+	return json_is_object(v);
+}
+static int is_strings(const json_t *v)
+{
+	return is_string_array((json_t *)v);
+}
 
 static int is_objects(const json_t *v)
 {
@@ -48,9 +61,7 @@ static int is_objects(const json_t *v)
 	json_t *x;
 	if (!json_is_array(v))
 		return 0;
-	json_array_foreach((json_t *)v, i, x)
-		if (!json_is_object(x))
-			return 0;
+	json_array_foreach((json_t *)v, i, x) if (!json_is_object(x)) return 0;
 	return 1;
 }
 
@@ -75,15 +86,24 @@ static int check_test(json_t *t, size_t i, const char *name, char *err, size_t e
 		int (*ok)(const json_t *);
 		const char *what;
 	} fields[] = {
-		{ "suite", is_string, "a string" },	     { "file", is_string, "a string" },
-		{ "line", is_integer, "an integer" },	     { "message", is_string, "a string" },
-		{ "where", is_string, "a string" },	     { "tags", is_strings, "a list of strings" },
-		{ "req", is_strings, "a list of strings" },  { "hazard", is_strings, "a list of strings" },
-		{ "log", is_strings, "a list of strings" },  { "measurements", is_objects, "a list of objects" },
-		{ "wall_ms", is_number, "a number" },	     { "bench_ns", is_number, "a number" },
-		{ "checks", is_integer, "an integer" },	     { "trace", is_string, "a string" },
-		{ "spans", is_objects, "a list of objects" }, { "events", is_objects, "a list of objects" },
-		{ "plots", is_objects, "a list of objects" }, { "dut", is_object, "an object" },
+		{ "suite", is_string, "a string" },
+		{ "file", is_string, "a string" },
+		{ "line", is_integer, "an integer" },
+		{ "message", is_string, "a string" },
+		{ "where", is_string, "a string" },
+		{ "tags", is_strings, "a list of strings" },
+		{ "req", is_strings, "a list of strings" },
+		{ "hazard", is_strings, "a list of strings" },
+		{ "log", is_strings, "a list of strings" },
+		{ "measurements", is_objects, "a list of objects" },
+		{ "wall_ms", is_number, "a number" },
+		{ "bench_ns", is_number, "a number" },
+		{ "checks", is_integer, "an integer" },
+		{ "trace", is_string, "a string" },
+		{ "spans", is_objects, "a list of objects" },
+		{ "events", is_objects, "a list of objects" },
+		{ "plots", is_objects, "a list of objects" },
+		{ "dut", is_object, "an object" },
 	};
 	char where[48], what[96];
 
@@ -96,7 +116,8 @@ static int check_test(json_t *t, size_t i, const char *name, char *err, size_t e
 		return -1;
 	for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
 		if (!field_ok(t, fields[k].key, fields[k].ok)) {
-			snprintf(what, sizeof what, "\"%s\" must be %s", fields[k].key, fields[k].what);
+			snprintf(what, sizeof what, "\"%s\" must be %s", fields[k].key,
+			         fields[k].what);
 			return bad(err, errlen, name, where, what);
 		}
 	return 0;
@@ -123,9 +144,7 @@ int ph_record_check(json_t *record, const char *name, char *err, size_t errlen)
 		return bad(err, errlen, name, "", "\"runs\" must be a list of objects");
 	if (!json_is_array(tests))
 		return bad(err, errlen, name, "", "no \"tests\" list");
-	json_array_foreach(tests, i, t)
-		if (check_test(t, i, name, err, errlen) < 0)
-			return -1;
+	json_array_foreach(tests, i, t) if (check_test(t, i, name, err, errlen) < 0) return -1;
 	return 0;
 }
 

@@ -27,8 +27,8 @@ char *ph_xml_clean(const char *s);
 /* Verdict counts over a record's tests. */
 typedef struct ph_report_counts {
 	int tests, passed, failed, errors, skipped;
-	int interrupted; /* errors that are tests a killed run never finished */
-	double wall_s;   /* sum of the tests' wall time */
+	int interrupted;  /* errors that are tests a killed run never finished */
+	double wall_s;    /* sum of the tests' wall time */
 	int64_t bench_ns; /* sum of the tests' bench time */
 } ph_report_counts;
 
@@ -48,7 +48,7 @@ json_t *ph_report_catalog_load(const char *fixtures_dir, char *err, size_t errle
 typedef struct ph_report_opts {
 	const char *src_dir;      /* relative trace and plot paths start here; NULL = "." */
 	const char *fixtures_dir; /* reload the catalogue from here; NULL keeps the record's
-				     own (or loads ph_default_fixtures_dir()'s when it has none) */
+	                             own (or loads ph_default_fixtures_dir()'s when it has none) */
 	int plots;                /* render plots with the viewer when it is built in */
 } ph_report_opts;
 
@@ -59,13 +59,13 @@ typedef struct ph_report_opts {
  * ("trace_error"), not fatal.  Returns 0, or -1 with err filled (bad
  * catalogue, out_dir not writable, out of memory).  Blocks on file I/O. */
 int ph_report_prepare(json_t *record, const ph_report_opts *o, const char *out_dir, char *err,
-		      size_t errlen);
+                      size_t errlen);
 
 /* Prepare record and write record.json, junit.xml and index.html into dir.
  * Returns 0, or -1 with a message in err (what was written before the
  * failure stays). */
 int ph_report_write_all(const char *dir, json_t *record, const ph_report_opts *o, char *err,
-			size_t errlen);
+                        size_t errlen);
 
 /* The writers format a prepared record; they never read traces.  Each
  * returns 0, or -1 with "path: reason" in err. */
@@ -77,6 +77,6 @@ int ph_report_html(const char *dir, json_t *record, char *err, size_t errlen);
  * reachable from anywhere), "run" describing the merge and "runs" listing
  * each run.  Returns a new record or NULL with err filled. */
 json_t *ph_report_merge(json_t *const *records, const char *const *dirs, int n, char *err,
-			size_t errlen);
+                        size_t errlen);
 
 #endif

@@ -21,8 +21,10 @@ typedef struct cli {
 	int plots;
 } cli;
 
-static const char report_usage[] = "usage: pumphil report [-o DIR] [--fixtures DIR] [--no-plots] RECORD|TRACE|RUN_DIR";
-static const char merge_usage[] = "usage: pumphil merge [-o DIR] [--fixtures DIR] [--no-plots] RUN_DIR|RECORD...";
+static const char report_usage[] =
+        "usage: pumphil report [-o DIR] [--fixtures DIR] [--no-plots] RECORD|TRACE|RUN_DIR";
+static const char merge_usage[] =
+        "usage: pumphil merge [-o DIR] [--fixtures DIR] [--no-plots] RUN_DIR|RECORD...";
 
 static int bad(const char *cmd, const char *usage_line, const char *msg, const char *arg)
 {
@@ -79,12 +81,13 @@ static int list_traces(const char *dir, char ***out)
 	return n;
 }
 
-static json_t *from_traces(const char *const *paths, int n, const char *base, char *err, size_t errlen)
+static json_t *from_traces(const char *const *paths, int n, const char *base, char *err,
+                           size_t errlen)
 {
 	json_t *r = ph_record_from_traces(paths, n, base, err, errlen);
 	if (r)
 		fprintf(stderr, "pumphil: %s: no record.json, rebuilt from %d trace%s\n", base, n,
-			n == 1 ? "" : "s");
+		        n == 1 ? "" : "s");
 	return r;
 }
 
@@ -100,7 +103,8 @@ static json_t *from_run_dir(const char *dir, char *err, size_t errlen)
 		return ph_record_load(path, err, errlen);
 	n = list_traces(dir, &traces);
 	if (n <= 0)
-		snprintf(err, errlen, "%s: no record.json and no traces/*.pcapng: not a run directory", dir);
+		snprintf(err, errlen,
+		         "%s: no record.json and no traces/*.pcapng: not a run directory", dir);
 	else
 		r = from_traces((const char *const *)traces, n, dir, err, errlen);
 	for (int i = 0; i < n; i++)
@@ -177,7 +181,8 @@ static int parse(int argc, char **argv, const char *cmd, const char *usage_line,
 		case O_FIXTURES: c->fixtures = optarg; break;
 		case O_NOPLOTS: c->plots = 0; break;
 		case 'h': return 0;
-		case ':': return bad(cmd, usage_line, "option '%s' needs a value", argv[optind - 1]);
+		case ':':
+			return bad(cmd, usage_line, "option '%s' needs a value", argv[optind - 1]);
 		default: return bad(cmd, usage_line, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
@@ -188,7 +193,8 @@ static int parse(int argc, char **argv, const char *cmd, const char *usage_line,
 }
 
 /* Write the reports; print where and the counts.  Exit status. */
-static int write_out(const char *cmd, json_t *record, const cli *c, const char *src, const char *out)
+static int write_out(const char *cmd, json_t *record, const cli *c, const char *src,
+                     const char *out)
 {
 	ph_report_opts o = { .src_dir = src, .fixtures_dir = c->fixtures, .plots = c->plots };
 	ph_report_counts n;
@@ -217,18 +223,22 @@ int ph_cmd_report(int argc, char **argv)
 
 	if (r >= 0) {
 		if (r == 0)
-			printf("%s\n\nRegenerate index.html, junit.xml, record.json and plots/ from a run's\n"
-			       "record.json, from a trace (a run killed before it wrote its record), or from\n"
+			printf("%s\n\nRegenerate index.html, junit.xml, record.json and plots/ "
+			       "from a run's\n"
+			       "record.json, from a trace (a run killed before it wrote its "
+			       "record), or from\n"
 			       "a run directory (its record.json, else every traces/*.pcapng).\n\n"
 			       "  -o, --output DIR  where to write (default: the run's directory)\n"
 			       "  --fixtures DIR    reload the requirement catalogue from DIR\n"
 			       "  --no-plots        do not render timing plots\n\n"
-			       "Exit status: 0 all tests passed, 1 some failed, 2 bad usage or bad input.\n",
+			       "Exit status: 0 all tests passed, 1 some failed, 2 bad usage or bad "
+			       "input.\n",
 			       report_usage);
 		return r;
 	}
 	if (argc - first > 1)
-		return bad("report", report_usage, "one input only (got also '%s'); see pumphil merge", argv[first + 1]);
+		return bad("report", report_usage,
+		           "one input only (got also '%s'); see pumphil merge", argv[first + 1]);
 	if (!(record = load_input(argv[first], src, sizeof src, err, sizeof err))) {
 		fprintf(stderr, "pumphil report: %s\n", err);
 		return 2;
@@ -244,17 +254,20 @@ int ph_cmd_merge(int argc, char **argv)
 	char err[2048];
 	int first, r = parse(argc, argv, "merge", merge_usage, &c, &first), n;
 	json_t **records = NULL, *merged = NULL;
-	char (*dirs)[2048] = NULL;
+	char(*dirs)[2048] = NULL;
 	const char **dirp = NULL;
 
 	if (r >= 0) {
 		if (r == 0)
-			printf("%s\n\nOne report from several runs (CI shards, several benches): the union of\n"
-			       "their tests, the summary recomputed, the environment of each run.\n\n"
+			printf("%s\n\nOne report from several runs (CI shards, several benches): "
+			       "the union of\n"
+			       "their tests, the summary recomputed, the environment of each "
+			       "run.\n\n"
 			       "  -o, --output DIR  where to write (default reports/merged)\n"
 			       "  --fixtures DIR    reload the requirement catalogue from DIR\n"
 			       "  --no-plots        do not render timing plots\n\n"
-			       "Exit status: 0 all tests passed, 1 some failed, 2 bad usage or bad input.\n",
+			       "Exit status: 0 all tests passed, 1 some failed, 2 bad usage or bad "
+			       "input.\n",
 			       merge_usage);
 		return r;
 	}
@@ -267,7 +280,8 @@ int ph_cmd_merge(int argc, char **argv)
 		goto out;
 	for (int i = 0; i < n; i++) {
 		dirp[i] = dirs[i];
-		if (!(records[i] = load_input(argv[first + i], dirs[i], sizeof dirs[i], err, sizeof err))) {
+		if (!(records[i] = load_input(argv[first + i], dirs[i], sizeof dirs[i], err,
+		                              sizeof err))) {
 			fprintf(stderr, "pumphil merge: %s\n", err);
 			goto out;
 		}

@@ -25,9 +25,9 @@ static const char *relative_to(const char *path, const char *base)
 
 static json_t *test_from_scan(json_t *st, json_t *scan, const char *trace_rel)
 {
-	static const char *const keys[] = { "file", "line", "suite", "name", "tags", "req", "hazard",
-					    "verdict", "message", "where", "checks",
-					    "measurements", "log" };
+	static const char *const keys[] = { "file",   "line",         "suite",   "name",    "tags",
+		                            "req",    "hazard",       "verdict", "message", "where",
+		                            "checks", "measurements", "log" };
 	json_t *t = json_object(), *info = json_object_get(scan, "test");
 	int64_t t0 = json_integer_value(json_object_get(st, "t0_ns"));
 	int64_t t1 = json_integer_value(json_object_get(st, "t1_ns"));
@@ -43,7 +43,8 @@ static json_t *test_from_scan(json_t *st, json_t *scan, const char *trace_rel)
 		json_object_set_new(t, "interrupted", json_true());
 	} else if (!json_is_string(json_object_get(t, "verdict"))) {
 		json_object_set_new(t, "verdict", json_string("error"));
-		json_object_set_new(t, "message", json_string("the trace's test_end has no verdict"));
+		json_object_set_new(t, "message",
+		                    json_string("the trace's test_end has no verdict"));
 	}
 	json_object_set_new(t, "bench_ns", json_integer(t1 > t0 ? t1 - t0 : 0));
 	json_object_set_new(t, "trace", json_string(trace_rel));
@@ -92,14 +93,14 @@ static void set_run(json_t *record, json_t *scan, int ntraces)
 		return;
 	run = json_is_object(run) ? json_deep_copy(run) : json_object();
 	snprintf(note, sizeof note, "rebuilt from %d trace%s: the run did not write record.json",
-		 ntraces, ntraces == 1 ? "" : "s");
+	         ntraces, ntraces == 1 ? "" : "s");
 	json_object_set_new(run, "rebuilt_from", json_string("traces"));
 	json_object_set_new(run, "note", json_string(note));
 	json_object_set_new(record, "run", run);
 }
 
 json_t *ph_record_from_traces(const char *const *paths, int n, const char *base_dir, char *err,
-			      size_t errlen)
+                              size_t errlen)
 {
 	json_t *record = json_pack("{s:s,s:{},s:[]}", "schema", PH_RECORD_SCHEMA, "run", "tests");
 	json_t *tests = json_object_get(record, "tests"), *st, *out;
@@ -109,15 +110,15 @@ json_t *ph_record_from_traces(const char *const *paths, int n, const char *base_
 		json_t *scan = ph_report_trace_scan(paths[i], err, errlen);
 		if (!scan)
 			goto fail;
-		json_array_foreach(json_object_get(scan, "tests"), k, st)
-			json_array_append_new(tests, test_from_scan(st, scan, relative_to(paths[i], base_dir)));
+		json_array_foreach(json_object_get(scan, "tests"), k, st) json_array_append_new(
+		        tests, test_from_scan(st, scan, relative_to(paths[i], base_dir)));
 		if (json_array_size(json_object_get(scan, "tests")))
 			set_run(record, scan, n);
 		json_decref(scan);
 	}
 	if (json_array_size(tests) == 0) {
 		snprintf(err, errlen, "%s: no test started in %s", n ? paths[0] : "(no traces)",
-			 n == 1 ? "this trace" : "these traces");
+		         n == 1 ? "this trace" : "these traces");
 		goto fail;
 	}
 	out = sorted(tests);

@@ -25,7 +25,7 @@ static int valid_id(const char *id, const char *prefix)
 
 /* Load path's array `key`; a missing file gives an empty array and a note. */
 static json_t *load_list(const char *path, const char *key, const char *schema, json_t *notes,
-			 char *err, size_t errlen)
+                         char *err, size_t errlen)
 {
 	json_error_t jerr;
 	struct stat st;
@@ -57,10 +57,10 @@ static json_t *load_list(const char *path, const char *key, const char *schema, 
 }
 
 static int entry_err(char *err, size_t errlen, const char *path, const char *what, size_t i,
-		     const char *id, const char *msg)
+                     const char *id, const char *msg)
 {
 	snprintf(err, errlen, "%s: %s %zu%s%.40s%s: %s", path, what, i + 1, id ? " (" : "",
-		 id ? id : "", id ? ")" : "", msg);
+	         id ? id : "", id ? ")" : "", msg);
 	return -1;
 }
 
@@ -68,12 +68,14 @@ static int check_hazards(json_t *hz, const char *path, json_t *seen, char *err, 
 {
 	size_t i;
 	json_t *h;
-	json_array_foreach(hz, i, h) {
+	json_array_foreach(hz, i, h)
+	{
 		const char *id = json_string_value(json_object_get(h, "id"));
 		if (!json_is_object(h))
 			return entry_err(err, errlen, path, "hazard", i, NULL, "not an object");
 		if (!valid_id(id, "HAZ-"))
-			return entry_err(err, errlen, path, "hazard", i, id, "id must look like HAZ-OVER");
+			return entry_err(err, errlen, path, "hazard", i, id,
+			                 "id must look like HAZ-OVER");
 		if (!json_is_string(json_object_get(h, "text")))
 			return entry_err(err, errlen, path, "hazard", i, id, "no \"text\"");
 		if (json_object_get(seen, id))
@@ -84,7 +86,7 @@ static int check_hazards(json_t *hz, const char *path, json_t *seen, char *err, 
 }
 
 static int check_req_hazards(json_t *r, size_t i, const char *id, const char *path, json_t *hz_ids,
-			     char *err, size_t errlen)
+                             char *err, size_t errlen)
 {
 	json_t *list = json_object_get(r, "hazards"), *h;
 	size_t k;
@@ -93,11 +95,14 @@ static int check_req_hazards(json_t *r, size_t i, const char *id, const char *pa
 	if (!list)
 		return 0;
 	if (!json_is_array(list))
-		return entry_err(err, errlen, path, "requirement", i, id, "\"hazards\" must be a list");
-	json_array_foreach(list, k, h) {
+		return entry_err(err, errlen, path, "requirement", i, id,
+		                 "\"hazards\" must be a list");
+	json_array_foreach(list, k, h)
+	{
 		const char *hid = json_string_value(h);
 		if (!hid || (json_object_size(hz_ids) && !json_object_get(hz_ids, hid))) {
-			snprintf(msg, sizeof msg, "unknown hazard '%.40s'", hid ? hid : "(not a string)");
+			snprintf(msg, sizeof msg, "unknown hazard '%.40s'",
+			         hid ? hid : "(not a string)");
 			return entry_err(err, errlen, path, "requirement", i, id, msg);
 		}
 	}
@@ -105,29 +110,33 @@ static int check_req_hazards(json_t *r, size_t i, const char *id, const char *pa
 }
 
 static int check_requirements(json_t *reqs, const char *path, json_t *hz_ids, char *err,
-			      size_t errlen)
+                              size_t errlen)
 {
 	json_t *seen = json_object(), *r;
 	size_t i;
 	int rc = 0;
 
-	json_array_foreach(reqs, i, r) {
+	json_array_foreach(reqs, i, r)
+	{
 		const char *id = json_string_value(json_object_get(r, "id"));
 		json_t *testable = json_object_get(r, "testable");
 		if (!json_is_object(r))
 			rc = entry_err(err, errlen, path, "requirement", i, NULL, "not an object");
 		else if (!valid_id(id, "REQ-"))
-			rc = entry_err(err, errlen, path, "requirement", i, id, "id must look like REQ-DEL-001");
+			rc = entry_err(err, errlen, path, "requirement", i, id,
+			               "id must look like REQ-DEL-001");
 		else if (json_object_get(seen, id))
 			rc = entry_err(err, errlen, path, "requirement", i, id, "duplicate id");
 		else if (!json_is_string(json_object_get(r, "text")) ||
-			 !json_is_string(json_object_get(r, "source")))
-			rc = entry_err(err, errlen, path, "requirement", i, id, "needs \"text\" and \"source\"");
+		         !json_is_string(json_object_get(r, "source")))
+			rc = entry_err(err, errlen, path, "requirement", i, id,
+			               "needs \"text\" and \"source\"");
 		else if (testable && !json_is_boolean(testable))
-			rc = entry_err(err, errlen, path, "requirement", i, id, "\"testable\" must be true or false");
+			rc = entry_err(err, errlen, path, "requirement", i, id,
+			               "\"testable\" must be true or false");
 		else if (json_is_false(testable) && !json_is_string(json_object_get(r, "reason")))
 			rc = entry_err(err, errlen, path, "requirement", i, id,
-				       "\"testable\": false needs a \"reason\"");
+			               "\"testable\": false needs a \"reason\"");
 		else
 			rc = check_req_hazards(r, i, id, path, hz_ids, err, errlen);
 		if (rc < 0)
@@ -141,17 +150,20 @@ static int check_requirements(json_t *reqs, const char *path, json_t *hz_ids, ch
 json_t *ph_report_catalog_load(const char *fixtures_dir, char *err, size_t errlen)
 {
 	char rpath[1024], hpath[1024];
-	json_t *notes = json_array(), *hz = NULL, *reqs = NULL, *hz_ids = json_object(), *cat = NULL;
+	json_t *notes = json_array(), *hz = NULL, *reqs = NULL, *hz_ids = json_object(),
+	       *cat = NULL;
 
 	snprintf(rpath, sizeof rpath, "%s/requirements.json", fixtures_dir);
 	snprintf(hpath, sizeof hpath, "%s/hazards.json", fixtures_dir);
 	if (!(hz = load_list(hpath, "hazards", "pumphil-hazards/1", notes, err, errlen)) ||
 	    check_hazards(hz, hpath, hz_ids, err, errlen) < 0)
 		goto out;
-	if (!(reqs = load_list(rpath, "requirements", "pumphil-requirements/1", notes, err, errlen)) ||
+	if (!(reqs = load_list(rpath, "requirements", "pumphil-requirements/1", notes, err,
+	                       errlen)) ||
 	    check_requirements(reqs, rpath, hz_ids, err, errlen) < 0)
 		goto out;
-	cat = json_pack("{s:O,s:O,s:[s,s]}", "requirements", reqs, "hazards", hz, "files", rpath, hpath);
+	cat = json_pack("{s:O,s:O,s:[s,s]}", "requirements", reqs, "hazards", hz, "files", rpath,
+	                hpath);
 	if (cat && json_array_size(notes))
 		json_object_set(cat, "missing", notes);
 out:

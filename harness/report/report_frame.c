@@ -14,12 +14,12 @@
 static const struct {
 	const char *msg, *field, *table;
 } code_fields[] = {
-	{ "event", "code", "EV" },	     { "event", "alarm", "ALARM" },
-	{ "event", "priority", "PRIO" },     { "nak", "code", "NAK" },
-	{ "ack", "result", "REFUSE" },	     { "bolus_result", "result", "REFUSE" },
-	{ "status", "mode", "MODE" },	     { "rx_begin", "mode", "MODE" },
-	{ "fx_set", "param", "FX" },	     { "bolus", "kind", "BOLUS" },
-	{ "hook", "hook", "HOOK" },	     { "alarm_ack", "alarm", "ALARM" },
+	{ "event", "code", "EV" },       { "event", "alarm", "ALARM" },
+	{ "event", "priority", "PRIO" }, { "nak", "code", "NAK" },
+	{ "ack", "result", "REFUSE" },   { "bolus_result", "result", "REFUSE" },
+	{ "status", "mode", "MODE" },    { "rx_begin", "mode", "MODE" },
+	{ "fx_set", "param", "FX" },     { "bolus", "kind", "BOLUS" },
+	{ "hook", "hook", "HOOK" },      { "alarm_ack", "alarm", "ALARM" },
 	{ "log_entry", "code", "EV" },
 };
 
@@ -46,7 +46,7 @@ static long long field_value(const void *base, const pp_field_desc *fd)
 
 /* Append printf output at *len, never past cap - 1. */
 static void add(char *buf, size_t cap, size_t *len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 static void add(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 {
 	va_list ap;
@@ -96,8 +96,9 @@ void ph_report_frame_text(const uint8_t *wire, size_t n, char *buf, size_t cap)
 	}
 	const pp_msg_desc *d = pp_msg_desc_find(f.type);
 	if (!d || pp_msg_unpack(&f, &m) != PP_OK) {
-		snprintf(buf, cap, "frame type 0x%02x seq %u (%u payload bytes): not a known message",
-			 f.type, f.seq, f.len);
+		snprintf(buf, cap,
+		         "frame type 0x%02x seq %u (%u payload bytes): not a known message", f.type,
+		         f.seq, f.len);
 		return;
 	}
 	add(buf, cap, &len, "%s seq=%u%s", d->name, (unsigned)f.seq,

@@ -17,9 +17,8 @@ static int has_id(json_t *list, const char *id)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(list, i, v)
-		if (json_string_value(v) && !strcmp(json_string_value(v), id))
-			return 1;
+	json_array_foreach(list, i, v) if (json_string_value(v) &&
+	                                   !strcmp(json_string_value(v), id)) return 1;
 	return 0;
 }
 
@@ -31,10 +30,12 @@ static int test_links(FILE *f, json_t *tests, const char *key, const char *id, j
 	json_t *t, *r;
 	int n = 0, worst = 0;
 
-	json_array_foreach(tests, i, t) {
+	json_array_foreach(tests, i, t)
+	{
 		int hit = has_id(json_object_get(t, key), id);
-		json_array_foreach(also_reqs, k, r)
-			hit = hit || (json_string_value(r) && has_id(json_object_get(t, "req"), json_string_value(r)));
+		json_array_foreach(also_reqs, k, r) hit =
+		        hit || (json_string_value(r) &&
+		                has_id(json_object_get(t, "req"), json_string_value(r)));
 		if (!hit)
 			continue;
 		const char *v = str(t, "verdict");
@@ -73,7 +74,8 @@ static void id_cell(FILE *f, json_t *list)
 	size_t i;
 	json_t *v;
 	fputs("<td>", f);
-	json_array_foreach(list, i, v) {
+	json_array_foreach(list, i, v)
+	{
 		if (i)
 			fputs(", ", f);
 		esc(f, json_string_value(v));
@@ -87,7 +89,8 @@ static void requirement_rows(FILE *f, json_t *reqs, json_t *tests, int counts[4]
 	size_t i;
 	json_t *r;
 
-	json_array_foreach(reqs, i, r) {
+	json_array_foreach(reqs, i, r)
+	{
 		const char *id = str(r, "id");
 		fprintf(f, "<tr id=\"req-");
 		esc(f, id);
@@ -121,12 +124,13 @@ static void uncovered_list(FILE *f, json_t *reqs, json_t *tests)
 	json_t *r, *t;
 
 	fputs("<p id=uncovered><b>Requirements no test covers:</b> ", f);
-	json_array_foreach(reqs, i, r) {
+	json_array_foreach(reqs, i, r)
+	{
 		int covered = 0;
 		if (json_is_false(json_object_get(r, "testable")))
 			continue;
-		json_array_foreach(tests, k, t)
-			covered = covered || has_id(json_object_get(t, "req"), str(r, "id"));
+		json_array_foreach(tests, k, t) covered =
+		        covered || has_id(json_object_get(t, "req"), str(r, "id"));
 		if (covered)
 			continue;
 		fputs(n++ ? ", " : "", f);
@@ -144,9 +148,8 @@ static json_t *reqs_of_hazard(json_t *reqs, const char *id)
 {
 	json_t *out = json_array(), *r;
 	size_t i;
-	json_array_foreach(reqs, i, r)
-		if (has_id(json_object_get(r, "hazards"), id))
-			json_array_append(out, json_object_get(r, "id"));
+	json_array_foreach(reqs, i, r) if (has_id(json_object_get(r, "hazards"), id))
+	        json_array_append(out, json_object_get(r, "id"));
 	return out;
 }
 
@@ -155,9 +158,12 @@ static void hazard_rows(FILE *f, json_t *hazards, json_t *reqs, json_t *tests)
 	size_t i;
 	json_t *h;
 
-	fputs("<h3>Hazards</h3>\n<table class=hazards><tr><th>hazard</th><th>text</th><th>requirements</th>"
-	      "<th>tests (direct, or through a requirement)</th><th>coverage</th></tr>\n", f);
-	json_array_foreach(hazards, i, h) {
+	fputs("<h3>Hazards</h3>\n<table "
+	      "class=hazards><tr><th>hazard</th><th>text</th><th>requirements</th>"
+	      "<th>tests (direct, or through a requirement)</th><th>coverage</th></tr>\n",
+	      f);
+	json_array_foreach(hazards, i, h)
+	{
 		json_t *rs = reqs_of_hazard(reqs, str(h, "id"));
 		fputs("<tr><th>", f);
 		esc(f, str(h, "id"));
@@ -181,19 +187,21 @@ static void unknown_ids(FILE *f, json_t *tests, const char *key, json_t *list, c
 	json_t *seen = json_object(), *known = json_object(), *t, *v;
 	size_t i, k;
 
-	json_array_foreach(list, i, v)
-		json_object_set_new(known, str(v, "id"), json_true());
-	json_array_foreach(tests, i, t)
-		json_array_foreach(json_object_get(t, key), k, v) {
-			const char *id = json_string_value(v);
-			if (!id || json_object_get(known, id) || json_object_get(seen, id))
-				continue;
-			fprintf(f, "%s", json_object_size(seen) ? ", " : "");
-			if (!json_object_size(seen))
-				fprintf(f, "<p class=warn id=unknown-%s>%s used by tests but not in the catalogue: ", key, what);
-			json_object_set_new(seen, id, json_true());
-			esc(f, id);
-		}
+	json_array_foreach(list, i, v) json_object_set_new(known, str(v, "id"), json_true());
+	json_array_foreach(tests, i, t) json_array_foreach(json_object_get(t, key), k, v)
+	{
+		const char *id = json_string_value(v);
+		if (!id || json_object_get(known, id) || json_object_get(seen, id))
+			continue;
+		fprintf(f, "%s", json_object_size(seen) ? ", " : "");
+		if (!json_object_size(seen))
+			fprintf(f,
+			        "<p class=warn id=unknown-%s>%s used by tests but not in the "
+			        "catalogue: ",
+			        key, what);
+		json_object_set_new(seen, id, json_true());
+		esc(f, id);
+	}
 	if (json_object_size(seen))
 		fputs("</p>\n", f);
 	json_decref(seen);
@@ -202,25 +210,31 @@ static void unknown_ids(FILE *f, json_t *tests, const char *key, json_t *list, c
 
 void ph_report_html_matrix(FILE *f, json_t *record)
 {
-	json_t *cat = json_object_get(record, "catalogue"), *tests = json_object_get(record, "tests");
-	json_t *reqs = json_object_get(cat, "requirements"), *hazards = json_object_get(cat, "hazards");
+	json_t *cat = json_object_get(record, "catalogue"),
+	       *tests = json_object_get(record, "tests");
+	json_t *reqs = json_object_get(cat, "requirements"),
+	       *hazards = json_object_get(cat, "hazards");
 	json_t *missing = json_object_get(cat, "missing"), *v;
 	int counts[4] = { 0 };
 	size_t i;
 
 	fputs("<h2 id=traceability>Traceability</h2>\n", f);
-	json_array_foreach(missing, i, v) {
+	json_array_foreach(missing, i, v)
+	{
 		fputs("<p class=warn>catalogue: ", f);
 		esc(f, json_string_value(v));
 		fputs("</p>\n", f);
 	}
 	fputs("<table class=matrix><tr><th>requirement</th><th>text and source</th><th>hazards</th>"
-	      "<th>tests</th><th>coverage</th></tr>\n", f);
+	      "<th>tests</th><th>coverage</th></tr>\n",
+	      f);
 	requirement_rows(f, reqs, tests, counts);
 	fputs("</table>\n", f);
-	fprintf(f, "<p id=coverage>%zu requirements: %d covered and passing, %d covered with failures, "
-		   "%d not covered, %d not testable on the bench.</p>\n",
-		json_array_size(reqs), counts[0], counts[1], counts[2], counts[3]);
+	fprintf(f,
+	        "<p id=coverage>%zu requirements: %d covered and passing, %d covered with "
+	        "failures, "
+	        "%d not covered, %d not testable on the bench.</p>\n",
+	        json_array_size(reqs), counts[0], counts[1], counts[2], counts[3]);
 	uncovered_list(f, reqs, tests);
 	unknown_ids(f, tests, "req", reqs, "Requirement ids");
 	hazard_rows(f, hazards, reqs, tests);

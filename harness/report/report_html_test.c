@@ -33,7 +33,8 @@ static void id_list(FILE *f, json_t *arr)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		if (i)
 			fputs(", ", f);
 		esc(f, json_string_value(v));
@@ -66,9 +67,12 @@ static void meta(FILE *f, json_t *t)
 	id_list(f, json_object_get(t, "hazard"));
 	fputs(" &middot; tags: ", f);
 	id_list(f, json_object_get(t, "tags"));
-	fprintf(f, "<br>seed %lld &middot; repeat %lld &middot; %lld checks &middot; bench %s &middot; wall %.3f s",
-		(long long)num(t, "seed", 0), (long long)num(t, "repeat", 0) + 1,
-		(long long)num(t, "checks", 0), bench, json_number_value(json_object_get(t, "wall_ms")) / 1000.0);
+	fprintf(f,
+	        "<br>seed %lld &middot; repeat %lld &middot; %lld checks &middot; bench %s "
+	        "&middot; wall %.3f s",
+	        (long long)num(t, "seed", 0), (long long)num(t, "repeat", 0) + 1,
+	        (long long)num(t, "checks", 0), bench,
+	        json_number_value(json_object_get(t, "wall_ms")) / 1000.0);
 	if (dut) {
 		fputs(" &middot; board serial ", f);
 		esc(f, str(dut, "serial"));
@@ -95,9 +99,13 @@ static void measurements(FILE *f, json_t *ms)
 	json_t *m;
 	if (!json_array_size(ms))
 		return;
-	fputs("<table class=measurements><tr><th>measurement</th><th>value</th><th>unit</th><th>nominal</th>"
-	      "<th>min</th><th>max</th><th>verdict</th></tr>\n", f);
-	json_array_foreach(ms, i, m) {
+	fputs("<table "
+	      "class=measurements><tr><th>measurement</th><th>value</th><th>unit</th><th>nominal</"
+	      "th>"
+	      "<th>min</th><th>max</th><th>verdict</th></tr>\n",
+	      f);
+	json_array_foreach(ms, i, m)
+	{
 		const char *v = !strcmp(str(m, "verdict"), "pass") ? "pass" : "fail";
 		fputs("<tr><td>", f);
 		esc(f, str(m, "name"));
@@ -124,9 +132,12 @@ static void spans(FILE *f, json_t *t)
 
 	if (!json_array_size(list))
 		return;
-	fputs("<table class=spans><tr><th>alarm or fault</th><th>name</th><th>priority</th><th>from</th>"
-	      "<th>to</th></tr>\n", f);
-	json_array_foreach(list, i, sp) {
+	fputs("<table class=spans><tr><th>alarm or "
+	      "fault</th><th>name</th><th>priority</th><th>from</th>"
+	      "<th>to</th></tr>\n",
+	      f);
+	json_array_foreach(list, i, sp)
+	{
 		fputs("<tr><td>", f);
 		esc(f, str(sp, "kind"));
 		fputs("</td><td>", f);
@@ -150,11 +161,15 @@ static void events(FILE *f, json_t *t)
 
 	if (!json_array_size(list))
 		return;
-	fprintf(f, "<h4>Events around the %s</h4>\n<table class=events><tr><th>t</th><th>source</th>"
-		   "<th>direction</th><th>what</th></tr>\n",
-		json_is_true(json_object_get(t, "interrupted")) ? "interruption" : "failure");
-	json_array_foreach(list, i, ev) {
-		const char *cls = (int64_t)i == at ? " class=at-failure" : (int64_t)i > at && at >= 0 ? " class=after" : "";
+	fprintf(f,
+	        "<h4>Events around the %s</h4>\n<table class=events><tr><th>t</th><th>source</th>"
+	        "<th>direction</th><th>what</th></tr>\n",
+	        json_is_true(json_object_get(t, "interrupted")) ? "interruption" : "failure");
+	json_array_foreach(list, i, ev)
+	{
+		const char *cls = (int64_t)i == at             ? " class=at-failure"
+		                  : (int64_t)i > at && at >= 0 ? " class=after"
+		                                               : "";
 		fprintf(f, "<tr%s><td class=num>", cls);
 		rel_time(f, num(ev, "t_ns", 0), t0);
 		fputs("</td><td>", f);
@@ -173,7 +188,8 @@ static void plots(FILE *f, json_t *t)
 	json_t *list = json_object_get(t, "plots"), *p;
 	size_t i;
 
-	json_array_foreach(list, i, p) {
+	json_array_foreach(list, i, p)
+	{
 		if (json_is_true(json_object_get(p, "missing")))
 			continue;
 		fputs("<figure><img class=plot src=\"", f);
@@ -197,9 +213,10 @@ static void log_lines(FILE *f, json_t *t, int open)
 	size_t i;
 	if (!json_array_size(log))
 		return;
-	fprintf(f, "<details%s><summary>steps and log (%zu lines)</summary><pre class=log>", open ? " open" : "",
-		json_array_size(log));
-	json_array_foreach(log, i, l) {
+	fprintf(f, "<details%s><summary>steps and log (%zu lines)</summary><pre class=log>",
+	        open ? " open" : "", json_array_size(log));
+	json_array_foreach(log, i, l)
+	{
 		esc(f, json_string_value(l));
 		fputc('\n', f);
 	}
@@ -211,8 +228,8 @@ void ph_report_html_test(FILE *f, json_t *t, size_t pos)
 	const char *v = str(t, "verdict");
 	int passed = !strcmp(v, "pass");
 
-	fprintf(f, "<section class=test id=\"test-%zu\">\n<h3><span class=\"badge %s\">%s</span> ", pos + 1,
-		v, json_is_true(json_object_get(t, "interrupted")) ? "interrupted" : v);
+	fprintf(f, "<section class=test id=\"test-%zu\">\n<h3><span class=\"badge %s\">%s</span> ",
+	        pos + 1, v, json_is_true(json_object_get(t, "interrupted")) ? "interrupted" : v);
 	esc(f, str(t, "suite"));
 	fputs(" / ", f);
 	esc(f, str(t, "name"));

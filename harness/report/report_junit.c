@@ -117,7 +117,7 @@ static void sb_list(sbuf *b, const char *label, json_t *arr)
 	json_t *v;
 	sb_add(b, "%s:", label);
 	json_array_foreach(arr, i, v)
-		sb_add(b, "%s%s", i ? ", " : " ", json_string_value(v) ? json_string_value(v) : "");
+	        sb_add(b, "%s%s", i ? ", " : " ", json_string_value(v) ? json_string_value(v) : "");
 	sb_add(b, "%s\n", json_array_size(arr) ? "" : " none");
 }
 
@@ -140,7 +140,8 @@ static void system_out(xmlTextWriterPtr w, json_t *t)
 	sb_add(&b, "location: %s:%lld\nseed: %lld\n", str(t, "file"),
 	       (long long)json_integer_value(json_object_get(t, "line")),
 	       (long long)json_integer_value(json_object_get(t, "seed")));
-	json_array_foreach(json_object_get(t, "measurements"), i, v) {
+	json_array_foreach(json_object_get(t, "measurements"), i, v)
+	{
 		sb_add(&b, "measurement %s = ", str(v, "name"));
 		sb_limit(&b, json_object_get(v, "value"));
 		sb_add(&b, " %s, limits [", str(v, "unit"));
@@ -150,7 +151,7 @@ static void system_out(xmlTextWriterPtr w, json_t *t)
 		sb_add(&b, "]: %s\n", str(v, "verdict"));
 	}
 	json_array_foreach(json_object_get(t, "log"), i, v)
-		sb_add(&b, "%s\n", json_string_value(v) ? json_string_value(v) : "");
+	        sb_add(&b, "%s\n", json_string_value(v) ? json_string_value(v) : "");
 	xmlTextWriterStartElement(w, BAD_CAST "system-out");
 	text(w, b.s ? b.s : "");
 	xmlTextWriterEndElement(w);
@@ -173,7 +174,10 @@ static void outcome(xmlTextWriterPtr w, json_t *t)
 	}
 	xmlTextWriterStartElement(w, BAD_CAST(is_fail ? "failure" : "error"));
 	attr(w, "message", str(t, "message"));
-	attr(w, "type", is_fail ? "check" : json_is_true(json_object_get(t, "interrupted")) ? "interrupted" : "error");
+	attr(w, "type",
+	     is_fail                                           ? "check"
+	     : json_is_true(json_object_get(t, "interrupted")) ? "interrupted"
+	                                                       : "error");
 	sb_add(&b, "%s%s%s", str(t, "where"), *str(t, "where") ? ": " : "", str(t, "message"));
 	text(w, b.s ? b.s : "");
 	free(b.s);
@@ -215,14 +219,16 @@ static void property(xmlTextWriterPtr w, const char *name, const char *value)
 
 /* Distinct values of key (a list) over the suite's tests, as properties. */
 static void id_properties(xmlTextWriterPtr w, json_t *tests, const char *suite, const char *key,
-			  const char *name)
+                          const char *name)
 {
 	json_t *seen = json_object(), *t, *v;
 	size_t i, k;
-	json_array_foreach(tests, i, t) {
+	json_array_foreach(tests, i, t)
+	{
 		if (strcmp(str(t, "suite"), suite))
 			continue;
-		json_array_foreach(json_object_get(t, key), k, v) {
+		json_array_foreach(json_object_get(t, key), k, v)
+		{
 			const char *id = json_string_value(v);
 			if (!id || json_object_get(seen, id))
 				continue;
@@ -248,7 +254,8 @@ static void suite_properties(xmlTextWriterPtr w, json_t *record, json_t *first, 
 	property(w, "profile", str(run, "profile"));
 	property(w, "serial", str(dut, "serial"));
 	property(w, "fw_version", str(dut, "fw_version"));
-	snprintf(seed, sizeof seed, "%lld", (long long)json_integer_value(json_object_get(run, "seed")));
+	snprintf(seed, sizeof seed, "%lld",
+	         (long long)json_integer_value(json_object_get(run, "seed")));
 	if (json_object_get(run, "seed"))
 		property(w, "seed", seed);
 	xmlTextWriterEndElement(w);
@@ -271,9 +278,7 @@ static void testsuite(xmlTextWriterPtr w, json_t *record, const char *suite, jso
 	if (*str(first, "file"))
 		attr(w, "file", str(first, "file"));
 	suite_properties(w, record, first, suite);
-	json_array_foreach(tests, i, t)
-		if (!strcmp(str(t, "suite"), suite))
-			testcase(w, t);
+	json_array_foreach(tests, i, t) if (!strcmp(str(t, "suite"), suite)) testcase(w, t);
 	xmlTextWriterEndElement(w);
 }
 
@@ -296,7 +301,8 @@ int ph_report_junit(const char *path, json_t *record, char *err, size_t errlen)
 	attr(w, "name", "pumphil");
 	ph_report_count(tests, NULL, &c);
 	counts_attrs(w, &c, 0);
-	json_array_foreach(tests, i, t) {
+	json_array_foreach(tests, i, t)
+	{
 		const char *suite = str(t, "suite");
 		if (json_object_get(seen, suite))
 			continue;

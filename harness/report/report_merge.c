@@ -35,7 +35,7 @@ static json_t *merged_test(json_t *t, const char *run_id, const char *dir)
 	if (*str(c, "trace"))
 		json_object_set_new(c, "trace", reachable(dir, str(c, "trace")));
 	json_array_foreach(json_object_get(c, "plots"), i, p)
-		json_object_set_new(p, "file", reachable(dir, str(p, "file")));
+	        json_object_set_new(p, "file", reachable(dir, str(p, "file")));
 	return c;
 }
 
@@ -44,18 +44,19 @@ static void common(json_t *out, json_t *runs, const char *key)
 {
 	json_t *first = json_object_get(json_array_get(runs, 0), key), *r;
 	size_t i;
-	json_array_foreach(runs, i, r)
-		if (!json_equal(json_object_get(r, key), first)) {
-			json_object_set_new(out, key, json_string("several (see runs)"));
-			return;
-		}
+	json_array_foreach(runs, i, r) if (!json_equal(json_object_get(r, key), first))
+	{
+		json_object_set_new(out, key, json_string("several (see runs)"));
+		return;
+	}
 	if (first)
 		json_object_set(out, key, first);
 }
 
 static json_t *merged_run(json_t *runs)
 {
-	static const char *const keys[] = { "harness_version", "git", "board", "seed", "profile", "host" };
+	static const char *const keys[] = { "harness_version", "git", "board", "seed",
+		                            "profile",         "host" };
 	json_t *run = json_object(), *r;
 	double wall = 0;
 	size_t i;
@@ -63,7 +64,8 @@ static json_t *merged_run(json_t *runs)
 
 	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
 		common(run, runs, keys[k]);
-	json_array_foreach(runs, i, r) {
+	json_array_foreach(runs, i, r)
+	{
 		double w = json_number_value(json_object_get(r, "wall_s"));
 		wall = w > wall ? w : wall;
 		if (i == 0 || strcmp(str(r, "started"), str(run, "started")) < 0)
@@ -73,7 +75,7 @@ static json_t *merged_run(json_t *runs)
 	}
 	snprintf(id, sizeof id, "merge of %zu runs", json_array_size(runs));
 	snprintf(note, sizeof note, "merged from %zu runs; duration is the longest run's",
-		 json_array_size(runs));
+	         json_array_size(runs));
 	json_object_set_new(run, "id", json_string(id));
 	json_object_set_new(run, "wall_s", json_real(wall));
 	json_object_set_new(run, "note", json_string(note));
@@ -123,7 +125,7 @@ static int sort_tests(json_t *record)
 }
 
 json_t *ph_report_merge(json_t *const *records, const char *const *dirs, int n, char *err,
-			size_t errlen)
+                        size_t errlen)
 {
 	json_t *out = json_pack("{s:s,s:[],s:[]}", "schema", PH_RECORD_SCHEMA, "runs", "tests");
 	json_t *runs = json_object_get(out, "runs"), *tests = json_object_get(out, "tests"), *t;
@@ -139,7 +141,7 @@ json_t *ph_report_merge(json_t *const *records, const char *const *dirs, int n, 
 		json_object_set_new(run, "dir", reachable(".", dirs[k]));
 		json_array_append_new(runs, run);
 		json_array_foreach(json_object_get(records[k], "tests"), i, t)
-			json_array_append_new(tests, merged_test(t, str(run, "id"), dirs[k]));
+		        json_array_append_new(tests, merged_test(t, str(run, "id"), dirs[k]));
 		if (!json_object_get(out, "catalogue") && json_object_get(records[k], "catalogue"))
 			json_object_set(out, "catalogue", json_object_get(records[k], "catalogue"));
 	}

@@ -31,10 +31,12 @@ int ph_report_can_plot(void)
 }
 
 static int render(const char *trace, const char *png, int64_t from, int64_t to, char *err,
-		  size_t errlen)
+                  size_t errlen)
 {
 #ifdef PH_REPORT_HAVE_VIEW
-	return ph_view_render_png(trace, png, PLOT_W, PLOT_H, from, to, err, errlen) == PH_VIEW_OK ? 0 : -1;
+	return ph_view_render_png(trace, png, PLOT_W, PLOT_H, from, to, err, errlen) == PH_VIEW_OK
+	               ? 0
+	               : -1;
 #else
 	(void)png, (void)from, (void)to;
 	snprintf(err, errlen, "%s: this build has no headless renderer (harness/view)", trace);
@@ -52,7 +54,8 @@ static int64_t num(json_t *o, const char *k, int64_t dflt)
  * a tenth of the test, at least a minute, before it) to a little after. */
 static int failure_window(json_t *test, int64_t *from, int64_t *to)
 {
-	int64_t t0 = num(test, "t0_ns", -1), t1 = num(test, "t1_ns", -1), fail = num(test, "fail_ns", -1);
+	int64_t t0 = num(test, "t0_ns", -1), t1 = num(test, "t1_ns", -1),
+	        fail = num(test, "fail_ns", -1);
 	size_t i;
 	json_t *sp;
 
@@ -60,13 +63,16 @@ static int failure_window(json_t *test, int64_t *from, int64_t *to)
 		return 0;
 	int64_t lead = (fail - t0) / 10 > MIN_LEAD_NS ? (fail - t0) / 10 : MIN_LEAD_NS;
 	int64_t start = fail - lead;
-	json_array_foreach(json_object_get(test, "spans"), i, sp) {
+	json_array_foreach(json_object_get(test, "spans"), i, sp)
+	{
 		int64_t s0 = num(sp, "t0_ns", -1);
-		if (!strcmp(ph_report_str(sp, "kind"), "fault") && s0 >= t0 && s0 <= fail && s0 - lead / 10 < start)
+		if (!strcmp(ph_report_str(sp, "kind"), "fault") && s0 >= t0 && s0 <= fail &&
+		    s0 - lead / 10 < start)
 			start = s0 - lead / 10;
 	}
 	*from = start > t0 ? start : t0;
-	*to = fail + lead / 5; /* past the end of the test too: a failure at its end stays visible */
+	*to = fail +
+	      lead / 5; /* past the end of the test too: a failure at its end stays visible */
 	if (*to <= *from)
 		*to = *from + 1000000000;
 	/* Not worth a second picture when it shows most of the first. */
@@ -75,12 +81,12 @@ static int failure_window(json_t *test, int64_t *from, int64_t *to)
 
 static json_t *plot_entry(const char *file, const char *title, int64_t from, int64_t to)
 {
-	return json_pack("{s:s,s:s,s:I,s:I}", "file", file, "title", title, "from_ns", (json_int_t)from,
-			 "to_ns", (json_int_t)to);
+	return json_pack("{s:s,s:s,s:I,s:I}", "file", file, "title", title, "from_ns",
+	                 (json_int_t)from, "to_ns", (json_int_t)to);
 }
 
 int ph_report_plot_test(json_t *test, size_t pos, const char *trace_path, const char *out_dir,
-			char *err, size_t errlen)
+                        char *err, size_t errlen)
 {
 	char rel[64], path[1200];
 	int64_t t0 = num(test, "t0_ns", -1), t1 = num(test, "t1_ns", -1), from, to;

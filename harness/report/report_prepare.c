@@ -42,7 +42,8 @@ void ph_report_count(json_t *tests, const char *suite, ph_report_counts *c)
 	json_t *t;
 
 	memset(c, 0, sizeof *c);
-	json_array_foreach(tests, i, t) {
+	json_array_foreach(tests, i, t)
+	{
 		const char *v = ph_report_str(t, "verdict");
 		if (suite && strcmp(ph_report_str(t, "suite"), suite))
 			continue;
@@ -66,10 +67,10 @@ static void set_summary(json_t *record)
 	ph_report_counts c;
 	ph_report_count(json_object_get(record, "tests"), NULL, &c);
 	json_object_set_new(record, "summary",
-			    json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:f,s:I}", "tests", c.tests, "passed",
-				      c.passed, "failed", c.failed, "errors", c.errors, "skipped",
-				      c.skipped, "interrupted", c.interrupted, "test_wall_s", c.wall_s,
-				      "bench_ns", (json_int_t)c.bench_ns));
+	                    json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:f,s:I}", "tests", c.tests,
+	                              "passed", c.passed, "failed", c.failed, "errors", c.errors,
+	                              "skipped", c.skipped, "interrupted", c.interrupted,
+	                              "test_wall_s", c.wall_s, "bench_ns", (json_int_t)c.bench_ns));
 }
 
 static int set_catalog(json_t *record, const ph_report_opts *o, char *err, size_t errlen)
@@ -77,8 +78,8 @@ static int set_catalog(json_t *record, const ph_report_opts *o, char *err, size_
 	json_t *cat;
 	if (!o->fixtures_dir && json_is_object(json_object_get(record, "catalogue")))
 		return 0;
-	cat = ph_report_catalog_load(o->fixtures_dir ? o->fixtures_dir : ph_default_fixtures_dir(), err,
-				     errlen);
+	cat = ph_report_catalog_load(o->fixtures_dir ? o->fixtures_dir : ph_default_fixtures_dir(),
+	                             err, errlen);
 	if (!cat)
 		return -1;
 	json_object_set_new(record, "catalogue", cat);
@@ -90,9 +91,8 @@ static json_t *match_scan(json_t *scan, json_t *test)
 {
 	json_t *tests = json_object_get(scan, "tests"), *st;
 	size_t i;
-	json_array_foreach(tests, i, st)
-		if (!strcmp(ph_report_str(st, "name"), ph_report_str(test, "name")))
-			return st;
+	json_array_foreach(tests, i, st) if (!strcmp(ph_report_str(st, "name"),
+	                                             ph_report_str(test, "name"))) return st;
 	return json_array_get(tests, 0);
 }
 
@@ -120,10 +120,12 @@ static void copy_plots(json_t *test, size_t pos, const char *src_dir, const char
 	json_t *plots = json_object_get(test, "plots"), *p;
 	size_t i;
 
-	json_array_foreach(plots, i, p) {
+	json_array_foreach(plots, i, p)
+	{
 		const char *file = ph_report_str(p, "file");
 		char src[2048], rel[64], dst[1200];
-		snprintf(src, sizeof src, "%s%s%s", file[0] == '/' ? "" : src_dir, file[0] == '/' ? "" : "/", file);
+		snprintf(src, sizeof src, "%s%s%s", file[0] == '/' ? "" : src_dir,
+		         file[0] == '/' ? "" : "/", file);
 		snprintf(rel, sizeof rel, "plots/%04zu%s.png", pos + 1, i ? "-failure" : "");
 		snprintf(dst, sizeof dst, "%s/%s", out_dir, rel);
 		if (strcmp(src, dst) && ph_report_copy_file(src, dst) == 0)
@@ -144,7 +146,7 @@ static void relocate_trace(json_t *test, const char *trace_path, int same_dir)
 }
 
 static void prepare_test(json_t *record, json_t *test, size_t pos, const ph_report_opts *o,
-			 const char *src_dir, const char *out_dir, int same_dir)
+                         const char *src_dir, const char *out_dir, int same_dir)
 {
 	const char *trace = ph_report_str(test, "trace");
 	char path[2048], err[1024];
@@ -152,7 +154,7 @@ static void prepare_test(json_t *record, json_t *test, size_t pos, const ph_repo
 
 	if (*trace) {
 		snprintf(path, sizeof path, "%s%s%s", trace[0] == '/' ? "" : src_dir,
-			 trace[0] == '/' ? "" : "/", trace);
+		         trace[0] == '/' ? "" : "/", trace);
 		scan = ph_report_trace_scan(path, err, sizeof err);
 		if (!scan)
 			json_object_set_new(test, "trace_error", json_string(err));
@@ -171,7 +173,8 @@ static void prepare_test(json_t *record, json_t *test, size_t pos, const ph_repo
 	}
 	if (o->plots && !ph_report_can_plot())
 		json_object_set_new(record, "plots_note",
-				    json_string("no plots: this build of pumphil has no headless renderer (harness/view)"));
+		                    json_string("no plots: this build of pumphil has no headless "
+		                                "renderer (harness/view)"));
 	json_decref(scan);
 }
 
@@ -185,7 +188,7 @@ static int same_directory(const char *a, const char *b)
 }
 
 int ph_report_prepare(json_t *record, const ph_report_opts *o, const char *out_dir, char *err,
-		      size_t errlen)
+                      size_t errlen)
 {
 	const char *src = o->src_dir ? o->src_dir : ".";
 	char plots[1200];
@@ -202,7 +205,7 @@ int ph_report_prepare(json_t *record, const ph_report_opts *o, const char *out_d
 	int same = same_directory(src, out_dir);
 	json_object_del(record, "plots_note");
 	json_array_foreach(json_object_get(record, "tests"), i, t)
-		prepare_test(record, t, i, o, src, out_dir, same);
+	        prepare_test(record, t, i, o, src, out_dir, same);
 	set_summary(record);
 	return 0;
 }

@@ -22,7 +22,7 @@ int ph_report_can_plot(void);
  * window around its failure (from the fault that led to it when there is
  * one).  Returns 0, or -1 with err filled (the renderer's message). */
 int ph_report_plot_test(json_t *test, size_t pos, const char *trace_path, const char *out_dir,
-			char *err, size_t errlen);
+                        char *err, size_t errlen);
 
 /* Copy the file src to dst.  Returns 0 or -1 (errno set). */
 int ph_report_copy_file(const char *src, const char *dst);

@@ -15,12 +15,12 @@
 #include "trace/trace_read.h"
 
 typedef struct scan {
-	json_t *out;	 /* the result */
-	json_t *tests;	 /* out.tests (borrowed) */
-	json_t *spans;	 /* out.spans (borrowed) */
-	json_t *cur;	 /* the test between test_start and test_end (borrowed) */
-	json_t *ring;	 /* the last PH_REPORT_EVENTS_BEFORE records as event objects */
-	json_t *after;	 /* a failed test's events still taking records (borrowed) */
+	json_t *out;   /* the result */
+	json_t *tests; /* out.tests (borrowed) */
+	json_t *spans; /* out.spans (borrowed) */
+	json_t *cur;   /* the test between test_start and test_end (borrowed) */
+	json_t *ring;  /* the last PH_REPORT_EVENTS_BEFORE records as event objects */
+	json_t *after; /* a failed test's events still taking records (borrowed) */
 	int after_left;
 	int64_t t_first, t_last;
 	uint32_t seen_ev[64]; /* event sequence numbers seen (boards resend until acked) */
@@ -55,7 +55,8 @@ static void mark_failure(scan *s, json_t *test, int64_t t)
 		return;
 	json_object_set_new(test, "fail_ns", json_integer(t));
 	json_object_set_new(test, "events", json_deep_copy(s->ring));
-	json_object_set_new(test, "fail_event", json_integer((json_int_t)json_array_size(s->ring) - 1));
+	json_object_set_new(test, "fail_event",
+	                    json_integer((json_int_t)json_array_size(s->ring) - 1));
 	s->after = json_object_get(test, "events");
 	s->after_left = PH_REPORT_EVENTS_AFTER;
 }
@@ -78,9 +79,10 @@ static void on_status(scan *s, const pp_status *st)
 	if (json_object_get(s->out, "dut"))
 		return;
 	snprintf(ver, sizeof ver, "%u.%u.%u", (unsigned)(st->fw_version >> 16),
-		 (unsigned)(st->fw_version >> 8 & 0xff), (unsigned)(st->fw_version & 0xff));
+	         (unsigned)(st->fw_version >> 8 & 0xff), (unsigned)(st->fw_version & 0xff));
 	snprintf(serial, sizeof serial, "%lu", (unsigned long)st->serial);
-	json_object_set_new(s->out, "dut", json_pack("{s:s,s:s}", "serial", serial, "fw_version", ver));
+	json_object_set_new(s->out, "dut",
+	                    json_pack("{s:s,s:s}", "serial", serial, "fw_version", ver));
 }
 
 static json_t *find_open_span(scan *s, const char *kind, const char *label)
@@ -98,7 +100,7 @@ static json_t *find_open_span(scan *s, const char *kind, const char *label)
 static void open_span(scan *s, const char *kind, const char *label, int64_t t)
 {
 	json_t *sp = json_pack("{s:s,s:I,s:I}", "kind", kind, "t0_ns", (json_int_t)t, "t1_ns",
-			       (json_int_t)-1);
+	                       (json_int_t)-1);
 	json_object_set_new(sp, "label", ph_json_string_lossy(label, strlen(label)));
 	json_array_append_new(s->spans, sp);
 }
@@ -140,8 +142,10 @@ static void on_frame(scan *s, const ph_trace_rec *rec)
 
 	ph_report_frame_text(rec->data, rec->len, text, sizeof text);
 	ring_push(s, event_obj(rec->t_ns, rec->iface == PH_IF_PUMP ? "pump" : "fixture",
-			       rec->dir == PH_DIR_FROM_BOARD ? "from board" : rec->dir == PH_DIR_TO_BOARD ? "to board" : "",
-			       text));
+	                       rec->dir == PH_DIR_FROM_BOARD ? "from board"
+	                       : rec->dir == PH_DIR_TO_BOARD ? "to board"
+	                                                     : "",
+	                       text));
 	if (rec->iface != PH_IF_PUMP || rec->dir != PH_DIR_FROM_BOARD)
 		return;
 	if (n > 0 && rec->data[n - 1] == 0)
@@ -164,7 +168,9 @@ static const char *str(json_t *o, const char *k)
 
 static void on_test_start(scan *s, json_t *o, int64_t t)
 {
-	static const char *const keys[] = { "file", "line", "suite", "name", "tags", "req", "hazard" };
+	static const char *const keys[] = {
+		"file", "line", "suite", "name", "tags", "req", "hazard"
+	};
 	json_t *test = json_object();
 
 	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
@@ -212,12 +218,13 @@ static void event_text(json_t *o, const char *ev, char *buf, size_t cap)
 		snprintf(buf, cap, "check failed at %s: %s", str(o, "where"), str(o, "message"));
 	else if (!strcmp(ev, "test_start") || !strcmp(ev, "test_end"))
 		snprintf(buf, cap, "%s %s%s%s", ev, str(o, "name"), *str(o, "verdict") ? ": " : "",
-			 str(o, "verdict"));
+		         str(o, "verdict"));
 	else {
 		/* Any other event (fault_on/off, marks): its name, then its fields. */
 		json_t *rest = json_deep_copy(o);
 		json_object_del(rest, "ev");
-		char *j = json_object_size(rest) ? json_dumps(rest, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		char *j = json_object_size(rest) ? json_dumps(rest, JSON_COMPACT | JSON_SORT_KEYS)
+		                                 : NULL;
 		snprintf(buf, cap, "%s%s%s", ev, j ? " " : "", j ? j : "");
 		free(j);
 		json_decref(rest);
@@ -238,8 +245,7 @@ static void dispatch(scan *s, json_t *o, const char *ev, int64_t t)
 	} else if (!strcmp(ev, "measurement") && s->cur) {
 		on_measurement(s, o, t);
 	} else if (!strcmp(ev, "log") && s->cur) {
-		json_array_append_new(json_object_get(s->cur, "log"),
-				      json_string(str(o, "text")));
+		json_array_append_new(json_object_get(s->cur, "log"), json_string(str(o, "text")));
 	} else if (!strcmp(ev, "check_failed") && s->cur) {
 		mark_failure(s, s->cur, t);
 	} else if (!strcmp(ev, "fault_on")) {
@@ -275,7 +281,8 @@ static void finish(scan *s, const char *warning)
 	size_t i;
 	json_t *t;
 
-	json_array_foreach(s->tests, i, t) {
+	json_array_foreach(s->tests, i, t)
+	{
 		if (!json_is_true(json_object_get(t, "interrupted")))
 			continue;
 		json_object_set_new(t, "t1_ns", json_integer(s->t_last));
@@ -283,11 +290,13 @@ static void finish(scan *s, const char *warning)
 			json_object_set_new(t, "fail_ns", json_integer(s->t_last));
 			json_object_set_new(t, "events", json_deep_copy(s->ring));
 			json_object_set_new(t, "fail_event",
-					    json_integer((json_int_t)json_array_size(s->ring) - 1));
+			                    json_integer((json_int_t)json_array_size(s->ring) - 1));
 		}
 	}
-	json_object_set_new(s->out, "t_first_ns", json_integer(s->t_first <= s->t_last ? s->t_first : 0));
-	json_object_set_new(s->out, "t_last_ns", json_integer(s->t_first <= s->t_last ? s->t_last : 0));
+	json_object_set_new(s->out, "t_first_ns",
+	                    json_integer(s->t_first <= s->t_last ? s->t_first : 0));
+	json_object_set_new(s->out, "t_last_ns",
+	                    json_integer(s->t_first <= s->t_last ? s->t_last : 0));
 	if (warning)
 		json_object_set_new(s->out, "warning", json_string(warning));
 }

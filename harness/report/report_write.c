@@ -39,7 +39,8 @@ static int write_record(const char *dir, json_t *record, char *err, size_t errle
 
 	snprintf(path, sizeof path, "%s/record.json", dir);
 	snprintf(tmp, sizeof tmp, "%s/.record.json.%d", dir, (int)getpid());
-	if (json_dump_file(record, tmp, JSON_INDENT(1) | JSON_ENSURE_ASCII) < 0 || rename(tmp, path) < 0) {
+	if (json_dump_file(record, tmp, JSON_INDENT(1) | JSON_ENSURE_ASCII) < 0 ||
+	    rename(tmp, path) < 0) {
 		unlink(tmp);
 		snprintf(err, errlen, "%s: cannot write", path);
 		return -1;
@@ -48,7 +49,7 @@ static int write_record(const char *dir, json_t *record, char *err, size_t errle
 }
 
 int ph_report_write_all(const char *dir, json_t *record, const ph_report_opts *o, char *err,
-			size_t errlen)
+                        size_t errlen)
 {
 	char path[4096];
 

@@ -38,25 +38,46 @@ static void test_record_check(void **state)
 {
 	char err[256];
 	(void)state;
-	assert_int_equal(check_text("{\"schema\":\"pumphil-record/1\",\"run\":{},\"tests\":[{\"name\":\"a\",\"verdict\":\"skip\"}]}",
-				    err, sizeof err), 0);
-	assert_int_equal(check_text("{\"schema\":\"pumphil-record/2\",\"run\":{},\"tests\":[]}", err, sizeof err), -1);
+	assert_int_equal(
+	        check_text("{\"schema\":\"pumphil-record/"
+	                   "1\",\"run\":{},\"tests\":[{\"name\":\"a\",\"verdict\":\"skip\"}]}",
+	                   err, sizeof err),
+	        0);
+	assert_int_equal(check_text("{\"schema\":\"pumphil-record/2\",\"run\":{},\"tests\":[]}",
+	                            err, sizeof err),
+	                 -1);
 	assert_string_equal(err, "rec.json: schema 'pumphil-record/2' is not pumphil-record/1");
 	assert_int_equal(check_text("{\"run\":{},\"tests\":[]}", err, sizeof err), -1);
 	assert_string_equal(err, "rec.json: no \"schema\": not a pumphil record");
-	assert_int_equal(check_text("{\"schema\":\"pumphil-record/1\",\"tests\":[]}", err, sizeof err), -1);
+	assert_int_equal(
+	        check_text("{\"schema\":\"pumphil-record/1\",\"tests\":[]}", err, sizeof err), -1);
 	assert_string_equal(err, "rec.json: no \"run\" object");
-	assert_int_equal(check_text("{\"schema\":\"pumphil-record/1\",\"run\":{},\"tests\":[{\"name\":\"a\",\"verdict\":\"pass\"},"
-				    "{\"name\":\"b\",\"verdict\":\"maybe\"}]}", err, sizeof err), -1);
-	assert_string_equal(err, "rec.json: tests[1]: verdict 'maybe' is not pass, fail, error or skip");
-	assert_int_equal(check_text("{\"schema\":\"pumphil-record/1\",\"run\":{},\"tests\":[{\"verdict\":\"pass\"}]}",
-				    err, sizeof err), -1);
+	assert_int_equal(
+	        check_text("{\"schema\":\"pumphil-record/"
+	                   "1\",\"run\":{},\"tests\":[{\"name\":\"a\",\"verdict\":\"pass\"},"
+	                   "{\"name\":\"b\",\"verdict\":\"maybe\"}]}",
+	                   err, sizeof err),
+	        -1);
+	assert_string_equal(err,
+	                    "rec.json: tests[1]: verdict 'maybe' is not pass, fail, error or skip");
+	assert_int_equal(check_text("{\"schema\":\"pumphil-record/"
+	                            "1\",\"run\":{},\"tests\":[{\"verdict\":\"pass\"}]}",
+	                            err, sizeof err),
+	                 -1);
 	assert_string_equal(err, "rec.json: tests[0]: no \"name\" string");
-	assert_int_equal(check_text("{\"schema\":\"pumphil-record/1\",\"run\":{},\"tests\":[{\"name\":\"a\",\"verdict\":\"pass\","
-				    "\"req\":[\"REQ-A-001\",3]}]}", err, sizeof err), -1);
+	assert_int_equal(
+	        check_text("{\"schema\":\"pumphil-record/"
+	                   "1\",\"run\":{},\"tests\":[{\"name\":\"a\",\"verdict\":\"pass\","
+	                   "\"req\":[\"REQ-A-001\",3]}]}",
+	                   err, sizeof err),
+	        -1);
 	assert_string_equal(err, "rec.json: tests[0]: \"req\" must be a list of strings");
-	assert_int_equal(check_text("{\"schema\":\"pumphil-record/1\",\"run\":{},\"tests\":[{\"name\":\"a\",\"verdict\":\"pass\","
-				    "\"measurements\":[1]}]}", err, sizeof err), -1);
+	assert_int_equal(
+	        check_text("{\"schema\":\"pumphil-record/"
+	                   "1\",\"run\":{},\"tests\":[{\"name\":\"a\",\"verdict\":\"pass\","
+	                   "\"measurements\":[1]}]}",
+	                   err, sizeof err),
+	        -1);
 	assert_string_equal(err, "rec.json: tests[0]: \"measurements\" must be a list of objects");
 }
 
@@ -88,9 +109,8 @@ static json_t *find_id(json_t *list, const char *id)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(list, i, v)
-		if (!strcmp(json_string_value(json_object_get(v, "id")), id))
-			return v;
+	json_array_foreach(
+	        list, i, v) if (!strcmp(json_string_value(json_object_get(v, "id")), id)) return v;
 	return NULL;
 }
 
@@ -110,14 +130,15 @@ static void test_shipped_catalogue(void **state)
 	assert_non_null(find_id(hz, "HAZ-OVER"));
 	assert_non_null(find_id(hz, "HAZ-UNDER"));
 	/* Every area DESIGN.md sections 5-6 imply has at least one requirement. */
-	static const char *const areas[] = { "REQ-DEL-", "REQ-OCC-", "REQ-RES-", "REQ-BOL-", "REQ-RX-",
-					     "REQ-COM-", "REQ-WDG-", "REQ-BAT-", "REQ-LOG-" };
+	static const char *const areas[] = { "REQ-DEL-", "REQ-OCC-", "REQ-RES-",
+		                             "REQ-BOL-", "REQ-RX-",  "REQ-COM-",
+		                             "REQ-WDG-", "REQ-BAT-", "REQ-LOG-" };
 	for (size_t a = 0; a < sizeof areas / sizeof *areas; a++) {
 		size_t i;
 		json_t *r;
 		int found = 0;
-		json_array_foreach(reqs, i, r)
-			found |= !strncmp(json_string_value(json_object_get(r, "id")), areas[a], strlen(areas[a]));
+		json_array_foreach(reqs, i, r) found |= !strncmp(
+		        json_string_value(json_object_get(r, "id")), areas[a], strlen(areas[a]));
 		assert_true(found);
 	}
 	json_t *untestable = find_id(reqs, "REQ-ALM-002");
@@ -153,38 +174,49 @@ static const char *bad_catalogue(const char *req, const char *haz, char *err, si
 	rmdir(dir);
 	/* Drop the temporary directory from the message. */
 	const char *slash = strstr(err, "/requirements.json") ? strstr(err, "/requirements.json")
-							       : strstr(err, "/hazards.json");
+	                                                      : strstr(err, "/hazards.json");
 	return slash ? slash + 1 : err;
 }
 
 static void test_bad_catalogues(void **state)
 {
-	static const char haz[] = "{\"schema\":\"pumphil-hazards/1\",\"hazards\":[{\"id\":\"HAZ-OVER\",\"text\":\"t\"}]}";
+	static const char haz[] = "{\"schema\":\"pumphil-hazards/"
+	                          "1\",\"hazards\":[{\"id\":\"HAZ-OVER\",\"text\":\"t\"}]}";
 	char err[512];
 	(void)state;
-	assert_string_equal(bad_catalogue("{\"schema\":\"pumphil-requirements/1\",\"requirements\":["
-					  "{\"id\":\"REQ-A-001\",\"text\":\"t\",\"source\":\"s\",\"hazards\":[\"HAZ-NO\"]}]}",
-					  haz, err, sizeof err),
-			    "requirements.json: requirement 1 (REQ-A-001): unknown hazard 'HAZ-NO'");
-	assert_string_equal(bad_catalogue("{\"schema\":\"pumphil-requirements/1\",\"requirements\":["
-					  "{\"id\":\"REQ-A-001\",\"text\":\"t\",\"source\":\"s\"},"
-					  "{\"id\":\"REQ-A-001\",\"text\":\"t\",\"source\":\"s\"}]}",
-					  haz, err, sizeof err),
-			    "requirements.json: requirement 2 (REQ-A-001): duplicate id");
-	assert_string_equal(bad_catalogue("{\"schema\":\"pumphil-requirements/1\",\"requirements\":["
-					  "{\"id\":\"REQ-A-001\",\"text\":\"t\",\"source\":\"s\",\"testable\":false}]}",
-					  haz, err, sizeof err),
-			    "requirements.json: requirement 1 (REQ-A-001): \"testable\": false needs a \"reason\"");
-	assert_string_equal(bad_catalogue("{\"schema\":\"pumphil-requirements/1\",\"requirements\":["
-					  "{\"id\":\"req-1\",\"text\":\"t\",\"source\":\"s\"}]}",
-					  haz, err, sizeof err),
-			    "requirements.json: requirement 1 (req-1): id must look like REQ-DEL-001");
-	assert_string_equal(bad_catalogue("{\"schema\":\"pumphil-requirements/1\",\"requirements\":[]}",
-					  "{\"schema\":\"pumphil-hazards/1\",\"hazards\":[{\"id\":\"HAZ-X\"}]}", err, sizeof err),
-			    "hazards.json: hazard 1 (HAZ-X): no \"text\"");
-	assert_string_equal(bad_catalogue("{\"schema\":\"pumphil-requirements/1\",\"requirements\":[]}", haz, err,
-					  sizeof err),
-			    "(loaded)");
+	assert_string_equal(
+	        bad_catalogue("{\"schema\":\"pumphil-requirements/1\",\"requirements\":["
+	                      "{\"id\":\"REQ-A-001\",\"text\":\"t\",\"source\":\"s\",\"hazards\":["
+	                      "\"HAZ-NO\"]}]}",
+	                      haz, err, sizeof err),
+	        "requirements.json: requirement 1 (REQ-A-001): unknown hazard 'HAZ-NO'");
+	assert_string_equal(
+	        bad_catalogue("{\"schema\":\"pumphil-requirements/1\",\"requirements\":["
+	                      "{\"id\":\"REQ-A-001\",\"text\":\"t\",\"source\":\"s\"},"
+	                      "{\"id\":\"REQ-A-001\",\"text\":\"t\",\"source\":\"s\"}]}",
+	                      haz, err, sizeof err),
+	        "requirements.json: requirement 2 (REQ-A-001): duplicate id");
+	assert_string_equal(
+	        bad_catalogue("{\"schema\":\"pumphil-requirements/1\",\"requirements\":["
+	                      "{\"id\":\"REQ-A-001\",\"text\":\"t\",\"source\":\"s\",\"testable\":"
+	                      "false}]}",
+	                      haz, err, sizeof err),
+	        "requirements.json: requirement 1 (REQ-A-001): \"testable\": false needs a "
+	        "\"reason\"");
+	assert_string_equal(
+	        bad_catalogue("{\"schema\":\"pumphil-requirements/1\",\"requirements\":["
+	                      "{\"id\":\"req-1\",\"text\":\"t\",\"source\":\"s\"}]}",
+	                      haz, err, sizeof err),
+	        "requirements.json: requirement 1 (req-1): id must look like REQ-DEL-001");
+	assert_string_equal(
+	        bad_catalogue("{\"schema\":\"pumphil-requirements/1\",\"requirements\":[]}",
+	                      "{\"schema\":\"pumphil-hazards/1\",\"hazards\":[{\"id\":\"HAZ-X\"}]}",
+	                      err, sizeof err),
+	        "hazards.json: hazard 1 (HAZ-X): no \"text\"");
+	assert_string_equal(
+	        bad_catalogue("{\"schema\":\"pumphil-requirements/1\",\"requirements\":[]}", haz,
+	                      err, sizeof err),
+	        "(loaded)");
 }
 
 static void test_missing_catalogue(void **state)
@@ -201,7 +233,7 @@ static void test_missing_catalogue(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_record_check),	  cmocka_unit_test(test_record_load),
+		cmocka_unit_test(test_record_check),      cmocka_unit_test(test_record_load),
 		cmocka_unit_test(test_shipped_catalogue), cmocka_unit_test(test_bad_catalogues),
 		cmocka_unit_test(test_missing_catalogue),
 	};

@@ -53,23 +53,33 @@ static void write_trace(const char *path)
 	char err[256];
 	ph_trace *t = ph_trace_open(path, err, sizeof err);
 	assert_non_null(t);
-	ph_trace_event(t, 0, "{\"ev\":\"run_start\",\"seed\":9,\"board\":\"sim\",\"run\":{\"id\":\"r1\",\"seed\":9},"
-			     "\"test\":{\"index\":3,\"repeat\":0,\"seed\":77}}");
+	ph_trace_event(t, 0,
+	               "{\"ev\":\"run_start\",\"seed\":9,\"board\":\"sim\",\"run\":{\"id\":\"r1\","
+	               "\"seed\":9},"
+	               "\"test\":{\"index\":3,\"repeat\":0,\"seed\":77}}");
 	status(t, 1 * S);
-	ph_trace_event(t, 2 * S, "{\"ev\":\"test_start\",\"name\":\"first <one>\",\"suite\":\"s\",\"file\":\"f.lua\","
-				 "\"line\":12,\"tags\":[],\"req\":[\"REQ-DEL-001\"],\"hazard\":[\"HAZ-OVER\"]}");
+	ph_trace_event(
+	        t, 2 * S,
+	        "{\"ev\":\"test_start\",\"name\":\"first "
+	        "<one>\",\"suite\":\"s\",\"file\":\"f.lua\","
+	        "\"line\":12,\"tags\":[],\"req\":[\"REQ-DEL-001\"],\"hazard\":[\"HAZ-OVER\"]}");
 	ph_trace_event(t, 3 * S, "{\"ev\":\"fault_on\",\"fault\":\"occlusion\"}");
 	alarm_event(t, 4 * S, 7, 1);
 	alarm_event(t, 4 * S + 5, 7, 1); /* resent until acknowledged: one span */
-	ph_trace_event(t, 5 * S, "{\"ev\":\"measurement\",\"name\":\"latency\",\"value\":1.5,\"unit\":\"s\","
-				 "\"min\":0,\"max\":2,\"verdict\":\"pass\"}");
+	ph_trace_event(t, 5 * S,
+	               "{\"ev\":\"measurement\",\"name\":\"latency\",\"value\":1.5,\"unit\":\"s\","
+	               "\"min\":0,\"max\":2,\"verdict\":\"pass\"}");
 	ph_trace_event(t, 6 * S, "{\"ev\":\"log\",\"text\":\"[6 s] hello\"}");
-	ph_trace_event(t, 7 * S, "{\"ev\":\"check_failed\",\"message\":\"boom\",\"where\":\"f.lua:20\"}");
-	ph_trace_event(t, 7 * S, "{\"ev\":\"test_end\",\"name\":\"first <one>\",\"verdict\":\"fail\","
-				 "\"message\":\"boom\",\"where\":\"f.lua:20\",\"checks\":4}");
+	ph_trace_event(t, 7 * S,
+	               "{\"ev\":\"check_failed\",\"message\":\"boom\",\"where\":\"f.lua:20\"}");
+	ph_trace_event(t, 7 * S,
+	               "{\"ev\":\"test_end\",\"name\":\"first <one>\",\"verdict\":\"fail\","
+	               "\"message\":\"boom\",\"where\":\"f.lua:20\",\"checks\":4}");
 	alarm_event(t, 8 * S, 8, 0);
 	ph_trace_event(t, 9 * S, "{\"ev\":\"fault_off\",\"fault\":\"occlusion\"}");
-	ph_trace_event(t, 10 * S, "{\"ev\":\"test_start\",\"name\":\"second\",\"suite\":\"s\",\"file\":\"f.lua\",\"line\":30}");
+	ph_trace_event(t, 10 * S,
+	               "{\"ev\":\"test_start\",\"name\":\"second\",\"suite\":\"s\",\"file\":\"f."
+	               "lua\",\"line\":30}");
 	ph_trace_event(t, 11 * S, "{\"ev\":\"log\",\"text\":\"spinning\"}");
 	ph_trace_event(t, 11 * S, "not json at all");
 	ph_trace_close(t);
@@ -85,9 +95,13 @@ static void test_scan(void **state)
 	json_t *s = ph_report_trace_scan(path, err, sizeof err);
 	assert_non_null(s);
 
-	assert_string_equal(json_string_value(json_object_get(json_object_get(s, "dut"), "serial")), "4242");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(s, "dut"), "fw_version")), "1.2.3");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "test"), "seed")), 77);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(s, "dut"), "serial")),
+	                    "4242");
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(s, "dut"), "fw_version")),
+	        "1.2.3");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "test"), "seed")),
+	                 77);
 
 	json_t *spans = json_object_get(s, "spans");
 	assert_int_equal(json_array_size(spans), 2);
@@ -107,16 +121,20 @@ static void test_scan(void **state)
 	assert_int_equal(json_integer_value(json_object_get(t1, "fail_ns")), 7 * S);
 	assert_null(json_object_get(t1, "interrupted"));
 	assert_int_equal(json_array_size(json_object_get(t1, "measurements")), 1);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(t1, "measurements"), 0), "t")), 5 * S);
+	assert_int_equal(json_integer_value(json_object_get(
+	                         json_array_get(json_object_get(t1, "measurements"), 0), "t")),
+	                 5 * S);
 	/* The failing check is the marked record; what followed is kept too. */
 	json_t *evs = json_object_get(t1, "events");
 	json_int_t at = json_integer_value(json_object_get(t1, "fail_event"));
-	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(evs, (size_t)at), "text")),
-			       "check failed at f.lua:20: boom"));
+	assert_non_null(
+	        strstr(json_string_value(json_object_get(json_array_get(evs, (size_t)at), "text")),
+	               "check failed at f.lua:20: boom"));
 	assert_true(json_array_size(evs) > (size_t)at + 1);
 	assert_true(json_is_true(json_object_get(t2, "interrupted")));
 	assert_int_equal(json_integer_value(json_object_get(t2, "fail_ns")), 11 * S);
-	assert_string_equal(json_string_value(json_array_get(json_object_get(t2, "log"), 0)), "spinning");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(t2, "log"), 0)),
+	                    "spinning");
 	json_decref(s);
 	unlink(path);
 }
@@ -146,11 +164,15 @@ static void test_rebuild_from_torn_trace(void **state)
 	json_t *t2 = json_array_get(tests, 1);
 	assert_string_equal(json_string_value(json_object_get(t2, "verdict")), "error");
 	assert_string_equal(json_string_value(json_object_get(t2, "message")),
-			    "interrupted: the run stopped during this test");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(tests, 0), "name")), "first <one>");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(tests, 0), "verdict")), "fail");
+	                    "interrupted: the run stopped during this test");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(tests, 0), "name")),
+	                    "first <one>");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(tests, 0), "verdict")),
+	                    "fail");
 	assert_string_equal(json_string_value(json_object_get(t2, "trace")), path + 5);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(r, "run"), "rebuilt_from")), "traces");
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(r, "run"), "rebuilt_from")),
+	        "traces");
 	json_decref(r);
 	unlink(path);
 }

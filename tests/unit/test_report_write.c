@@ -29,12 +29,12 @@ static const char *source_dir(void)
 }
 
 static json_t *test_obj(const char *suite, const char *name, const char *verdict, const char *req,
-			const char *file, int line)
+                        const char *file, int line)
 {
-	json_t *t = json_pack("{s:s,s:s,s:s,s:s,s:i,s:[s],s:[s],s:[],s:f,s:I,s:i,s:i}", "suite", suite, "name",
-			      name, "verdict", verdict, "file", file, "line", line, "req", req, "hazard",
-			      "HAZ-OVER", "tags", "wall_ms", 12.5, "bench_ns", (json_int_t)3600000000000,
-			      "checks", 3, "repeat", 0);
+	json_t *t = json_pack("{s:s,s:s,s:s,s:s,s:i,s:[s],s:[s],s:[],s:f,s:I,s:i,s:i}", "suite",
+	                      suite, "name", name, "verdict", verdict, "file", file, "line", line,
+	                      "req", req, "hazard", "HAZ-OVER", "tags", "wall_ms", 12.5, "bench_ns",
+	                      (json_int_t)3600000000000, "checks", 3, "repeat", 0);
 	json_object_set_new(t, "log", json_pack("[s]", "[1 s] <b>step</b> & more"));
 	return t;
 }
@@ -49,13 +49,16 @@ static json_t *nasty_record(const char *id)
 	json_object_set_new(bad, "message", ph_json_string_lossy(raw, strlen(raw)));
 	json_object_set_new(bad, "where", json_string("a.lua:21"));
 	json_object_set_new(bad, "measurements",
-			    json_pack("[{s:s,s:f,s:s,s:f,s:f,s:s}]", "name", "vol <ume>", "value", 5.0, "unit",
-				      "\"uL\"&", "min", 0.0, "max", 1.0, "verdict", "fail"));
-	json_array_append_new(tests, test_obj("suite <&>", "fine", "pass", "REQ-DEL-001", "a.lua", 10));
+	                    json_pack("[{s:s,s:f,s:s,s:f,s:f,s:s}]", "name", "vol <ume>", "value",
+	                              5.0, "unit", "\"uL\"&", "min", 0.0, "max", 1.0, "verdict",
+	                              "fail"));
+	json_array_append_new(tests,
+	                      test_obj("suite <&>", "fine", "pass", "REQ-DEL-001", "a.lua", 10));
 	json_array_append_new(tests, bad);
-	json_array_append_new(tests, test_obj("other", "unknown requirement", "error", "REQ-NOPE-001", "b.lua", 5));
-	return json_pack("{s:s,s:{s:s,s:s,s:s,s:I},s:o}", "schema", PH_RECORD_SCHEMA, "run", "id", id, "board",
-			 "sim", "host", "h", "seed", (json_int_t)5, "tests", tests);
+	json_array_append_new(tests, test_obj("other", "unknown requirement", "error",
+	                                      "REQ-NOPE-001", "b.lua", 5));
+	return json_pack("{s:s,s:{s:s,s:s,s:s,s:I},s:o}", "schema", PH_RECORD_SCHEMA, "run", "id",
+	                 id, "board", "sim", "host", "h", "seed", (json_int_t)5, "tests", tests);
 }
 
 static char *slurp(const char *path)
@@ -122,7 +125,8 @@ static void test_junit_and_html(void **state)
 	snprintf(path, sizeof path, "%s/junit.xml", dir);
 	validate_junit(path);
 	char *name = xpath_string(path, "string(//testcase[2]/@name)");
-	assert_string_equal(name, "<script>alert(\"x\")</script> & 'q'\nlinetwo"); /* \x01 dropped */
+	assert_string_equal(name,
+	                    "<script>alert(\"x\")</script> & 'q'\nlinetwo"); /* \x01 dropped */
 	free(name);
 	char *msg = xpath_string(path, "string(//testcase[2]/failure/@message)");
 	assert_string_equal(msg, "bad bytes \xef\xbf\xbd\xef\xbf\xbd end");
@@ -133,14 +137,17 @@ static void test_junit_and_html(void **state)
 	char *err = xpath_string(path, "string(//testsuite[@name='other']/@errors)");
 	assert_string_equal(err, "1");
 	free(err);
-	char *req = xpath_string(path, "string(//testsuite[@name='other']/properties/property[@name='requirement']/@value)");
+	char *req = xpath_string(path, "string(//testsuite[@name='other']/properties/"
+	                               "property[@name='requirement']/@value)");
 	assert_string_equal(req, "REQ-NOPE-001");
 	free(req);
 
 	snprintf(path, sizeof path, "%s/index.html", dir);
 	char *html = slurp(path);
 	assert_null(strstr(html, "<script"));
-	assert_non_null(strstr(html, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;\nlinetwo"));
+	assert_non_null(strstr(
+	        html,
+	        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;\nlinetwo"));
 	assert_non_null(strstr(html, "&lt;b&gt;step&lt;/b&gt; &amp; more"));
 	assert_non_null(strstr(html, "vol &lt;ume&gt;"));
 	assert_non_null(strstr(html, "FAILED: 3 tests, 1 passed, 1 failed, 1 errored, 0 skipped"));
@@ -151,14 +158,18 @@ static void test_junit_and_html(void **state)
 	char *uncovered = strstr(html, "<p id=uncovered>");
 	assert_non_null(uncovered);
 	assert_non_null(strstr(uncovered, "REQ-OCC-002"));
-	assert_true(strstr(uncovered, "REQ-DEL-001") == NULL || strstr(uncovered, "REQ-DEL-001") > strstr(uncovered, "</p>"));
+	assert_true(strstr(uncovered, "REQ-DEL-001") == NULL ||
+	            strstr(uncovered, "REQ-DEL-001") > strstr(uncovered, "</p>"));
 	assert_non_null(strstr(html, "not testable: The bench has no acoustic sensor"));
-	assert_non_null(strstr(html, "Requirement ids used by tests but not in the catalogue: REQ-NOPE-001"));
+	assert_non_null(strstr(
+	        html, "Requirement ids used by tests but not in the catalogue: REQ-NOPE-001"));
 	free(html);
 
 	/* The record now carries the catalogue and the summary. */
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(r, "summary"), "errors")), 1);
-	assert_true(json_array_size(json_object_get(json_object_get(r, "catalogue"), "requirements")) > 10);
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_object_get(r, "summary"), "errors")), 1);
+	assert_true(json_array_size(
+	                    json_object_get(json_object_get(r, "catalogue"), "requirements")) > 10);
 	json_decref(r);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -172,7 +183,8 @@ static void test_merge(void **state)
 	assert_non_null(mkdtemp(dir));
 	json_t *a = nasty_record("run-a"), *b = nasty_record("run-b");
 	json_array_remove(json_object_get(b, "tests"), 2);
-	json_object_set_new(json_array_get(json_object_get(b, "tests"), 0), "line", json_integer(1));
+	json_object_set_new(json_array_get(json_object_get(b, "tests"), 0), "line",
+	                    json_integer(1));
 	json_t *recs[] = { a, b };
 	const char *dirs[] = { "/tmp", "/tmp" };
 	json_t *m = ph_report_merge(recs, dirs, 2, err, sizeof err);
@@ -185,9 +197,11 @@ static void test_merge(void **state)
 	assert_int_equal(json_integer_value(json_object_get(sum, "failed")), 2);
 	assert_int_equal(json_array_size(json_object_get(m, "runs")), 2);
 	/* Script order: a.lua:1 (run b) before a.lua:10 (run a). */
-	assert_string_equal(json_string_value(json_object_get(json_array_get(tests, 0), "run_id")), "run-b");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(tests, 0), "run_id")),
+	                    "run-b");
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(tests, 0), "line")), 1);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(tests, 4), "file")), "b.lua");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(tests, 4), "file")),
+	                    "b.lua");
 	char path[256];
 	snprintf(path, sizeof path, "%s/junit.xml", dir);
 	validate_junit(path);
