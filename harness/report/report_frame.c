@@ -73,6 +73,9 @@ static void fields_text(const pp_msg_desc *d, const pp_msg *m, char *buf, size_t
 			name = "OK";
 		if (name)
 			add(buf, cap, len, " %s=%s", fd->name, name);
+		else if (!strcmp(fd->name, "fw_version")) /* major<<16 | minor<<8 | patch */
+			add(buf, cap, len, " fw_version=%lld.%lld.%lld", v >> 16, v >> 8 & 0xff,
+			    v & 0xff);
 		else
 			add(buf, cap, len, " %s=%lld", fd->name, v);
 	}

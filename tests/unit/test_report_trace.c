@@ -190,6 +190,12 @@ static void test_frame_text(void **state)
 	wire[2] ^= 0x55; /* corrupt */
 	ph_report_frame_text(wire, (size_t)n, text, sizeof text);
 	assert_non_null(strstr(text, "undecodable frame"));
+	pp_msg st = { .type = pp_type_status };
+	st.u.status.fw_version = 0x010203;
+	st.u.status.mode = PP_MODE_CONTINUOUS;
+	n = pp_msg_encode(&st, PP_CH_PUMP, 6, 0, wire, sizeof wire);
+	ph_report_frame_text(wire, (size_t)n, text, sizeof text);
+	assert_non_null(strstr(text, "status seq=6 fw_version=1.2.3 serial=0 mode=CONTINUOUS "));
 }
 
 int main(void)
