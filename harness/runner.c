@@ -270,6 +270,7 @@ static void set_identity(run_env *env, size_t index, json_t *res)
 
 	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
 		json_object_set(res, keys[k], json_object_get(t, keys[k]));
+	json_object_set(res, "ordinal", json_object_get(p, "id")); /* definition order in its file */
 	json_object_set(res, "seed", json_object_get(p, "seed"));
 	json_object_set(res, "repeat", json_object_get(p, "rep"));
 	json_object_set_new(res, "index", json_integer((json_int_t)index + 1));

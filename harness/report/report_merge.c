@@ -89,10 +89,15 @@ static int cmp_location(const void *a, const void *b)
 	int c = strcmp(str(x, "file"), str(y, "file"));
 	if (c)
 		return c;
-	json_int_t lx = json_integer_value(json_object_get(x, "line"));
-	json_int_t ly = json_integer_value(json_object_get(y, "line"));
-	if (lx != ly)
-		return lx < ly ? -1 : 1;
+	/* Definition order within the file (tests defined in a loop or as
+	 * cases share a line), then repetitions, then the order seen. */
+	static const char *const keys[] = { "ordinal", "line", "repeat" };
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+		json_int_t lx = json_integer_value(json_object_get(x, keys[k]));
+		json_int_t ly = json_integer_value(json_object_get(y, keys[k]));
+		if (lx != ly)
+			return lx < ly ? -1 : 1;
+	}
 	json_int_t ox = json_integer_value(json_object_get(x, "merge_order"));
 	json_int_t oy = json_integer_value(json_object_get(y, "merge_order"));
 	return (ox > oy) - (ox < oy);

@@ -81,7 +81,9 @@ static void write_reports(const char *dir, json_t *record)
 {
 	char fixtures[1024], err[1024];
 	ph_report_opts o = { .src_dir = dir, .fixtures_dir = fixtures, .plots = 0 };
-	snprintf(fixtures, sizeof fixtures, "%s/fixtures", source_dir());
+	/* A catalogue of its own, so the matrix checks do not follow the
+	 * shipped one as it grows. */
+	snprintf(fixtures, sizeof fixtures, "%s/tests/data/report/fixtures", source_dir());
 	if (ph_report_write_all(dir, record, &o, err, sizeof err) < 0)
 		fail_msg("%s", err);
 }

@@ -19,7 +19,7 @@ test("delivers its programmed rate", { cases = { { label = "0.5 mL/day", rate = 
             { unit = "uL", nominal = case.rate * 1000 / 4, tol_pct = b.profile.accuracy_pct })
   end)
 
-test("occlusion raises its alarm", { req = { "REQ-OCC-001" }, hazard = { "HAZ-ALARM" } }, function(b)
+test("occlusion raises its alarm", { req = { "REQ-ALM-001" }, hazard = { "HAZ-ALARM" } }, function(b)
   deliver(b, 0.5 * mL / day)
   b:run_for(1 * h)
   b:mark("fault_on", { fault = "occlusion" })
@@ -30,7 +30,7 @@ test("occlusion raises its alarm", { req = { "REQ-OCC-001" }, hazard = { "HAZ-AL
   measure("occlusion alarm latency", ev.latency / h, { unit = "h", max = 24 })
 end)
 
-test("occlusion goes unnoticed (deliberately failing)", { req = { "REQ-OCC-001" } }, function(b)
+test("occlusion goes unnoticed (deliberately failing)", { req = { "REQ-ALM-001" } }, function(b)
   deliver(b, 0.5 * mL / day)
   b:run_for(1 * h)
   b:mark("fault_on", { fault = "occlusion" })

@@ -150,7 +150,7 @@ def schema(ctx):
     check(len(cases) == len(load(os.path.join(d, "record.json"))["tests"]), "not one testcase per test")
     suite = [s for s in root.iter("testsuite") if s.get("name") == "report bench"][0]
     props = [(p.get("name"), p.get("value")) for p in suite.iter("property")]
-    for p in (("requirement", "REQ-DEL-001"), ("requirement", "REQ-OCC-001"), ("hazard", "HAZ-ALARM"),
+    for p in (("requirement", "REQ-DEL-001"), ("requirement", "REQ-ALM-001"), ("hazard", "HAZ-ALARM"),
               ("serial", "100001"), ("board", "sim")):
         check(p in props, "suite properties lack %s=%s" % p)
     failure = [c for c in suite.iter("testcase") if c.find("failure") is not None][0].find("failure")
@@ -303,12 +303,12 @@ def browser(ctx):
     Chromium with the network off, checks its content and that every image
     loads, and leaves a screenshot ($REPORT_SCREENSHOT) as the test's output."""
     d = ctx.fresh("browser")
-    ctx.run(["run", "--report", d, ctx.path("scripts/regression"),
+    ctx.run(["run", "--report", d, ctx.path("scripts/regression/delivery_24h.lua"),
              ctx.path("tests/integration/report/bench.lua")], rc=1)
     rec = load(os.path.join(d, "record.json"))
     shot = os.environ.get("REPORT_SCREENSHOT") or os.path.join(ctx.work, "report_browser_screenshot.png")
     expect = ["FAILED: 5 tests, 4 passed, 1 failed, 0 errored, 0 skipped", "Environment", "100001",
-              "Traceability", "Requirements no test covers:", "REQ-OCC-002", "covered, failing",
+              "Traceability", "Requirements no test covers:", "REQ-ROB-001", "covered, failing",
               "occlusion goes unnoticed (deliberately failing)", "Events around the failure",
               "delivered in 6 h", "occlusion alarm latency"]
     args = [sys.executable, ctx.path("tools/report-check.py"), os.path.join(d, "index.html"),
