@@ -61,11 +61,19 @@ ph_sandbox *ph_sandbox_of(lua_State *L)
 static void hook(lua_State *L, lua_Debug *ar)
 {
 	ph_sandbox *sb = ph_sandbox_of(L);
+	lua_Debug here;
+
 	(void)ar;
 	if (!sb->aborting && sb->wall_deadline_ns && ph_monotonic_ns() > sb->wall_deadline_ns)
 		ph_sandbox_abort(sb, NULL);
-	if (sb->aborting)
-		luaL_error(L, "%s", sb->abort_msg);
+	if (!sb->aborting)
+		return;
+	/* Name the line that was running (level 0 inside a hook). */
+	if (lua_getstack(L, 0, &here) && lua_getinfo(L, "Sl", &here) && here.currentline > 0)
+		lua_pushfstring(L, "%s:%d: %s", here.short_src, here.currentline, sb->abort_msg);
+	else
+		lua_pushstring(L, sb->abort_msg);
+	lua_error(L);
 }
 
 void ph_sandbox_abort(ph_sandbox *sb, const char *msg)

@@ -1,4 +1,4 @@
-/* profile.h - bench profiles (fixtures/profiles/*.json). */
+/* profile.h - bench profiles: fixtures/profiles/NAME.json. */
 #ifndef PH_PROFILE_H
 #define PH_PROFILE_H
 

@@ -189,7 +189,7 @@ static void trace_record(void *ud, int64_t t_ns, const char *json)
 	ph_trace_event(ud, t_ns, json);
 }
 
-json_t *ph_run_planned(void *envp, size_t index)
+static json_t *ph_run_planned(void *envp, size_t index)
 {
 	run_env *env = envp;
 	json_t *p = json_array_get(env->plan, index);

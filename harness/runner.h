@@ -7,6 +7,7 @@
 #ifndef PH_RUNNER_H
 #define PH_RUNNER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct ph_run_opts {

@@ -402,6 +402,20 @@ function Pump:druglib(d)
     soft_ug_day = round(d.soft / U.ug), hard_ug_day = round(d.hard / U.ug) })), "drug library")
 end
 
+-- Load every entry of a drug library fixture (default fixtures/druglib.json);
+-- returns the library as a table keyed by drug name.
+function Pump:load_druglib(name)
+  local lib = ph.fixture_data(name or "druglib")
+  local by_name = {}
+  for _, d in ipairs(lib.drugs) do
+    self:druglib { id = d.id, max_conc = d.max_conc_mg_ml * U.mg / U.mL,
+                   soft = d.soft_mg_day * U.mg, hard = d.hard_mg_day * U.mg }
+    by_name[d.name] = d
+  end
+  self.drugs = by_name
+  return by_name
+end
+
 function Pump:ack_alarm(name)
   return outcome(self:command("alarm_ack", { alarm = code_value("ALARM", name, 3) }))
 end
