@@ -138,6 +138,7 @@ static UMockdevTestbed *testbed_short_root(void)
 		saved = strdup(tmp);
 		setenv("TMPDIR", "/tmp", 1);
 	}
+	ph_vusb_sweep_stale(saved || !tmp || !*tmp ? "/tmp" : tmp); /* pitfall 4 */
 	tb = umockdev_testbed_new();
 	if (saved) {
 		setenv("TMPDIR", saved, 1);
@@ -204,6 +205,7 @@ ph_vusb *ph_vusb_new(const ph_vusb_config *cfg, char *err, size_t errlen)
 		goto fail_sync;
 	}
 	v->root = umockdev_testbed_get_root_dir(v->tb);
+	ph_vusb_write_pid(v->root); /* best effort: only used to sweep after a kill */
 	if (strlen(v->root) + VUSB_SOCKET_SUFFIX > SUN_PATH_MAX) {
 		set_err(err, errlen, "vusb: testbed path %s too long for a socket; set TMPDIR=/tmp",
 			v->root);

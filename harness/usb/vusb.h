@@ -92,6 +92,14 @@ const char *ph_vusb_serial(const ph_vusb *v);
 void ph_vusb_address(ph_vusb *v, unsigned *bus, unsigned *devnum);
 void ph_vusb_get_stats(ph_vusb *v, ph_vusb_stats *st);
 
+/* Remove umockdev.* directories under tmpdir that a pumphil process which
+ * no longer exists left behind (it was killed before cleaning up).  Only
+ * directories with pumphil's pid file and owned by this user qualify.
+ * Returns how many were removed.  Blocks for the file operations only. */
+int ph_vusb_sweep_stale(const char *tmpdir);
+/* Mark root as created by this process (for ph_vusb_sweep_stale).  0 or -1. */
+int ph_vusb_write_pid(const char *root);
+
 /* Build the umockdev record for one plug (exposed for unit tests).
  * Returns the length written or -1 when cap is too small. */
 int ph_vusb_record(char *out, size_t cap, const char *sysname, unsigned bus, unsigned devnum,
