@@ -8,12 +8,15 @@
  */
 #include "usb/transport_usb.h"
 
+#include <errno.h>
 #include <libusb.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "usb/usb_find.h"
 #include "usb/usb_shape.h"
@@ -28,6 +31,8 @@
 #define USB_POLL_NS 20000000LL         /* wait_present re-enumerates this often */
 
 typedef struct ph_usb ph_usb;
+
+static void detach_handle(ph_usb *u);
 
 typedef struct usb_xfer {
 	ph_usb *u;
@@ -54,8 +59,10 @@ struct ph_usb {
 	unsigned r_head, r_n;
 
 	int inflight;
-	int gone;    /* the board vanished: NO_DEVICE from now on */
-	int closing; /* no resubmits */
+	int gone;      /* the board vanished: NO_DEVICE from now on */
+	int closing;   /* no resubmits */
+	int abandoned; /* the virtual board's process died: libusb left alone */
+	pid_t board_pid; /* process serving a virtual board, 0 when unknown */
 	ph_usb_stats st;
 };
 
@@ -210,6 +217,18 @@ static void free_transfers(ph_usb *u)
 		libusb_free_transfer(u->out[k].t);
 }
 
+/* Only transfers whose callback ran; for an abandoned board. */
+static void free_idle_transfers(ph_usb *u)
+{
+	for (int i = 0; i < PH_USB_N_IN; i++)
+		for (int k = 0; k < USB_IN_XFERS; k++)
+			if (!u->in[i][k].busy)
+				libusb_free_transfer(u->in[i][k].t);
+	for (int k = 0; k < USB_OUT_SLOTS; k++)
+		if (!u->out[k].busy)
+			libusb_free_transfer(u->out[k].t);
+}
+
 static int start_in(ph_usb *u)
 {
 	static const uint8_t eps[PH_USB_N_IN] = { PH_USB_EP_PUMP_IN, PH_USB_EP_EVENT_IN,
@@ -357,6 +376,54 @@ static void hotplug_on(ph_usb *u)
 	u->hp_on = r == LIBUSB_SUCCESS;
 }
 
+/* ---- a virtual board in another process ---- */
+
+/* The process serving UMOCKDEV_DIR's device, from the pid file the board
+ * leaves in its testbed (vusb_sweep.c); 0 for real USB or this process. */
+static pid_t virtual_board_pid(void)
+{
+	const char *dir = getenv("UMOCKDEV_DIR");
+	char path[512];
+	long pid = 0;
+	FILE *f;
+
+	if (!dir)
+		return 0;
+	snprintf(path, sizeof path, "%s/pumphil.pid", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%ld", &pid) != 1 || pid == (long)getpid())
+		pid = 0;
+	fclose(f);
+	return (pid_t)pid;
+}
+
+/* When the board process has died, any ioctl on its device makes
+ * umockdev's preload abort this process.  Then leave libusb alone: the
+ * handle, its transfers and the context are leaked, never touched again.
+ * Returns 1 when abandoned. */
+static int check_board_process(ph_usb *u)
+{
+	if (u->abandoned)
+		return 1;
+	if (!u->board_pid || !u->h || kill(u->board_pid, 0) == 0 || errno != ESRCH)
+		return 0;
+	fprintf(stderr, "pumphil: usb: the virtual board's process %ld is gone\n",
+		(long)u->board_pid);
+	u->abandoned = 1;
+	u->gone = 1;
+	return 1;
+}
+
+/* A vanished board: release the handle now, as a driver does on
+ * disconnect, rather than at close (the board may be gone by then). */
+static void release_vanished(ph_usb *u)
+{
+	if (u->gone && u->h && !u->abandoned && !check_board_process(u))
+		detach_handle(u);
+}
+
 /* ---- ops ---- */
 
 static int usb_send(ph_transport *t, uint8_t channel, const uint8_t *wire, size_t n)
@@ -369,6 +436,7 @@ static int usb_send(ph_transport *t, uint8_t channel, const uint8_t *wire, size_
 
 	if (!ep || !wire || n == 0 || n > PP_MAX_WIRE)
 		return PH_T_INVALID;
+	check_board_process(u);
 	while (!u->gone && u->h) {
 		for (int k = 0; k < USB_OUT_SLOTS && !x; k++)
 			x = u->out[k].busy ? NULL : &u->out[k];
@@ -376,8 +444,10 @@ static int usb_send(ph_transport *t, uint8_t channel, const uint8_t *wire, size_
 			break;
 		pump_events(u, end - mono_ns());
 	}
-	if (u->gone || !u->h)
+	if (u->gone || !u->h) {
+		release_vanished(u);
 		return PH_T_NO_DEVICE;
+	}
 	if (!x)
 		return PH_T_TIMEOUT; /* the board took nothing for USB_SEND_WAIT_NS */
 	memcpy(x->buf, wire, n);
@@ -402,8 +472,10 @@ static int usb_recv(ph_transport *t, int64_t deadline_ns, ph_rx *rx)
 			u->r_n--;
 			return PH_T_OK;
 		}
-		if (u->gone || !u->h)
+		if (u->gone || !u->h || check_board_process(u)) {
+			release_vanished(u);
 			return PH_T_NO_DEVICE;
+		}
 		now = mono_ns();
 		if (now >= deadline_ns)
 			return PH_T_TIMEOUT;
@@ -430,11 +502,11 @@ static void usb_describe(ph_transport *t, char *buf, size_t n)
 
 /* Tear down the handle side; transfers stay allocated unless some are
  * still in flight, in which case they are leaked rather than freed live. */
-static void detach(ph_usb *u)
+static void detach_handle(ph_usb *u)
 {
 	int left;
 
-	if (!u->h)
+	if (!u->h || check_board_process(u))
 		return;
 	left = drain(u);
 	release(u);
@@ -447,7 +519,12 @@ static void usb_close(ph_transport *t)
 	ph_usb *u = (ph_usb *)t;
 	int leaked;
 
-	detach(u);
+	detach_handle(u);
+	if (u->abandoned) {
+		free_idle_transfers(u); /* the rest stays with libusb, untouched */
+		free(u);
+		return;
+	}
 	leaked = u->inflight;
 	if (u->hp_on)
 		libusb_hotplug_deregister_callback(u->ctx, u->hp);
@@ -464,7 +541,9 @@ static int usb_reconnect(ph_transport *t, int64_t deadline_ns)
 	char err[256];
 	int r;
 
-	detach(u);
+	detach_handle(u);
+	if (u->abandoned)
+		return PH_T_NO_DEVICE; /* its testbed died with it */
 	if (u->inflight)
 		return PH_T_IO; /* transfers still live: cannot reuse them */
 	for (;;) {
@@ -514,6 +593,7 @@ ph_transport *ph_usb_open(const char *selector, char *err, size_t errlen)
 	}
 	if (attach(u, err, errlen))
 		goto fail_transfers;
+	u->board_pid = virtual_board_pid();
 	hotplug_on(u);
 	return &u->base;
 

@@ -20,6 +20,7 @@
 
 #define VUSB_MAX_SLEEP_NS 200000000LL /* the clock thread wakes at least 5 Hz */
 #define VUSB_MIN_SLEEP_NS 20000LL     /* and never spins on a stuck board */
+#define VUSB_LINGER_NS 2000000000LL   /* free() waits this long for clients to close */
 #define SUN_PATH_MAX 108
 /* "<root>/ioctl/dev/bus/usb/001/002" is umockdev's ioctl socket path. */
 #define VUSB_SOCKET_SUFFIX (sizeof "/ioctl/dev/bus/usb/001/002")
@@ -251,11 +252,27 @@ static void node_close(ph_vusb *v, vusb_node *n)
 	n->fifo_fd = -1;
 }
 
+/* After an unplug, give clients a moment to close their handles: the
+ * preload library of a client aborts it when an ioctl finds our side of
+ * the socket gone, which a real kernel would answer with ENODEV. */
+static void linger(ph_vusb *v)
+{
+	struct timespec ts;
+	int64_t end = mono_ns() + VUSB_LINGER_NS;
+
+	abs_time(end, &ts);
+	pthread_mutex_lock(&v->mu);
+	while (v->nclients > 0 && mono_ns() < end)
+		pthread_cond_timedwait(&v->cv, &v->mu, &ts);
+	pthread_mutex_unlock(&v->mu);
+}
+
 void ph_vusb_free(ph_vusb *v)
 {
 	if (!v)
 		return;
 	ph_vusb_unplug(v);
+	linger(v);
 	if (v->thread_on) {
 		pthread_mutex_lock(&v->mu);
 		v->stop = 1;
@@ -400,6 +417,7 @@ void ph_vusb_unplug(ph_vusb *v)
 	}
 	v->plugged = 0; /* from here on: ENODEV */
 	v->cur = NULL;
+	v->claimed_by[0] = v->claimed_by[1] = NULL; /* the next plug is a new device */
 	vusb_fail_pending(v, -ESHUTDOWN);
 	memset(v->inq, 0, sizeof v->inq);
 	v->st.unplugs++;

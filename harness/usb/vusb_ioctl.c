@@ -254,7 +254,7 @@ static vusb_res submit_out(ph_vusb *v, vusb_urb *u, int channel)
 	}
 	complete_urb(v, u, 0, len);
 	vusb_nodes_update(v);
-	pthread_cond_signal(&v->cv); /* the board may have work now */
+	pthread_cond_broadcast(&v->cv); /* the board may have work now */
 	return (vusb_res){ 0, 0 };
 }
 
@@ -365,6 +365,32 @@ static vusb_res capabilities(UMockdevIoctlData *arg)
 	return (vusb_res){ 0, 0 };
 }
 
+/* CLAIMINTERFACE / DISCONNECT_CLAIM / RELEASEINTERFACE: the interface
+ * number is the first unsigned int the argument points to.  A second
+ * client claiming a claimed interface gets EBUSY, as from the kernel. */
+static vusb_res claim(ph_vusb *v, UMockdevIoctlClient *c, UMockdevIoctlData *arg, int take)
+{
+	UMockdevIoctlData *d = umockdev_ioctl_data_resolve(arg, 0, sizeof(unsigned), NULL);
+	unsigned ifn;
+
+	if (!d)
+		return fail(EFAULT);
+	memcpy(&ifn, d->data, sizeof ifn);
+	g_object_unref(d);
+	if (ifn > 1)
+		return fail(EINVAL);
+	if (take) {
+		if (v->claimed_by[ifn] && v->claimed_by[ifn] != c)
+			return fail(EBUSY);
+		v->claimed_by[ifn] = c;
+	} else {
+		if (v->claimed_by[ifn] != c)
+			return fail(EINVAL);
+		v->claimed_by[ifn] = NULL;
+	}
+	return (vusb_res){ 0, 0 };
+}
+
 static vusb_res dispatch(ph_vusb *v, UMockdevIoctlClient *c, unsigned long req,
 			 UMockdevIoctlData *arg)
 {
@@ -384,8 +410,10 @@ static vusb_res dispatch(ph_vusb *v, UMockdevIoctlClient *c, unsigned long req,
 	case USBDEVFS_DISCARDURB:
 		return discard_urb(v, c, arg);
 	case USBDEVFS_CLAIMINTERFACE:
-	case USBDEVFS_RELEASEINTERFACE:
 	case USBDEVFS_DISCONNECT_CLAIM:
+		return claim(v, c, arg, 1);
+	case USBDEVFS_RELEASEINTERFACE:
+		return claim(v, c, arg, 0);
 	case USBDEVFS_SETCONFIGURATION:
 	case USBDEVFS_SETINTERFACE:
 	case USBDEVFS_CLEAR_HALT:
@@ -429,6 +457,22 @@ static void on_vanished(UMockdevIoctlBase *handler, UMockdevIoctlClient *c, gpoi
 	while ((u = list_take(&v->done, match_client, c)))
 		urb_free(v, u);
 	vusb_nodes_update(v);
+	for (int i = 0; i < 2; i++)
+		if (v->claimed_by[i] == c)
+			v->claimed_by[i] = NULL;
+	v->nclients--;
+	pthread_cond_broadcast(&v->cv);
+	pthread_mutex_unlock(&v->mu);
+}
+
+static void on_connected(UMockdevIoctlBase *handler, UMockdevIoctlClient *c, gpointer ud)
+{
+	ph_vusb *v = ud;
+
+	(void)handler;
+	(void)c;
+	pthread_mutex_lock(&v->mu);
+	v->nclients++;
 	pthread_mutex_unlock(&v->mu);
 }
 
@@ -436,4 +480,5 @@ void vusb_ioctl_connect(ph_vusb *v)
 {
 	g_signal_connect(v->handler, "handle-ioctl", G_CALLBACK(on_ioctl), v);
 	g_signal_connect(v->handler, "client-vanished", G_CALLBACK(on_vanished), v);
+	g_signal_connect(v->handler, "client-connected", G_CALLBACK(on_connected), v);
 }

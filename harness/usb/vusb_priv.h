@@ -68,6 +68,8 @@ struct ph_vusb {
 	vusb_list pending[PH_USB_N_IN];
 	vusb_list done;
 	unsigned nurbs;
+	int nclients; /* open file descriptors on our nodes */
+	UMockdevIoctlClient *claimed_by[2]; /* per interface; not referenced */
 	vusb_inq inq[PH_USB_N_IN];
 	ph_vusb_stats st;
 };

@@ -10,7 +10,8 @@ W=$2
 mkdir -p "$W"
 ENVF="$W/board.env"
 ERRF="$W/board.err"
-rm -f "$ENVF" "$ERRF"
+: >"$ENVF"
+: >"$ERRF"
 
 fail() {
 	echo "usb_board.sh: $*" >&2
@@ -60,4 +61,26 @@ kill -TERM $BP
 wait $BP || fail "board exited with status $?"
 trap - EXIT
 [ ! -e "$DIR" ] || fail "testbed $DIR left behind"
+
+# A board killed outright leaves its testbed; the next board removes it.
+start_board() { # SERIAL ENVFILE -> BP
+	: >"$2"
+	"$P" board --usb --serial "$1" >"$2" 2>>"$ERRF" </dev/null &
+	BP=$!
+	i=0
+	while [ "$(wc -l <"$2")" -lt 2 ]; do
+		i=$((i + 1))
+		[ $i -le 100 ] || fail "board $1 printed no environment within 10 s"
+		sleep 0.1
+	done
+}
+start_board VBKILL01 "$W/kill.env"
+KDIR=$(sed -n "s/^export UMOCKDEV_DIR=//p" "$W/kill.env")
+kill -KILL $BP
+wait $BP 2>/dev/null || true
+[ -d "$KDIR" ] || fail "expected $KDIR to survive SIGKILL"
+start_board VBNEXT01 "$W/next.env"
+[ ! -e "$KDIR" ] || fail "stale testbed $KDIR not swept"
+kill -TERM $BP
+wait $BP || fail "second board exited with status $?"
 echo "usb_board.sh: ok"

@@ -166,13 +166,12 @@ static void test_selectors(void **state)
 {
 	const char *sels[] = { "", "1209:0001", "1-1", "serial=VBTEST01" };
 	char err[256];
+	ph_transport *t2;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof sels / sizeof sels[0]; i++) {
-		ph_transport *t2;
 		ph_usb_devinfo info;
 
-		/* Only one client may claim: close the fixture's first. */
 		t2 = ph_usb_open(sels[i], err, sizeof err);
 		if (!t2)
 			fail_msg("selector '%s': %s", sels[i], err);
@@ -181,6 +180,12 @@ static void test_selectors(void **state)
 		round_trip(t2, (uint16_t)(200 + i));
 		ph_transport_close(t2);
 	}
+	/* A claimed board is busy for a second client, as with a kernel. */
+	t2 = ph_usb_open("VBTEST01", err, sizeof err);
+	assert_non_null(t2);
+	assert_null(ph_usb_open("VBTEST01", err, sizeof err));
+	assert_non_null(strstr(err, "claim"));
+	ph_transport_close(t2);
 	assert_null(ph_usb_open("NOSUCHSERIAL", err, sizeof err));
 	assert_non_null(strstr(err, "no matching"));
 	assert_null(ph_usb_open("1209:0002", err, sizeof err));
