@@ -8,7 +8,19 @@ GENERATOR     := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo 
 CMAKE_CONFIG   = cmake -S . -G "$(GENERATOR)" -Wno-dev
 FUZZ_SECONDS  ?= 5
 
-.PHONY: all build demo test bench lint firmware mutants fuzz fuzz-long property-long deps deps-test clean
+# Reference firmware for a Cortex-M0+: prints flash and RAM use.
+firmware:
+	board/fw/m0/build.sh build-m0
+
+# Every planted firmware bug must make at least one test fail.
+mutants:
+	tools/mutants.sh build-mutants
+
+# The firmware property test, long: 10,000 seeds x 7 virtual days.
+property-long:
+	tools/fw-property-long.sh $(RELEASE_BUILD) 10000 7
+
+.PHONY: protocol-doc all build demo test bench lint firmware mutants fuzz fuzz-long property-long deps deps-test clean
 
 all: build
 
@@ -31,6 +43,11 @@ test: deps-test
 	@$(CMAKE_CONFIG) -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DPUMPHIL_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+	tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# Longer fuzzing (FUZZ_SECONDS per target).
+fuzz:
+	tools/fuzz.sh $(FUZZ_BUILD) $(or $(FUZZ_LONG),600)
 
 bench: deps
 	@$(CMAKE_CONFIG) -B $(RELEASE_BUILD) -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
@@ -41,4 +58,8 @@ lint: build
 	tools/lint.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD) $(FUZZ_BUILD) build-fw-*
+	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD) $(FUZZ_BUILD) build-m0 build-mutants
+
+# Regenerate PROTOCOL.md's tables from the codec's tables.
+protocol-doc: build
+	$(BUILD)/tools/pp_doc --write PROTOCOL.md

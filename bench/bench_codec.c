@@ -3,6 +3,7 @@
  * one core (COBS, CRC-32, header, typed fields).  Target: >= 5 M frames/s.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench_common.h"
@@ -13,7 +14,7 @@ int main(void)
 	pp_msg msgs[4];
 	uint8_t wire[PP_MAX_WIRE];
 	double v[7];
-	const int N = 2000000;
+	const int N = getenv("BENCH_CODEC_N") ? atoi(getenv("BENCH_CODEC_N")) : 2000000;
 	volatile uint32_t sink = 0;
 
 	memset(msgs, 0, sizeof msgs);

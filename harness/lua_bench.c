@@ -165,8 +165,21 @@ static int link_fail(lua_State *L, ph_ctx *c, int err, const pp_msg *reply)
 	return 3;
 }
 
+static void progress(ph_ctx *c)
+{
+	int64_t now;
+	if (!c->progress)
+		return;
+	now = ph_monotonic_ns();
+	if (now - c->progress_wall < 100000000)
+		return;
+	c->progress_wall = now;
+	c->progress(c->progress_ud, ph_link_now(c->link));
+}
+
 static void check_limit(lua_State *L, ph_ctx *c)
 {
+	progress(c);
 	if (c->bench_limit_ns && ph_link_now(c->link) >= c->bench_limit_ns)
 		ph_sandbox_abort(ph_sandbox_of(L), "bench-time limit of the test reached");
 	if (c->disconnected)
@@ -376,12 +389,82 @@ static int l_seed(lua_State *L)
 	return 1;
 }
 
+static const char PROFILE_KEY = 'P';
+
+static int l_readonly(lua_State *L)
+{
+	return luaL_error(L, "bench.profile is read-only (change fixtures/profiles instead)");
+}
+
+static int l_ro_pairs(lua_State *L)
+{
+	lua_getglobal(L, "next");
+	lua_getmetatable(L, 1);
+	lua_getfield(L, -1, "__index");
+	lua_remove(L, -2);
+	lua_pushnil(L);
+	return 3;
+}
+
+static int l_ro_len(lua_State *L)
+{
+	lua_getmetatable(L, 1);
+	lua_getfield(L, -1, "__index");
+	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
+	return 1;
+}
+
+/* Replace the table at the top with a read-only proxy, recursively. */
+static void freeze(lua_State *L)
+{
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		if (lua_istable(L, -1)) {
+			freeze(L);
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_rawset(L, -4);
+		} else {
+			lua_pop(L, 1);
+		}
+	}
+	lua_newtable(L);              /* proxy */
+	lua_newtable(L);              /* its metatable */
+	lua_pushvalue(L, -3);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, l_readonly);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushcfunction(L, l_ro_pairs);
+	lua_setfield(L, -2, "__pairs");
+	lua_pushcfunction(L, l_ro_len);
+	lua_setfield(L, -2, "__len");
+	lua_setmetatable(L, -2);
+	lua_remove(L, -2);
+}
+
+/* profile() -> the bench profile as a read-only table, built once per
+ * state and profile (every test of a run shares it). */
 static int l_profile(lua_State *L)
 {
 	ph_ctx *c = ctx_get(L);
 	if (!c->profile)
 		return 0;
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &PROFILE_KEY);
+	if (lua_istable(L, -1)) {
+		lua_rawgetp(L, -1, c->profile);
+		if (!lua_isnil(L, -1))
+			return 1;
+		lua_pop(L, 1);
+	} else {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &PROFILE_KEY);
+	}
 	ph_lua_push_json(L, c->profile);
+	freeze(L);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, -3, c->profile);
 	return 1;
 }
 

@@ -32,6 +32,11 @@ typedef struct ph_ctx {
 	void *record_ud;
 	int disconnected;         /* the board went away during this test */
 	int64_t disconnected_at;
+	/* Live progress (a terminal): called from waits, at most every 100 ms
+	 * of wall time, with the bench time reached.  May be NULL. */
+	void (*progress)(void *ud, int64_t bench_ns);
+	void *progress_ud;
+	int64_t progress_wall;
 } ph_ctx;
 
 /* Push the primitives table (_ph) onto L's stack. */

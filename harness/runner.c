@@ -21,6 +21,19 @@
 #include "script.h"
 #include "trace.h"
 
+/* $PUMPHIL_FIXTURES, else ./fixtures when it exists, else the source
+ * tree's fixtures/ this binary was built from. */
+const char *ph_default_fixtures_dir(void)
+{
+	const char *env = getenv("PUMPHIL_FIXTURES");
+	struct stat st;
+	if (env && *env)
+		return env;
+	if (stat("fixtures/profiles", &st) == 0 && S_ISDIR(st.st_mode))
+		return "fixtures";
+	return PUMPHIL_DATA_DIR;
+}
+
 void ph_run_opts_default(ph_run_opts *o)
 {
 	memset(o, 0, sizeof *o);
@@ -28,7 +41,7 @@ void ph_run_opts_default(ph_run_opts *o)
 	o->seed = 1;
 	o->reports_root = "reports";
 	o->profile = "reference";
-	o->fixtures_dir = "fixtures";
+	o->fixtures_dir = ph_default_fixtures_dir();
 	o->repeat = 1;
 	o->jobs = 1;
 	o->bench_timeout_ns = 200LL * 86400 * 1000000000; /* 200 virtual days */
@@ -167,6 +180,8 @@ static uint64_t test_seed(uint64_t run_seed, json_t *t, int rep)
 	return mix(run_seed ^ mix(h + (uint64_t)rep)) & 0x7fffffffffffffffull;
 }
 
+static void fmt_bench(int64_t ns, char *buf, size_t n);
+
 /* ---- one test on one bench ---- */
 
 typedef struct run_env {
@@ -178,6 +193,21 @@ typedef struct run_env {
 	char dir[1024];    /* report directory */
 	char board_desc[256];
 } run_env;
+
+typedef struct live {
+	const char *suite, *name;
+	int64_t start;
+} live;
+
+/* One self-overwriting line on a terminal: the test and its bench time. */
+static void live_progress(void *ud, int64_t bench_ns)
+{
+	live *lv = ud;
+	char b[32];
+	fmt_bench(bench_ns - lv->start, b, sizeof b);
+	printf("\r\033[K RUN  %s / %s  [bench %s]", lv->suite, lv->name, b);
+	fflush(stdout);
+}
 
 static void trace_tap(void *ud, int64_t t_ns, uint8_t ch, int dir, const uint8_t *w, size_t n)
 {
@@ -230,6 +260,13 @@ static json_t *ph_run_planned(void *envp, size_t index)
 		.record = trace ? trace_record : NULL,
 		.record_ud = trace,
 	};
+	live lv = { json_string_value(json_object_get(t, "suite")),
+		    json_string_value(json_object_get(t, "name")), ph_link_now(link) };
+	if (env->o->jobs <= 1 && isatty(STDOUT_FILENO)) {
+		ctx.progress = live_progress;
+		ctx.progress_ud = &lv;
+		ctx.progress_wall = ph_monotonic_ns();
+	}
 	json_t *tmo = json_object_get(t, "timeout");
 	int64_t bench_limit = json_is_number(tmo) ? (int64_t)json_number_value(tmo) : env->o->bench_timeout_ns;
 	ctx.bench_limit_ns = ph_link_now(link) + bench_limit;
@@ -287,6 +324,8 @@ void ph_print_result(json_t *r)
 	const char *v = json_string_value(json_object_get(r, "verdict"));
 	char b[32];
 	fmt_bench(json_integer_value(json_object_get(r, "bench_ns")), b, sizeof b);
+	if (isatty(STDOUT_FILENO))
+		fputs("\r\033[K", stdout);
 	printf("%-5s %s / %s  [bench %s, wall %.2f s]\n",
 	       !strcmp(v, "pass") ? "PASS" : !strcmp(v, "fail") ? "FAIL" : !strcmp(v, "skip") ? "SKIP" : "ERROR",
 	       json_string_value(json_object_get(r, "suite")), json_string_value(json_object_get(r, "name")),

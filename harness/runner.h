@@ -37,6 +37,9 @@ typedef struct ph_run_opts {
 
 void ph_run_opts_default(ph_run_opts *o);
 
+/* Where fixtures are read from by default. */
+const char *ph_default_fixtures_dir(void);
+
 /* Run (or list) the selected tests.  Returns the exit status: 0 all passed,
  * 1 some test failed or errored, 2 bad usage or a bad input file. */
 int ph_run(const ph_run_opts *o);

@@ -7,7 +7,7 @@ build=${1:-build-release}
 echo "| benchmark | result | detail | target |"
 echo "| --- | --- | --- | --- |"
 # The virtual-bench speed is the first row.
-order=(bench_sim bench_codec)
+order=(bench_sim bench_codec bench_runner)
 for b in "$build"/bench/bench_*; do
   name=$(basename "$b")
   [[ " ${order[*]} " == *" $name "* ]] || order+=("$name")

@@ -111,12 +111,14 @@ void fw_window_roll(fw_pump *p)
 
 	if (p->now < s->win_t0 || p->now - s->win_t0 >= FW_WIN_BUCKETS * FW_WIN_BUCKET_US) {
 		memset(s->win_nl, 0, sizeof s->win_nl);
+		s->win_sum = 0;
 		s->win_t0 = p->now;
 		p->dirty = 1;
 		return;
 	}
 	while (p->now - s->win_t0 >= FW_WIN_BUCKET_US) {
 		s->win_head = (uint16_t)((s->win_head + 1u) % FW_WIN_BUCKETS);
+		s->win_sum -= s->win_nl[s->win_head];
 		s->win_nl[s->win_head] = 0;
 		s->win_t0 += FW_WIN_BUCKET_US;
 		p->dirty = 1; /* also persists the delivery counters every bucket */
@@ -126,15 +128,12 @@ void fw_window_roll(fw_pump *p)
 void fw_window_add(fw_pump *p, uint32_t nl)
 {
 	p->ps.win_nl[p->ps.win_head] += nl;
+	p->ps.win_sum += nl;
 }
 
 uint64_t fw_window_nl(const fw_pump *p)
 {
-	uint64_t sum = 0;
-
-	for (unsigned i = 0; i < FW_WIN_BUCKETS; i++)
-		sum += p->ps.win_nl[i];
-	return sum;
+	return p->ps.win_sum;
 }
 
 uint64_t fw_window_deadline(const fw_pump *p)

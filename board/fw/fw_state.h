@@ -68,6 +68,7 @@ typedef struct fw_persist {
 	fw_drug druglib[FW_DRUGLIB_SIZE];
 	/* Rolling 24 h window of drug delivered to the patient (priming excluded). */
 	uint32_t win_nl[FW_WIN_BUCKETS];
+	uint64_t win_sum;     /* sum of win_nl */
 	uint64_t win_t0;      /* start of the current bucket */
 	uint16_t win_head;    /* index of the current bucket */
 	/* Patient bolus start times (ring, newest at pb_head - 1). */

@@ -18,8 +18,8 @@ void fixture_config_default(fixture_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
 	cfg->reservoir_nl = 20000000;       /* 20 mL pump */
-	cfg->line_compliance_nl_kpa = 2.0;  /* ~0.3 uL to reach 20 psi */
-	cfg->line_tau_s = 20.0;
+	cfg->line_compliance_nl_kpa = 20.0; /* 12.5 kPa per 250 nL stroke when occluded */
+	cfg->line_tau_s = 0.5;              /* open line: < 10 kPa at 1 mL/h */
 	cfg->balance_period_us = 1000000;   /* one reading a second */
 	cfg->balance_resolution_ug = 10;    /* 0.01 mg */
 	cfg->balance_noise_ug = 0;
@@ -244,7 +244,7 @@ int fixture_handle(fixture *fx, int64_t t_ns, const pp_msg *req, pp_msg *reply,
 			reply->u.ack.result = (uint8_t)r;
 		return 0;
 	case pp_type_fx_reset:
-		if (req->u.fx_reset.kind > 2) {
+		if (req->u.fx_reset.kind > 3) {
 			reply->u.ack.result = PP_REFUSE_BAD_PARAM;
 			return 0;
 		}

@@ -452,8 +452,8 @@ function Fixture:supply(mv) return self:set("SUPPLY_MV", mv) end
 function Fixture:rf_loss(permille) return self:set("RF_LOSS_PM", permille) end
 function Fixture:tare() return call("fixture", "fx_tare", {}) end
 function Fixture:reset(kind, at_write)
-  local k = ({ watchdog = 0, brownout = 1, power = 2 })[kind or "power"]
-  if not k then error("reset kind is 'watchdog', 'brownout' or 'power'", 2) end
+  local k = ({ watchdog = 0, brownout = 1, power = 2, factory = 3 })[kind or "power"]
+  if not k then error("reset kind is 'watchdog', 'brownout', 'power' or 'factory'", 2) end
   return call("fixture", "fx_reset", { kind = k, at_write = at_write or 0 })
 end
 -- Delivered volume (nL) as the balance measures it, from its mass (ug).

@@ -46,13 +46,13 @@ ph_expect(run_filter RC 0 ARGS run ${NR} --filter beta ${S}/runner MATCH "runner
 
 # The sandbox: forbidden libraries, runaway loops and memory, and the next
 # test still runs.
-ph_expect(sandbox RC 1 ARGS run ${NR} --wall-timeout 2s --mem-cap 64 ${S}/sandbox.lua
+ph_expect(sandbox RC 1 ARGS run ${NR} --wall-timeout 3s --mem-cap 8 ${S}/sandbox.lua
   MATCH "sandbox.lua:4: 'os.execute' is not available in the test sandbox"
         "sandbox.lua:8: 'io.open' is not available in the test sandbox"
         "sandbox.lua:12: module 'ffi' is not available in the test sandbox"
-        "sandbox.lua:1[6-9]: test exceeded its wall-time limit"
-        "sandbox.lua:2[0-9]: test exceeded its wall-time limit"
-        "Lua memory cap of 67108864 bytes reached"
+        "sandbox.lua:16: test exceeded its wall-time limit"
+        "sandbox.lua:20: test exceeded its wall-time limit"
+        "Lua memory cap of 8388608 bytes reached"
         "PASS +sandbox / the next test runs normally"
         "1 passed, 6 failed")
 # Teardown after a failure, and a failing teardown.
@@ -61,3 +61,19 @@ ph_expect(teardown RC 1 ARGS run ${NR} ${S}/teardown.lua
         "PASS +teardown / teardown saw the failure"
         "ERROR +teardown / failing teardown.*\n.*teardown failed: .*teardown.lua:[0-9]+: broken teardown"
         "2 passed, 2 failed")
+
+# Parametrised tests report each case.
+ph_expect(run_params RC 0 ARGS run ${NR} ${S}/runner/params.lua
+  MATCH "PASS +runner params / rate holds \\[0.1 mL/day\\]" "rate holds \\[1 mL/day\\]"
+        "rate holds \\[5 mL/day\\]" "3 passed, 0 failed")
+# Sharding and determinism.
+add_test(NAME run_shards COMMAND ${IT}/shard_check.sh ${PUMPHIL_BIN} ${S}/runner)
+add_test(NAME run_same_seed_same_results COMMAND ${IT}/determinism_check.sh ${PUMPHIL_BIN} ${S}/runner)
+set_tests_properties(run_shards run_same_seed_same_results PROPERTIES LABELS integration TIMEOUT 300
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# --repeat runs each selected test N times with distinct seeds.
+ph_expect(run_repeat RC 0 ARGS run ${NR} --repeat 3 --filter alpha ${S}/runner
+  MATCH "3 passed, 0 failed")
+
+# Every documented Lua API function, exercised against the reference firmware.
+ph_expect(run_api RC 0 ARGS run ${NR} ${S}/api.lua MATCH "9 passed, 0 failed")

@@ -10,6 +10,7 @@ static fake F;
 static int setup(void **state)
 {
 	fake_init(&F);
+	F.auto_ack = 1;
 	*state = &F;
 	return 0;
 }
@@ -232,6 +233,7 @@ static void events_resent_until_acked(void **state)
 	uint32_t evseq = 0;
 	pp_msg m;
 
+	f->auto_ack = 0;
 	assert_int_equal(fake_simple(f, pp_type_alarm_test), PP_REFUSE_OK);
 	fake_advance(f, 5 * S_US + 1);
 	assert_int_equal(fake_events(f, since, PP_EV_ALARM_TEST, 0), 3); /* 0, 2, 4 s */
@@ -254,7 +256,6 @@ static void same_seq_not_executed_twice(void **state)
 	uint32_t since = f->nmsgs;
 	const pp_msg *r;
 
-	f->auto_ack = 1;
 	fake_send_seq(f, &m, 50);
 	fake_send_seq(f, &m, 50);
 	r = fake_reply(f, 50, since);
@@ -273,6 +274,69 @@ static void same_seq_not_executed_twice(void **state)
 	assert_int_equal(fake_events_unique(f, since, PP_EV_ALARM_TEST, 0), 2);
 }
 
+static void stopped_mode_delivers_nothing(void **state)
+{
+	fake *f = *state;
+	fake_presc a = fake_continuous(100000), b = fake_continuous(0);
+	uint32_t n;
+
+	fake_ready(f, &a);
+	b.b.mode = PP_MODE_STOPPED;
+	assert_int_equal(fake_program(f, &b), PP_REFUSE_OK);
+	n = f->strokes;
+	fake_advance(f, 2 * H_US);
+	assert_int_equal(f->strokes, n);
+	assert_int_equal(fake_status(f).mode, PP_MODE_STOPPED);
+	assert_int_equal(fake_status(f).rate_nl_h, 0);
+}
+
+/* A task loop that ran late never catches up as an unplanned bolus. */
+static void late_loop_no_catch_up_bolus(void **state)
+{
+	fake *f = *state;
+	fake_presc x = fake_continuous(100000); /* a stroke every 9 s */
+	uint32_t n;
+
+	fake_ready(f, &x);
+	fake_advance(f, MIN_US);
+	n = f->strokes;
+	f->now += 10 * MIN_US; /* the loop was not run for 10 minutes */
+	fake_run(f);
+	assert_true(f->strokes - n <= 2);
+	/* And the schedule carries on at the programmed rate. */
+	n = f->strokes;
+	fake_advance(f, H_US);
+	assert_true(f->strokes - n >= 399 && f->strokes - n <= 401);
+}
+
+/* Tickless: the next deadline is the next stroke, not a polling tick. */
+static void deadline_is_next_stroke(void **state)
+{
+	fake *f = *state;
+	fake_presc x = fake_continuous(2000); /* a stroke every 450 s */
+	uint64_t d;
+
+	fake_ready(f, &x);
+	fake_advance(f, 1000 * S_US);
+	d = fw_next_deadline_us(&f->pump);
+	assert_true(d > f->now);
+	assert_true(d - f->now <= FW_KICK_US);
+	/* Idle and stopped: only sensing (10 s) and the watchdog kick wake it. */
+	assert_int_equal(fake_simple(f, pp_type_stop), PP_REFUSE_OK);
+	fake_advance(f, 20 * S_US);
+	{
+		uint64_t end = f->now + H_US;
+		int wakeups = 0;
+		while ((d = fw_next_deadline_us(&f->pump)) <= end) {
+			assert_true(d > f->now);
+			f->now = d;
+			fake_run(f);
+			wakeups++;
+		}
+		assert_true(wakeups >= 360 && wakeups <= 360 + 121);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +353,9 @@ int main(void)
 		cmocka_unit_test_setup(refill_and_reservoir, setup),
 		cmocka_unit_test_setup(events_resent_until_acked, setup),
 		cmocka_unit_test_setup(same_seq_not_executed_twice, setup),
+		cmocka_unit_test_setup(stopped_mode_delivers_nothing, setup),
+		cmocka_unit_test_setup(late_loop_no_catch_up_bolus, setup),
+		cmocka_unit_test_setup(deadline_is_next_stroke, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
