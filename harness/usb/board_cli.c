@@ -28,7 +28,8 @@
 
 static const char usage_line[] =
 	"usage: pumphil board --usb [--serial S] [--seed N] [--profile P] [--fixtures DIR]\n"
-	"       pumphil board --ping [SELECTOR] [--count N]";
+	"       pumphil board --ping [SELECTOR] [--count N]\n"
+	"       pumphil board --monitor [SELECTOR] [--for SECONDS]";
 
 static void usage(FILE *out)
 {
@@ -45,13 +46,15 @@ static void usage(FILE *out)
 	      "Control: SIGUSR1 or 'unplug' on stdin pulls the plug; SIGUSR2 or 'replug'\n"
 	      "plugs it back (new device number); 'status' prints counters; 'quit' ends.\n\n"
 	      "--ping [SELECTOR]: open the usb board (\"\", SERIAL, VID:PID or BUS-PORT),\n"
-	      "send interrogate N times (default 10), print the board and round-trip times.\n"
+	      "send interrogate N times (default 10), print the board and round-trip times.\n\n"
+	      "--monitor [SELECTOR]: open the usb board and print every frame it sends\n"
+	      "(unsolicited events included) for SECONDS (default 10), or until SIGINT.\n"
 	      "Exit status: 0 success, 1 no board or no answer, 2 bad usage.\n",
 	      out);
 }
 
 typedef struct board_opts {
-	int usb, ping, count;
+	int usb, ping, monitor, count, seconds;
 	const char *serial, *profile, *fixtures, *selector;
 	unsigned long long seed;
 } board_opts;
@@ -65,24 +68,32 @@ static int bad(const char *what, const char *arg)
 /* 0 parsed, 1 --help shown, 2 bad usage. */
 static int parse(int argc, char **argv, board_opts *o)
 {
-	enum { O_USB = 256, O_PING, O_SERIAL, O_SEED, O_PROFILE, O_FIXTURES, O_COUNT };
+	enum { O_USB = 256, O_PING, O_MONITOR, O_FOR, O_SERIAL, O_SEED, O_PROFILE, O_FIXTURES,
+	       O_COUNT };
 	static const struct option lo[] = {
 		{ "usb", no_argument, NULL, O_USB },          { "ping", no_argument, NULL, O_PING },
 		{ "serial", required_argument, NULL, O_SERIAL }, { "seed", required_argument, NULL, O_SEED },
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "fixtures", required_argument, NULL, O_FIXTURES },
 		{ "count", required_argument, NULL, O_COUNT },  { "help", no_argument, NULL, 'h' },
+		{ "monitor", no_argument, NULL, O_MONITOR },  { "for", required_argument, NULL, O_FOR },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
 	int c;
 
-	*o = (board_opts){ .count = 10, .fixtures = "fixtures", .seed = 1 };
+	*o = (board_opts){ .count = 10, .seconds = 10, .fixtures = "fixtures", .seed = 1 };
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case O_USB: o->usb = 1; break;
 		case O_PING: o->ping = 1; break;
+		case O_MONITOR: o->monitor = 1; break;
+		case O_FOR:
+			o->seconds = (int)strtol(optarg, &end, 10);
+			if (end == optarg || *end || o->seconds < 1 || o->seconds > 86400 * 365)
+				return bad("bad --for", optarg);
+			break;
 		case O_SERIAL: o->serial = optarg; break;
 		case O_PROFILE: o->profile = optarg; break;
 		case O_FIXTURES: o->fixtures = optarg; break;
@@ -101,9 +112,9 @@ static int parse(int argc, char **argv, board_opts *o)
 		default: return bad("bad option", argv[optind - 1]);
 		}
 	}
-	if (o->usb == o->ping)
-		return bad("give exactly one of --usb or --ping", NULL);
-	if (o->ping && optind < argc)
+	if (o->usb + o->ping + o->monitor != 1)
+		return bad("give exactly one of --usb, --ping or --monitor", NULL);
+	if (!o->usb && optind < argc)
 		o->selector = argv[optind++];
 	if (optind < argc)
 		return bad("unexpected argument", argv[optind]);
@@ -354,6 +365,60 @@ static int run_ping(const board_opts *o)
 	return ok == o->count ? 0 : 1;
 }
 
+/* ---- --monitor ---- */
+
+static void print_frame(const ph_rx *rx, int64_t t0)
+{
+	pp_frame f;
+	const pp_msg_desc *d;
+	int r = pp_frame_decode(rx->wire, rx->n - 1u, &f);
+
+	if (r != PP_OK) {
+		printf("+%.3f s %s: undecodable frame (%s), %u bytes\n", (double)(rx->t_ns - t0) / 1e9,
+		       rx->channel ? "fixture" : "pump", pp_strerror(r), (unsigned)rx->n);
+		return;
+	}
+	d = pp_msg_desc_find(f.type);
+	printf("+%.3f s %s: %s seq %u board %.3f s\n", (double)(rx->t_ns - t0) / 1e9,
+	       rx->channel ? "fixture" : "pump", d ? d->name : "?", (unsigned)f.seq,
+	       (double)f.board_us / 1e6);
+}
+
+static int run_monitor(const board_opts *o)
+{
+	char err[512], desc[256];
+	ph_transport *t = ph_usb_open(o->selector, err, sizeof err);
+	int64_t t0, end;
+	sigset_t waitmask;
+	ph_rx rx;
+	int r = PH_T_OK;
+
+	if (!t) {
+		fprintf(stderr, "pumphil board: %s\n", err);
+		return 1;
+	}
+	signals_setup(&waitmask);
+	pthread_sigmask(SIG_SETMASK, &waitmask, NULL); /* no ppoll here: let them in */
+	t->ops->describe(t, desc, sizeof desc);
+	printf("%s\n", desc);
+	fflush(stdout);
+	t0 = ph_now(t);
+	end = t0 + (int64_t)o->seconds * 1000000000LL;
+	while (!sig_quit && ph_now(t) < end) {
+		int64_t step = ph_now(t) + 200000000LL; /* re-check the quit flag */
+		r = ph_recv(t, step < end ? step : end, &rx);
+		if (r == PH_T_OK) {
+			print_frame(&rx, t0);
+			fflush(stdout);
+		} else if (r != PH_T_TIMEOUT) {
+			printf("board gone (%s)\n", r == PH_T_NO_DEVICE ? "no device" : "error");
+			break;
+		}
+	}
+	ph_transport_close(t);
+	return r == PH_T_OK || r == PH_T_TIMEOUT ? 0 : 1;
+}
+
 int ph_cmd_board(int argc, char **argv)
 {
 	board_opts o;
@@ -361,5 +426,7 @@ int ph_cmd_board(int argc, char **argv)
 
 	if (r)
 		return r == 1 ? 0 : r;
-	return o.usb ? run_usb(&o) : run_ping(&o);
+	if (o.usb)
+		return run_usb(&o);
+	return o.ping ? run_ping(&o) : run_monitor(&o);
 }

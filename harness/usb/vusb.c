@@ -260,10 +260,12 @@ static void linger(ph_vusb *v)
 	struct timespec ts;
 	int64_t end = mono_ns() + VUSB_LINGER_NS;
 
-	abs_time(end, &ts);
 	pthread_mutex_lock(&v->mu);
-	while (v->nclients > 0 && mono_ns() < end)
+	while (vusb_prune_clients(v) > 0 && mono_ns() < end) {
+		int64_t poll = mono_ns() + 10000000LL; /* no reliable signal: poll */
+		abs_time(poll < end ? poll : end, &ts);
 		pthread_cond_timedwait(&v->cv, &v->mu, &ts);
+	}
 	pthread_mutex_unlock(&v->mu);
 }
 
@@ -286,6 +288,7 @@ void ph_vusb_free(ph_vusb *v)
 		node_close(v, &v->nodes[i]);
 	pthread_mutex_lock(&v->mu);
 	vusb_drop_all(v);
+	vusb_drop_clients(v);
 	pthread_mutex_unlock(&v->mu);
 	v->ops->destroy(v->board);
 	g_object_unref(v->handler);

@@ -154,6 +154,8 @@ void vusb_fill(ph_vusb *v, int idx)
 {
 	vusb_inq *q = &v->inq[idx];
 
+	if (q->n && v->pending[idx].head)
+		vusb_prune_clients(v); /* a dead client's IN URBs must not take data */
 	while (q->n && v->pending[idx].head) {
 		vusb_urb *u = list_take(&v->pending[idx], match_any, NULL);
 		size_t cap = u->buf ? (size_t)URB(u)->buffer_length : 0;
@@ -437,32 +439,52 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *c, gpo
 
 	(void)handler;
 	pthread_mutex_lock(&v->mu);
+	vusb_prune_clients(v); /* a dead client's IN URBs must not take data */
 	r = dispatch(v, c, req, arg);
 	pthread_mutex_unlock(&v->mu);
 	umockdev_ioctl_client_complete(c, r.res, r.err);
 	return TRUE; /* else umockdev falls back to recorded ioctls */
 }
 
-/* A client closed the node (or died): its URBs can never be reaped. */
-static void on_vanished(UMockdevIoctlBase *handler, UMockdevIoctlClient *c, gpointer ud)
+/* ---- clients ---- */
+
+/* Everything a client holds goes with it. */
+static void forget_client(ph_vusb *v, UMockdevIoctlClient *c)
 {
-	ph_vusb *v = ud;
 	vusb_urb *u;
 
-	(void)handler;
-	pthread_mutex_lock(&v->mu);
 	for (int i = 0; i < PH_USB_N_IN; i++)
 		while ((u = list_take(&v->pending[i], match_client, c)))
 			urb_free(v, u);
 	while ((u = list_take(&v->done, match_client, c)))
 		urb_free(v, u);
-	vusb_nodes_update(v);
 	for (int i = 0; i < 2; i++)
 		if (v->claimed_by[i] == c)
 			v->claimed_by[i] = NULL;
-	v->nclients--;
-	pthread_cond_broadcast(&v->cv);
-	pthread_mutex_unlock(&v->mu);
+}
+
+/* umockdev 0.17 does not emit client-vanished; a closed client's
+ * `connected` property does turn false, so clients are polled. */
+int vusb_prune_clients(ph_vusb *v)
+{
+	int k = 0, pruned = 0;
+
+	for (int i = 0; i < v->nclients; i++) {
+		UMockdevIoctlClient *c = v->clients[i];
+		if (umockdev_ioctl_client_get_connected(c)) {
+			v->clients[k++] = c;
+			continue;
+		}
+		forget_client(v, c);
+		g_object_unref(c);
+		pruned = 1;
+	}
+	v->nclients = k;
+	if (pruned) {
+		vusb_nodes_update(v);
+		pthread_cond_broadcast(&v->cv);
+	}
+	return k;
 }
 
 static void on_connected(UMockdevIoctlBase *handler, UMockdevIoctlClient *c, gpointer ud)
@@ -470,10 +492,31 @@ static void on_connected(UMockdevIoctlBase *handler, UMockdevIoctlClient *c, gpo
 	ph_vusb *v = ud;
 
 	(void)handler;
+	pthread_mutex_lock(&v->mu);
+	if (vusb_prune_clients(v) < VUSB_MAX_CLIENTS)
+		v->clients[v->nclients++] = g_object_ref(c);
+	pthread_mutex_unlock(&v->mu);
+}
+
+/* Newer umockdev versions say it: prune at once. */
+static void on_vanished(UMockdevIoctlBase *handler, UMockdevIoctlClient *c, gpointer ud)
+{
+	ph_vusb *v = ud;
+
+	(void)handler;
 	(void)c;
 	pthread_mutex_lock(&v->mu);
-	v->nclients++;
+	vusb_prune_clients(v);
 	pthread_mutex_unlock(&v->mu);
+}
+
+void vusb_drop_clients(ph_vusb *v)
+{
+	for (int i = 0; i < v->nclients; i++) {
+		forget_client(v, v->clients[i]);
+		g_object_unref(v->clients[i]);
+	}
+	v->nclients = 0;
 }
 
 void vusb_ioctl_connect(ph_vusb *v)

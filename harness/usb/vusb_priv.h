@@ -15,6 +15,7 @@
 #define VUSB_INQ_SIZE 8192 /* bytes queued per IN endpoint */
 #define VUSB_MAX_URBS 256  /* URBs pending + done, all clients */
 #define VUSB_MAX_NODES 8   /* /dev nodes remembered (one per plug) */
+#define VUSB_MAX_CLIENTS 32 /* open file descriptors on our nodes */
 
 /* One /dev node: a FIFO holding one byte while nothing is reapable on it,
  * so libusb's poll(POLLOUT) sleeps instead of spinning (see vusb.c). */
@@ -68,8 +69,9 @@ struct ph_vusb {
 	vusb_list pending[PH_USB_N_IN];
 	vusb_list done;
 	unsigned nurbs;
-	int nclients; /* open file descriptors on our nodes */
-	UMockdevIoctlClient *claimed_by[2]; /* per interface; not referenced */
+	UMockdevIoctlClient *clients[VUSB_MAX_CLIENTS]; /* refs; connected or not yet pruned */
+	int nclients;
+	UMockdevIoctlClient *claimed_by[2]; /* per interface, one of clients[] */
 	vusb_inq inq[PH_USB_N_IN];
 	ph_vusb_stats st;
 };
@@ -84,6 +86,11 @@ void vusb_fill(ph_vusb *v, int idx);
 void vusb_drop_all(ph_vusb *v);
 /* Recompute every node's FIFO state.  Mutex held. */
 void vusb_nodes_update(ph_vusb *v);
+/* Forget clients that closed the node (or died): their URBs and claims go,
+ * as the kernel's do with the file.  Returns the clients left.  Mutex held. */
+int vusb_prune_clients(ph_vusb *v);
+/* Drop every client reference (at free).  Mutex held. */
+void vusb_drop_clients(ph_vusb *v);
 
 /* vusb.c */
 int64_t vusb_board_now(const ph_vusb *v);

@@ -40,6 +40,22 @@ ping() { UMOCKDEV_DIR=$DIR LD_PRELOAD=$PRE timeout 20 "$P" board --ping "$@"; }
 ping VBCLI001 --count 50 || fail "ping by serial failed"
 ping 1209:0001 --count 5 || fail "ping by VID:PID failed"
 
+# A client killed while it waits for frames leaves claims and IN URBs
+# behind; the board must forget them, as a kernel does with a closed file,
+# or the next client is refused (EBUSY) or robbed of its replies.
+UMOCKDEV_DIR=$DIR LD_PRELOAD=$PRE "$P" board --monitor VBCLI001 --for 60 >"$W/monitor.out" 2>&1 &
+CP=$!
+i=0
+until grep -q "^usb 1209:0001" "$W/monitor.out"; do
+	i=$((i + 1))
+	[ $i -le 100 ] || fail "monitor did not open the board within 10 s"
+	sleep 0.1
+done
+sleep 0.3
+kill -KILL $CP
+wait $CP 2>/dev/null || true
+ping VBCLI001 --count 20 || fail "board unusable after a client was killed"
+
 kill -USR1 $BP
 i=0
 while ping VBCLI001 --count 1 >/dev/null 2>&1; do
