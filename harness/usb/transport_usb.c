@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "usb/usb_find.h"
+#include "usb/usb_preload.h"
 #include "usb/usb_shape.h"
 
 #define USB_IN_XFERS 4        /* in flight per IN endpoint */
@@ -591,8 +592,12 @@ ph_transport *ph_usb_open(const char *selector, char *err, size_t errlen)
 		snprintf(err, errlen, "usb: out of memory for transfers");
 		goto fail_transfers;
 	}
-	if (attach(u, err, errlen))
+	if (attach(u, err, errlen)) {
+		if (getenv("UMOCKDEV_DIR") && !ph_usb_preloaded())
+			snprintf(err + strlen(err), errlen - strlen(err),
+				 " (UMOCKDEV_DIR is set but libumockdev-preload.so.0 is not in LD_PRELOAD)");
 		goto fail_transfers;
+	}
 	u->board_pid = virtual_board_pid();
 	hotplug_on(u);
 	return &u->base;
