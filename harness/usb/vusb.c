@@ -242,14 +242,27 @@ fail_free:
 	return NULL;
 }
 
-static void node_close(ph_vusb *v, vusb_node *n)
+/* Release what a retired node held.  Outside the mutex: detaching may
+ * wait for umockdev's worker thread, which may be waiting for the mutex. */
+static void node_release(ph_vusb *v, const vusb_node *old)
 {
-	if (n->attached)
-		umockdev_testbed_detach_ioctl(v->tb, n->devnode, NULL);
-	if (n->fifo_fd >= 0)
-		close(n->fifo_fd);
+	if (old->attached)
+		umockdev_testbed_detach_ioctl(v->tb, old->devnode, NULL);
+	if (old->fifo_fd >= 0)
+		close(old->fifo_fd);
+}
+
+/* Take node n out of use (its URBs go with it); returns what it held for
+ * node_release().  Mutex held, so the ioctl handler never sees it half
+ * changed. */
+static vusb_node node_retire(ph_vusb *v, vusb_node *n)
+{
+	vusb_node old = *n;
+
+	vusb_drop_node(v, n);
 	memset(n, 0, sizeof *n);
 	n->fifo_fd = -1;
+	return old;
 }
 
 /* After an unplug, give clients a moment to close their handles: the
@@ -284,8 +297,14 @@ void ph_vusb_free(ph_vusb *v)
 	}
 	/* After detaching, no handler call can start; the worker thread stops
 	 * with the testbed. */
-	for (int i = 0; i < VUSB_MAX_NODES; i++)
-		node_close(v, &v->nodes[i]);
+	for (int i = 0; i < VUSB_MAX_NODES; i++) {
+		vusb_node old;
+
+		pthread_mutex_lock(&v->mu);
+		old = node_retire(v, &v->nodes[i]);
+		pthread_mutex_unlock(&v->mu);
+		node_release(v, &old);
+	}
 	pthread_mutex_lock(&v->mu);
 	vusb_drop_all(v);
 	vusb_drop_clients(v);
@@ -374,8 +393,11 @@ static int add_device(ph_vusb *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* The new node is built aside, then swapped into the oldest slot (long
+ * gone: VUSB_MAX_NODES plugs ago) under the mutex. */
 int ph_vusb_plug(ph_vusb *v, char *err, size_t errlen)
 {
+	vusb_node nn = { .fifo_fd = -1 }, old;
 	vusb_node *n;
 
 	pthread_mutex_lock(&v->mu);
@@ -384,29 +406,32 @@ int ph_vusb_plug(ph_vusb *v, char *err, size_t errlen)
 		return 0;
 	}
 	v->devnum = v->devnum >= 127 ? 2 : v->devnum + 1;
-	n = &v->nodes[(v->st.plugs) % VUSB_MAX_NODES];
 	pthread_mutex_unlock(&v->mu);
 
-	node_close(v, n); /* the oldest node, long gone */
-	if (node_open(v, n, err, errlen) || node_attach(v, n, err, errlen))
-		goto fail;
+	if (node_open(v, &nn, err, errlen) || node_attach(v, &nn, err, errlen)) {
+		node_release(v, &nn);
+		return -1;
+	}
 	pthread_mutex_lock(&v->mu);
+	n = &v->nodes[v->st.plugs % VUSB_MAX_NODES];
+	old = node_retire(v, n);
+	*n = nn;
 	v->cur = n;
 	v->plugged = 1;
 	memset(v->inq, 0, sizeof v->inq);
 	v->st.plugs++;
 	pthread_mutex_unlock(&v->mu);
+	node_release(v, &old);
 	if (add_device(v, err, errlen)) {
 		pthread_mutex_lock(&v->mu);
 		v->plugged = 0;
 		v->cur = NULL;
+		old = node_retire(v, n);
 		pthread_mutex_unlock(&v->mu);
-		goto fail;
+		node_release(v, &old);
+		return -1;
 	}
 	return 0;
-fail:
-	node_close(v, n);
-	return -1;
 }
 
 void ph_vusb_unplug(ph_vusb *v)

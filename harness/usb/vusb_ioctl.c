@@ -177,6 +177,22 @@ void vusb_fail_pending(ph_vusb *v, int status)
 	vusb_nodes_update(v);
 }
 
+static int match_node(const vusb_urb *u, const void *key)
+{
+	return u->node == key;
+}
+
+void vusb_drop_node(ph_vusb *v, const vusb_node *n)
+{
+	vusb_urb *u;
+
+	for (int i = 0; i < PH_USB_N_IN; i++)
+		while ((u = list_take(&v->pending[i], match_node, n)))
+			urb_free(v, u);
+	while ((u = list_take(&v->done, match_node, n)))
+		urb_free(v, u);
+}
+
 void vusb_drop_all(ph_vusb *v)
 {
 	vusb_urb *u;

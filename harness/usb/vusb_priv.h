@@ -82,6 +82,8 @@ void vusb_ioctl_connect(ph_vusb *v);
 void vusb_fail_pending(ph_vusb *v, int status);
 /* Move queued IN bytes into pending URBs of IN endpoint idx.  Mutex held. */
 void vusb_fill(ph_vusb *v, int idx);
+/* Drop the URBs submitted on node n.  Mutex held. */
+void vusb_drop_node(ph_vusb *v, const vusb_node *n);
 /* Drop every URB (freeing refs).  Mutex held. */
 void vusb_drop_all(ph_vusb *v);
 /* Recompute every node's FIFO state.  Mutex held. */

@@ -303,6 +303,29 @@ static void test_unplug_replug(void **state)
 	ph_transport_close(t2);
 }
 
+/* More plugs than the device remembers /dev nodes: slots are reused. */
+static void test_many_replugs(void **state)
+{
+	fixture *fx = *state;
+	char err[256];
+	ph_rx rx;
+
+	for (int i = 0; i < 12; i++) {
+		ph_vusb_unplug(fx->v);
+		while (ph_recv(fx->t, mono() + 2 * SEC, &rx) == PH_T_OK)
+			;
+		assert_int_equal(ph_recv(fx->t, mono(), &rx), PH_T_NO_DEVICE);
+		if (ph_vusb_plug(fx->v, err, sizeof err))
+			fail_msg("%s", err);
+		assert_int_equal(ph_transport_reconnect(fx->t, mono() + 5 * SEC), PH_T_OK);
+		round_trip(fx->t, (uint16_t)(i + 1));
+	}
+	ph_vusb_stats st;
+	ph_vusb_get_stats(fx->v, &st);
+	assert_int_equal(st.plugs, 13);
+	assert_int_equal(st.unplugs, 12);
+}
+
 /* A send racing an unplug never hangs: it returns OK (queued) or NO_DEVICE. */
 static void test_unplug_during_sends(void **state)
 {
@@ -333,6 +356,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_idle_costs_no_cpu, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_unplug_replug, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_unplug_during_sends, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_many_replugs, setup_plain, teardown),
 	};
 
 	if (ph_usb_ensure_preload(argc, argv))
