@@ -65,7 +65,8 @@ int main(int argc, char **argv)
 	}
 	ph_transport_close(t);
 	bench_median(rtt, ROUND_TRIPS); /* sorts */
-	printf("| usb round trip (virtual) | p50 %.0f us | p99 %.0f us | %d x interrogate -> status "
+	printf("| usb round trip (virtual) | p50 %.0f us | p99 %.0f us | %d x interrogate -> "
+	       "status "
 	       "through libusb + umockdev, bench in real time |\n",
 	       bench_pct(rtt, ROUND_TRIPS, 50) * 1e6, bench_pct(rtt, ROUND_TRIPS, 99) * 1e6,
 	       ROUND_TRIPS);

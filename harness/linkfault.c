@@ -34,10 +34,10 @@ typedef struct lf_path {
 	ph_linkfault_cfg cfg;
 	lf_rng rng;
 	int ge_bad;
-	int held;          /* a frame waits for its successor (reorder) */
+	int held; /* a frame waits for its successor (reorder) */
 	int held_copies;
 	lf_frame hold;
-	int64_t last_due;  /* delay never reorders */
+	int64_t last_due; /* delay never reorders */
 	ph_linkfault_counters st;
 } lf_path;
 
@@ -305,7 +305,7 @@ static int lf_recv(ph_transport *t, int64_t deadline_ns, ph_rx *rx)
 		if (now >= deadline_ns)
 			return PH_T_TIMEOUT;
 		wake = min3(deadline_ns, in->n ? q_peek(in)->due : INT64_MAX,
-			    out->n ? q_peek(out)->due : INT64_MAX);
+		            out->n ? q_peek(out)->due : INT64_MAX);
 		r = ph_recv(lf->inner, wake, &got);
 		if (r == PH_T_OK && got.channel < PP_CH_COUNT)
 			offer(lf, PH_LF_FROM_BOARD, got.channel, got.wire, got.n, got.t_ns);

@@ -51,8 +51,8 @@ typedef struct ph_linkfault_counters {
 	uint64_t dropped;       /* by `drop` */
 	uint64_t burst_dropped; /* by Gilbert-Elliott */
 	uint64_t corrupted, duplicated, reordered, delayed;
-	uint64_t overflow;      /* lost: more than the hold queue's capacity in flight */
-	uint64_t bad_state;     /* frames that met the Gilbert-Elliott bad state */
+	uint64_t overflow;  /* lost: more than the hold queue's capacity in flight */
+	uint64_t bad_state; /* frames that met the Gilbert-Elliott bad state */
 } ph_linkfault_counters;
 
 /* Wrap inner (ownership passes: closing the wrapper closes inner).  All

@@ -27,9 +27,9 @@
 #include "usb/vusb.h"
 
 static const char usage_line[] =
-	"usage: pumphil board --usb [--serial S] [--seed N] [--profile P] [--fixtures DIR]\n"
-	"       pumphil board --ping [SELECTOR] [--count N]\n"
-	"       pumphil board --monitor [SELECTOR] [--for SECONDS]";
+        "usage: pumphil board --usb [--serial S] [--seed N] [--profile P] [--fixtures DIR]\n"
+        "       pumphil board --ping [SELECTOR] [--count N]\n"
+        "       pumphil board --monitor [SELECTOR] [--for SECONDS]";
 
 static void usage(FILE *out)
 {
@@ -68,15 +68,28 @@ static int bad(const char *what, const char *arg)
 /* 0 parsed, 1 --help shown, 2 bad usage. */
 static int parse(int argc, char **argv, board_opts *o)
 {
-	enum { O_USB = 256, O_PING, O_MONITOR, O_FOR, O_SERIAL, O_SEED, O_PROFILE, O_FIXTURES,
-	       O_COUNT };
+	enum {
+		O_USB = 256,
+		O_PING,
+		O_MONITOR,
+		O_FOR,
+		O_SERIAL,
+		O_SEED,
+		O_PROFILE,
+		O_FIXTURES,
+		O_COUNT
+	};
 	static const struct option lo[] = {
-		{ "usb", no_argument, NULL, O_USB },          { "ping", no_argument, NULL, O_PING },
-		{ "serial", required_argument, NULL, O_SERIAL }, { "seed", required_argument, NULL, O_SEED },
+		{ "usb", no_argument, NULL, O_USB },
+		{ "ping", no_argument, NULL, O_PING },
+		{ "serial", required_argument, NULL, O_SERIAL },
+		{ "seed", required_argument, NULL, O_SEED },
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "fixtures", required_argument, NULL, O_FIXTURES },
-		{ "count", required_argument, NULL, O_COUNT },  { "help", no_argument, NULL, 'h' },
-		{ "monitor", no_argument, NULL, O_MONITOR },  { "for", required_argument, NULL, O_FOR },
+		{ "count", required_argument, NULL, O_COUNT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "monitor", no_argument, NULL, O_MONITOR },
+		{ "for", required_argument, NULL, O_FOR },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -194,11 +207,11 @@ static void print_status(ph_vusb *v, const char *what)
 	ph_vusb_get_stats(v, &st);
 	ph_vusb_address(v, &bus, &dev);
 	fprintf(stderr,
-		"pumphil board: %s: %s %s bus %03u device %03u; %llu URBs, %llu bytes out, "
-		"%llu bytes in, %llu dropped\n",
-		what, ph_vusb_serial(v), ph_vusb_plugged(v) ? "plugged as" : "unplugged, last",
-		bus, dev, (unsigned long long)st.urbs_submitted, (unsigned long long)st.bytes_out,
-		(unsigned long long)st.bytes_in, (unsigned long long)st.in_overflow);
+	        "pumphil board: %s: %s %s bus %03u device %03u; %llu URBs, %llu bytes out, "
+	        "%llu bytes in, %llu dropped\n",
+	        what, ph_vusb_serial(v), ph_vusb_plugged(v) ? "plugged as" : "unplugged, last", bus,
+	        dev, (unsigned long long)st.urbs_submitted, (unsigned long long)st.bytes_out,
+	        (unsigned long long)st.bytes_in, (unsigned long long)st.in_overflow);
 }
 
 static void do_replug(ph_vusb *v)
@@ -232,8 +245,9 @@ static int stdin_command(ph_vusb *v, int *eof)
 	} else if (!strcmp(line, "status")) {
 		print_status(v, "status");
 	} else if (line[0]) {
-		fprintf(stderr, "pumphil board: unknown command '%s' (unplug, replug, status, quit)\n",
-			line);
+		fprintf(stderr,
+		        "pumphil board: unknown command '%s' (unplug, replug, status, quit)\n",
+		        line);
 	}
 	return 0;
 }
@@ -374,8 +388,9 @@ static void print_frame(const ph_rx *rx, int64_t t0)
 	int r = pp_frame_decode(rx->wire, rx->n - 1u, &f);
 
 	if (r != PP_OK) {
-		printf("+%.3f s %s: undecodable frame (%s), %u bytes\n", (double)(rx->t_ns - t0) / 1e9,
-		       rx->channel ? "fixture" : "pump", pp_strerror(r), (unsigned)rx->n);
+		printf("+%.3f s %s: undecodable frame (%s), %u bytes\n",
+		       (double)(rx->t_ns - t0) / 1e9, rx->channel ? "fixture" : "pump",
+		       pp_strerror(r), (unsigned)rx->n);
 		return;
 	}
 	d = pp_msg_desc_find(f.type);

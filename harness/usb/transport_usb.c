@@ -22,14 +22,14 @@
 #include "usb/usb_preload.h"
 #include "usb/usb_shape.h"
 
-#define USB_IN_XFERS 4        /* in flight per IN endpoint */
-#define USB_IN_BUF 512        /* bytes per IN transfer */
-#define USB_OUT_SLOTS 16      /* OUT transfers in flight at most */
+#define USB_IN_XFERS 4   /* in flight per IN endpoint */
+#define USB_IN_BUF 512   /* bytes per IN transfer */
+#define USB_OUT_SLOTS 16 /* OUT transfers in flight at most */
 #define USB_OUT_TIMEOUT_MS 1000
-#define USB_RING 256          /* received frames not yet taken by recv */
-#define USB_SEND_WAIT_NS 200000000LL   /* send waits this long for a free slot */
-#define USB_DRAIN_NS 2000000000LL      /* close waits this long for callbacks */
-#define USB_POLL_NS 20000000LL         /* wait_present re-enumerates this often */
+#define USB_RING 256                 /* received frames not yet taken by recv */
+#define USB_SEND_WAIT_NS 200000000LL /* send waits this long for a free slot */
+#define USB_DRAIN_NS 2000000000LL    /* close waits this long for callbacks */
+#define USB_POLL_NS 20000000LL       /* wait_present re-enumerates this often */
 
 typedef struct ph_usb ph_usb;
 
@@ -60,9 +60,9 @@ struct ph_usb {
 	unsigned r_head, r_n;
 
 	int inflight;
-	int gone;      /* the board vanished: NO_DEVICE from now on */
-	int closing;   /* no resubmits */
-	int abandoned; /* the virtual board's process died: libusb left alone */
+	int gone;        /* the board vanished: NO_DEVICE from now on */
+	int closing;     /* no resubmits */
+	int abandoned;   /* the virtual board's process died: libusb left alone */
 	pid_t board_pid; /* process serving a virtual board, 0 when unknown */
 	ph_usb_stats st;
 };
@@ -119,7 +119,7 @@ static void ring_push(ph_usb *u, uint8_t channel, const uint8_t *cobs, size_t n)
 static void deframe(ph_usb *u, int idx, const uint8_t *p, size_t n)
 {
 	static const uint8_t in_eps[PH_USB_N_IN] = { PH_USB_EP_PUMP_IN, PH_USB_EP_EVENT_IN,
-						     PH_USB_EP_FIXTURE_IN };
+		                                     PH_USB_EP_FIXTURE_IN };
 	pp_deframer *d = &u->dfr[idx];
 	uint8_t ch = (uint8_t)ph_usb_ep_channel(in_eps[idx]);
 	uint32_t before = d->overruns;
@@ -154,14 +154,9 @@ static void LIBUSB_CALL in_cb(struct libusb_transfer *t)
 	case LIBUSB_TRANSFER_COMPLETED:
 		deframe(u, x->idx, t->buffer, (size_t)t->actual_length);
 		break;
-	case LIBUSB_TRANSFER_NO_DEVICE:
-		u->gone = 1;
-		return;
-	case LIBUSB_TRANSFER_CANCELLED:
-		return;
-	default: /* error, stall, overflow: count, keep listening */
-		u->st.transfer_errors++;
-		break;
+	case LIBUSB_TRANSFER_NO_DEVICE: u->gone = 1; return;
+	case LIBUSB_TRANSFER_CANCELLED: return;
+	default: /* error, stall, overflow: count, keep listening */ u->st.transfer_errors++; break;
 	}
 	if (!u->closing && !u->gone)
 		submit(x);
@@ -180,8 +175,8 @@ static void LIBUSB_CALL out_cb(struct libusb_transfer *t)
 		u->st.transfer_errors++; /* the frame is lost, as on a noisy link */
 }
 
-static int LIBUSB_CALL hotplug_cb(libusb_context *ctx, libusb_device *dev,
-				  libusb_hotplug_event ev, void *ud)
+static int LIBUSB_CALL hotplug_cb(libusb_context *ctx, libusb_device *dev, libusb_hotplug_event ev,
+                                  void *ud)
 {
 	ph_usb *u = ud;
 
@@ -233,18 +228,18 @@ static void free_idle_transfers(ph_usb *u)
 static int start_in(ph_usb *u)
 {
 	static const uint8_t eps[PH_USB_N_IN] = { PH_USB_EP_PUMP_IN, PH_USB_EP_EVENT_IN,
-						  PH_USB_EP_FIXTURE_IN };
+		                                  PH_USB_EP_FIXTURE_IN };
 
 	for (int i = 0; i < PH_USB_N_IN; i++) {
 		pp_deframer_init(&u->dfr[i]);
 		for (int k = 0; k < USB_IN_XFERS; k++) {
 			usb_xfer *x = &u->in[i][k];
 			if (eps[i] == PH_USB_EP_EVENT_IN)
-				libusb_fill_interrupt_transfer(x->t, u->h, eps[i], x->buf, USB_IN_BUF,
-							       in_cb, x, 0);
+				libusb_fill_interrupt_transfer(x->t, u->h, eps[i], x->buf,
+				                               USB_IN_BUF, in_cb, x, 0);
 			else
 				libusb_fill_bulk_transfer(x->t, u->h, eps[i], x->buf, USB_IN_BUF,
-							  in_cb, x, 0);
+				                          in_cb, x, 0);
 			if (submit(x))
 				return -1;
 		}
@@ -290,7 +285,7 @@ static int check_endpoints(libusb_device_handle *h)
 		for (int e = 0; e < id->bNumEndpoints; e++)
 			for (size_t w = 0; w < sizeof want / sizeof want[0]; w++)
 				found += id->endpoint[e].bEndpointAddress == want[w][0] &&
-					 (id->endpoint[e].bmAttributes & 3) == want[w][1];
+				         (id->endpoint[e].bmAttributes & 3) == want[w][1];
 	}
 	libusb_free_config_descriptor(cfg);
 	return found == (int)(sizeof want / sizeof want[0]) ? 0 : -1;
@@ -302,9 +297,9 @@ static void warn_test_pid(const ph_usb_devinfo *d)
 
 	if (ph_usb_is_test_pid(d->vid, d->pid) && !atomic_flag_test_and_set(&warned))
 		fprintf(stderr,
-			"pumphil: warning: board %04x:%04x uses a pid.codes test PID "
-			"(0x0001-0x0010): test PID: must not ship\n",
-			d->vid, d->pid);
+		        "pumphil: warning: board %04x:%04x uses a pid.codes test PID "
+		        "(0x0001-0x0010): test PID: must not ship\n",
+		        d->vid, d->pid);
 }
 
 static int claim(ph_usb *u, char *err, size_t errlen)
@@ -316,7 +311,7 @@ static int claim(ph_usb *u, char *err, size_t errlen)
 		r = libusb_claim_interface(u->h, i);
 		if (r) {
 			snprintf(err, errlen, "usb: cannot claim interface %d: %s", i,
-				 libusb_strerror(r));
+			         libusb_strerror(r));
 			return r == LIBUSB_ERROR_NO_DEVICE ? PH_T_NO_DEVICE : PH_T_IO;
 		}
 		u->claimed[i] = 1;
@@ -343,7 +338,7 @@ static int attach(ph_usb *u, char *err, size_t errlen)
 		return r;
 	if (check_endpoints(u->h)) {
 		snprintf(err, errlen, "usb: %04x:%04x does not have the pumphil endpoints",
-			 u->info.vid, u->info.pid);
+		         u->info.vid, u->info.pid);
 		release(u);
 		return PH_T_NOT_FOUND;
 	}
@@ -372,8 +367,8 @@ static void hotplug_on(ph_usb *u)
 	if (!libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG))
 		return; /* a NO_DEVICE transfer status still reports the loss */
 	r = libusb_hotplug_register_callback(u->ctx, LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, 0,
-					     LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
-					     LIBUSB_HOTPLUG_MATCH_ANY, hotplug_cb, u, &u->hp);
+	                                     LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
+	                                     LIBUSB_HOTPLUG_MATCH_ANY, hotplug_cb, u, &u->hp);
 	u->hp_on = r == LIBUSB_SUCCESS;
 }
 
@@ -411,7 +406,7 @@ static int check_board_process(ph_usb *u)
 	if (!u->board_pid || !u->h || kill(u->board_pid, 0) == 0 || errno != ESRCH)
 		return 0;
 	fprintf(stderr, "pumphil: usb: the virtual board's process %ld is gone\n",
-		(long)u->board_pid);
+	        (long)u->board_pid);
 	u->abandoned = 1;
 	u->gone = 1;
 	return 1;
@@ -496,9 +491,9 @@ static void usb_describe(ph_transport *t, char *buf, size_t n)
 	char path[32];
 
 	snprintf(buf, n, "usb %04x:%04x serial=%s at %s (%s)%s", u->info.vid, u->info.pid,
-		 u->info.serial[0] ? u->info.serial : "-",
-		 ph_usb_path_str(u->info.bus, u->info.ports, u->info.nports, path, sizeof path),
-		 u->info.product[0] ? u->info.product : "?", u->gone || !u->h ? " [gone]" : "");
+	         u->info.serial[0] ? u->info.serial : "-",
+	         ph_usb_path_str(u->info.bus, u->info.ports, u->info.nports, path, sizeof path),
+	         u->info.product[0] ? u->info.product : "?", u->gone || !u->h ? " [gone]" : "");
 }
 
 /* Tear down the handle side; transfers stay allocated unless some are
@@ -595,7 +590,8 @@ ph_transport *ph_usb_open(const char *selector, char *err, size_t errlen)
 	if (attach(u, err, errlen)) {
 		if (getenv("UMOCKDEV_DIR") && !ph_usb_preloaded())
 			snprintf(err + strlen(err), errlen - strlen(err),
-				 " (UMOCKDEV_DIR is set but libumockdev-preload.so.0 is not in LD_PRELOAD)");
+			         " (UMOCKDEV_DIR is set but libumockdev-preload.so.0 is not in "
+			         "LD_PRELOAD)");
 		goto fail_transfers;
 	}
 	u->board_pid = virtual_board_pid();

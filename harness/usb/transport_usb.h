@@ -40,7 +40,7 @@ int ph_usb_info(ph_transport *t, ph_usb_devinfo *info);
 /* Counters of a usb transport; -1 when t is not one. */
 typedef struct ph_usb_stats {
 	uint64_t frames_in, frames_out;
-	uint64_t rx_overflow;   /* frames dropped: ring full */
+	uint64_t rx_overflow; /* frames dropped: ring full */
 	uint64_t deframe_overruns;
 	uint64_t transfer_errors;
 	uint32_t reconnects;

@@ -13,7 +13,7 @@
 #define STRING_TIMEOUT_MS 1000
 
 static void devinfo_basic(libusb_device *dev, const struct libusb_device_descriptor *dd,
-			  ph_usb_devinfo *d)
+                          ph_usb_devinfo *d)
 {
 	int n;
 
@@ -58,7 +58,7 @@ static void wait_done(libusb_context *ctx, ctl_op *op, int64_t end)
 
 /* Descriptor bytes into out; returns their number or -1. */
 static int get_descriptor(libusb_context *ctx, libusb_device_handle *h, uint16_t value,
-			  uint16_t lang, uint8_t *out, size_t cap)
+                          uint16_t lang, uint8_t *out, size_t cap)
 {
 	struct libusb_transfer *t = libusb_alloc_transfer(0);
 	ctl_op *op = calloc(1, sizeof *op);
@@ -67,7 +67,7 @@ static int get_descriptor(libusb_context *ctx, libusb_device_handle *h, uint16_t
 	if (!t || !op)
 		goto out_free;
 	libusb_fill_control_setup(op->buf, LIBUSB_ENDPOINT_IN, LIBUSB_REQUEST_GET_DESCRIPTOR, value,
-				  lang, 255);
+	                          lang, 255);
 	libusb_fill_control_transfer(t, h, op->buf, ctl_cb, op, STRING_TIMEOUT_MS);
 	if (libusb_submit_transfer(t))
 		goto out_free;
@@ -90,7 +90,7 @@ out_free:
 
 /* String descriptor `index` as ASCII ('?' for anything else) into out. */
 static void read_string(libusb_context *ctx, libusb_device_handle *h, uint8_t index, char *out,
-			size_t n)
+                        size_t n)
 {
 	uint8_t d[255];
 	uint16_t lang;
@@ -115,7 +115,7 @@ static void read_string(libusb_context *ctx, libusb_device_handle *h, uint8_t in
 }
 
 static void devinfo_strings(libusb_context *ctx, libusb_device_handle *h,
-			    const struct libusb_device_descriptor *dd, ph_usb_devinfo *d)
+                            const struct libusb_device_descriptor *dd, ph_usb_devinfo *d)
 {
 	read_string(ctx, h, dd->iSerialNumber, d->serial, sizeof d->serial);
 	read_string(ctx, h, dd->iProduct, d->product, sizeof d->product);
@@ -123,8 +123,8 @@ static void devinfo_strings(libusb_context *ctx, libusb_device_handle *h,
 
 /* Open dev if it matches sel; 1 with *out set, 0 when not the one, and
  * *last_err set to libusb's error when it could not be opened. */
-static int try_device(libusb_context *ctx, libusb_device *dev, const ph_usb_selector *sel, libusb_device_handle **out,
-		      ph_usb_devinfo *info, int *last_err)
+static int try_device(libusb_context *ctx, libusb_device *dev, const ph_usb_selector *sel,
+                      libusb_device_handle **out, ph_usb_devinfo *info, int *last_err)
 {
 	struct libusb_device_descriptor dd;
 	libusb_device_handle *h;
@@ -149,16 +149,15 @@ static int try_device(libusb_context *ctx, libusb_device *dev, const ph_usb_sele
 	return 1;
 }
 
-int ph_usb_find_open(libusb_context *ctx, const ph_usb_selector *sel,
-		     libusb_device_handle **out, ph_usb_devinfo *info, char *err, size_t errlen)
+int ph_usb_find_open(libusb_context *ctx, const ph_usb_selector *sel, libusb_device_handle **out,
+                     ph_usb_devinfo *info, char *err, size_t errlen)
 {
 	libusb_device **list;
 	ssize_t n = libusb_get_device_list(ctx, &list);
 	int last_err = 0, found = 0;
 
 	if (n < 0) {
-		snprintf(err, errlen, "usb: cannot enumerate devices: %s",
-			 libusb_strerror((int)n));
+		snprintf(err, errlen, "usb: cannot enumerate devices: %s", libusb_strerror((int)n));
 		return PH_T_IO;
 	}
 	for (ssize_t i = 0; i < n && !found; i++)
@@ -168,7 +167,7 @@ int ph_usb_find_open(libusb_context *ctx, const ph_usb_selector *sel,
 		return PH_T_OK;
 	if (last_err)
 		snprintf(err, errlen, "usb: no openable pumphil board (last open failed: %s)",
-			 libusb_strerror(last_err));
+		         libusb_strerror(last_err));
 	else
 		snprintf(err, errlen, "usb: no matching pumphil board attached");
 	return PH_T_NOT_FOUND;

@@ -14,7 +14,7 @@
  * (strings included).  Returns PH_T_OK with *out set (caller closes it),
  * PH_T_NOT_FOUND with a message in err, or PH_T_IO when enumeration
  * failed.  Blocks for enumeration and string reads (<= 1 s each). */
-int ph_usb_find_open(libusb_context *ctx, const ph_usb_selector *sel,
-		     libusb_device_handle **out, ph_usb_devinfo *info, char *err, size_t errlen);
+int ph_usb_find_open(libusb_context *ctx, const ph_usb_selector *sel, libusb_device_handle **out,
+                     ph_usb_devinfo *info, char *err, size_t errlen);
 
 #endif

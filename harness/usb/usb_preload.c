@@ -75,7 +75,8 @@ static int build_env(char *out, size_t n)
 		return 0;
 	for (const char *p = old; *p;) {
 		size_t w = strcspn(p, " :");
-		if (w && !(memmem(p, w, "asan", 4) || memmem(p, w, PRELOAD_LIB, strlen(PRELOAD_LIB)))) {
+		if (w &&
+		    !(memmem(p, w, "asan", 4) || memmem(p, w, PRELOAD_LIB, strlen(PRELOAD_LIB)))) {
 			if (len + 1 + w + 1 > n)
 				return -1;
 			out[len++] = ' ';
@@ -122,7 +123,7 @@ int ph_usb_ensure_preload(int argc, char **argv)
 	}
 	if (getenv(REEXEC_MARK)) {
 		fprintf(stderr, "pumphil: %s did not load after re-exec (is umockdev installed?)\n",
-			PRELOAD_LIB);
+		        PRELOAD_LIB);
 		return -1;
 	}
 	if (!argv)

@@ -33,8 +33,9 @@ static int parse_hex16(const char *s, size_t n, uint16_t *out)
 	for (size_t i = 0; i < n; i++) {
 		if (!isxdigit((unsigned char)s[i]))
 			return -1;
-		v = v * 16 + (unsigned)(isdigit((unsigned char)s[i]) ? s[i] - '0'
-								 : tolower((unsigned char)s[i]) - 'a' + 10);
+		v = v * 16 + (unsigned)(isdigit((unsigned char)s[i])
+		                                ? s[i] - '0'
+		                                : tolower((unsigned char)s[i]) - 'a' + 10);
 	}
 	*out = (uint16_t)v;
 	return 0;
@@ -46,7 +47,7 @@ static int parse_u8(const char *s, uint8_t *out)
 	int n = 0;
 	unsigned v = 0;
 
-	while (isdigit((unsigned char)s[n]) && n < 3)
+	while (n < 3 && isdigit((unsigned char)s[n]))
 		v = v * 10 + (unsigned)(s[n++] - '0');
 	if (!n || isdigit((unsigned char)s[n]) || v < 1 || v > 255)
 		return -1;
@@ -71,7 +72,7 @@ static int parse_path(const char *s, ph_usb_selector *sel, char *err, size_t err
 	for (;;) {
 		if (sel->nports == PH_USB_MAX_PORTS)
 			return set_err(err, errlen, "usb selector '%s': more than %d ports", s,
-				       PH_USB_MAX_PORTS);
+			               PH_USB_MAX_PORTS);
 		n = parse_u8(p, &sel->ports[sel->nports]);
 		if (n < 0)
 			return set_err(err, errlen, "usb selector '%s': bad port number", s);
@@ -80,7 +81,8 @@ static int parse_path(const char *s, ph_usb_selector *sel, char *err, size_t err
 		if (!*p)
 			return 0;
 		if (*p++ != '.')
-			return set_err(err, errlen, "usb selector '%s': expected '.' between ports", s);
+			return set_err(err, errlen, "usb selector '%s': expected '.' between ports",
+			               s);
 	}
 }
 
@@ -88,7 +90,7 @@ static int parse_serial(const char *s, ph_usb_selector *sel, char *err, size_t e
 {
 	if (!*s || strlen(s) > PH_USB_STR_MAX)
 		return set_err(err, errlen, "usb selector: serial number must be 1-%d characters",
-			       PH_USB_STR_MAX);
+		               PH_USB_STR_MAX);
 	sel->kind = PH_USB_SEL_SERIAL;
 	memcpy(sel->serial, s, strlen(s) + 1);
 	return 0;
@@ -108,7 +110,8 @@ int ph_usb_selector_parse(const char *s, ph_usb_selector *sel, char *err, size_t
 		sel->kind = PH_USB_SEL_VIDPID;
 		if (parse_hex16(s, (size_t)(colon - s), &sel->vid) ||
 		    parse_hex16(colon + 1, strlen(colon + 1), &sel->pid))
-			return set_err(err, errlen, "usb selector '%s': expected VID:PID in hex", s);
+			return set_err(err, errlen, "usb selector '%s': expected VID:PID in hex",
+			               s);
 		return 0;
 	}
 	if (looks_like_path(s)) {
@@ -135,14 +138,11 @@ int ph_usb_selector_match(const ph_usb_selector *sel, const ph_usb_devinfo *d, i
 	case PH_USB_SEL_ANY:
 		if (d->vid != PH_USB_VID)
 			return 0;
-		return !strings_known || !strncmp(d->product, PH_USB_PRODUCT_PREFIX,
-						  strlen(PH_USB_PRODUCT_PREFIX));
-	case PH_USB_SEL_SERIAL:
-		return !strings_known || !strcmp(d->serial, sel->serial);
-	case PH_USB_SEL_VIDPID:
-		return d->vid == sel->vid && d->pid == sel->pid;
-	case PH_USB_SEL_PATH:
-		return same_path(sel, d);
+		return !strings_known ||
+		       !strncmp(d->product, PH_USB_PRODUCT_PREFIX, strlen(PH_USB_PRODUCT_PREFIX));
+	case PH_USB_SEL_SERIAL: return !strings_known || !strcmp(d->serial, sel->serial);
+	case PH_USB_SEL_VIDPID: return d->vid == sel->vid && d->pid == sel->pid;
+	case PH_USB_SEL_PATH: return same_path(sel, d);
 	}
 	return 0;
 }

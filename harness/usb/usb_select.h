@@ -38,7 +38,7 @@ typedef struct ph_usb_selector {
 /* What is known about one attached device. */
 typedef struct ph_usb_devinfo {
 	uint16_t vid, pid;
-	char serial[PH_USB_STR_MAX + 1];  /* "" when unreadable or absent */
+	char serial[PH_USB_STR_MAX + 1]; /* "" when unreadable or absent */
 	char product[PH_USB_STR_MAX + 1];
 	uint8_t bus;
 	uint8_t ports[PH_USB_MAX_PORTS];

@@ -16,14 +16,10 @@ int ph_usb_is_test_pid(uint16_t vid, uint16_t pid)
 int ph_usb_in_index(uint8_t ep)
 {
 	switch (ep) {
-	case PH_USB_EP_PUMP_IN:
-		return 0;
-	case PH_USB_EP_EVENT_IN:
-		return 1;
-	case PH_USB_EP_FIXTURE_IN:
-		return 2;
-	default:
-		return -1;
+	case PH_USB_EP_PUMP_IN: return 0;
+	case PH_USB_EP_EVENT_IN: return 1;
+	case PH_USB_EP_FIXTURE_IN: return 2;
+	default: return -1;
 	}
 }
 
@@ -32,13 +28,10 @@ int ph_usb_ep_channel(uint8_t ep)
 	switch (ep) {
 	case PH_USB_EP_PUMP_OUT:
 	case PH_USB_EP_PUMP_IN:
-	case PH_USB_EP_EVENT_IN:
-		return PP_CH_PUMP;
+	case PH_USB_EP_EVENT_IN: return PP_CH_PUMP;
 	case PH_USB_EP_FIXTURE_OUT:
-	case PH_USB_EP_FIXTURE_IN:
-		return PP_CH_FIXTURE;
-	default:
-		return -1;
+	case PH_USB_EP_FIXTURE_IN: return PP_CH_FIXTURE;
+	default: return -1;
 	}
 }
 
@@ -53,8 +46,9 @@ uint8_t ph_usb_out_ep(uint8_t channel)
 
 static uint8_t *put_endpoint(uint8_t *p, uint8_t addr, uint8_t attr, uint8_t interval)
 {
-	const uint8_t ep[7] = { 7, 0x05, addr, attr, PH_USB_MAX_PACKET & 0xff, PH_USB_MAX_PACKET >> 8,
-				interval };
+	const uint8_t ep[7] = {
+		7, 0x05, addr, attr, PH_USB_MAX_PACKET & 0xff, PH_USB_MAX_PACKET >> 8, interval
+	};
 	memcpy(p, ep, sizeof ep);
 	return p + sizeof ep;
 }
@@ -71,17 +65,34 @@ int ph_usb_build_descriptors(uint16_t pid, uint8_t *out, size_t cap)
 {
 	const uint16_t total = PH_USB_DESC_SIZE - 18;
 	const uint8_t dev[18] = {
-		18, 0x01, 0x00, 0x02,  /* bcdUSB 2.00 */
-		0x00, 0x00, 0x00,      /* class per interface */
-		PH_USB_MAX_PACKET,     /* ep0 */
-		PH_USB_VID & 0xff, PH_USB_VID >> 8, pid & 0xff, pid >> 8,
-		PH_USB_BCD_DEVICE & 0xff, PH_USB_BCD_DEVICE >> 8,
-		PH_USB_STR_MANUFACTURER, PH_USB_STR_PRODUCT, PH_USB_STR_SERIAL,
-		1,                     /* one configuration */
+		18,
+		0x01,
+		0x00,
+		0x02, /* bcdUSB 2.00 */
+		0x00,
+		0x00,
+		0x00,              /* class per interface */
+		PH_USB_MAX_PACKET, /* ep0 */
+		PH_USB_VID & 0xff,
+		PH_USB_VID >> 8,
+		pid & 0xff,
+		pid >> 8,
+		PH_USB_BCD_DEVICE & 0xff,
+		PH_USB_BCD_DEVICE >> 8,
+		PH_USB_STR_MANUFACTURER,
+		PH_USB_STR_PRODUCT,
+		PH_USB_STR_SERIAL,
+		1, /* one configuration */
 	};
-	const uint8_t cfg[9] = { 9, 0x02, total & 0xff, total >> 8, 2, 1, 0,
-				 0xc0 /* self powered: the pump keeps running unplugged */,
-				 50 /* 100 mA */ };
+	const uint8_t cfg[9] = { 9,
+		                 0x02,
+		                 total & 0xff,
+		                 total >> 8,
+		                 2,
+		                 1,
+		                 0,
+		                 0xc0 /* self powered: the pump keeps running unplugged */,
+		                 50 /* 100 mA */ };
 	uint8_t *p = out;
 
 	if (!out || cap < PH_USB_DESC_SIZE)
@@ -103,23 +114,17 @@ int ph_usb_build_descriptors(uint16_t pid, uint8_t *out, size_t cap)
 static const char *string_for(uint8_t index, const char *product, const char *serial)
 {
 	switch (index) {
-	case PH_USB_STR_MANUFACTURER:
-		return PH_USB_MANUFACTURER;
-	case PH_USB_STR_PRODUCT:
-		return product;
-	case PH_USB_STR_SERIAL:
-		return serial;
-	case PH_USB_STR_IF_PUMP:
-		return "pump channel";
-	case PH_USB_STR_IF_FIXTURE:
-		return "fixture channel";
-	default:
-		return NULL;
+	case PH_USB_STR_MANUFACTURER: return PH_USB_MANUFACTURER;
+	case PH_USB_STR_PRODUCT: return product;
+	case PH_USB_STR_SERIAL: return serial;
+	case PH_USB_STR_IF_PUMP: return "pump channel";
+	case PH_USB_STR_IF_FIXTURE: return "fixture channel";
+	default: return NULL;
 	}
 }
 
 int ph_usb_build_string(uint8_t index, const char *product, const char *serial, uint8_t *out,
-			size_t cap)
+                        size_t cap)
 {
 	const char *s;
 	size_t n;

@@ -66,6 +66,6 @@ int ph_usb_build_descriptors(uint16_t pid, uint8_t *out, size_t cap);
  * the ASCII strings given.  Returns its length or -1 for an unknown index or
  * a too small buffer.  Never allocates. */
 int ph_usb_build_string(uint8_t index, const char *product, const char *serial, uint8_t *out,
-			size_t cap);
+                        size_t cap);
 
 #endif

@@ -83,7 +83,8 @@ ph_transport *ph_virtual_usb_open(const bench_config *cfg, char *err, size_t err
 	vusb_transport *vt;
 
 	if (atomic_fetch_add(&open_count, 1) != 0) {
-		snprintf(err, errlen, "virtual-usb: one virtual USB board per process (run with -j 1)");
+		snprintf(err, errlen,
+		         "virtual-usb: one virtual USB board per process (run with -j 1)");
 		goto fail_count;
 	}
 	vt = calloc(1, sizeof *vt);

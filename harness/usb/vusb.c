@@ -153,7 +153,7 @@ static void config_strings(ph_vusb *v, const ph_vusb_config *cfg)
 	v->pid = cfg->pid ? cfg->pid : PH_USB_PID_VIRTUAL;
 	snprintf(v->serial, sizeof v->serial, "%s", cfg->serial[0] ? cfg->serial : "VB000001");
 	snprintf(v->product, sizeof v->product, "%s",
-		 cfg->product ? cfg->product : PH_USB_PRODUCT_VIRTUAL);
+	         cfg->product ? cfg->product : PH_USB_PRODUCT_VIRTUAL);
 }
 
 static int sync_init(ph_vusb *v)
@@ -182,8 +182,9 @@ ph_vusb *ph_vusb_new(const ph_vusb_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	if (!preloaded()) {
-		set_err(err, errlen, "vusb: this process does not run under "
-				     "libumockdev-preload.so.0 (see ph_usb_ensure_preload)");
+		set_err(err, errlen,
+		        "vusb: this process does not run under "
+		        "libumockdev-preload.so.0 (see ph_usb_ensure_preload)");
 		return NULL;
 	}
 	v = calloc(1, sizeof *v);
@@ -209,7 +210,7 @@ ph_vusb *ph_vusb_new(const ph_vusb_config *cfg, char *err, size_t errlen)
 	ph_vusb_write_pid(v->root); /* best effort: only used to sweep after a kill */
 	if (strlen(v->root) + VUSB_SOCKET_SUFFIX > SUN_PATH_MAX) {
 		set_err(err, errlen, "vusb: testbed path %s too long for a socket; set TMPDIR=/tmp",
-			v->root);
+		        v->root);
 		goto fail_tb;
 	}
 	v->handler = umockdev_ioctl_base_new();
@@ -366,7 +367,7 @@ static int node_attach(ph_vusb *v, vusb_node *n, char *err, size_t errlen)
 
 	if (!umockdev_testbed_attach_ioctl(v->tb, n->devnode, v->handler, &ge)) {
 		set_err(err, errlen, "vusb: attaching the ioctl handler failed: %s",
-			ge ? ge->message : "?");
+		        ge ? ge->message : "?");
 		g_clear_error(&ge);
 		return -1;
 	}
@@ -379,8 +380,8 @@ static int add_device(ph_vusb *v, char *err, size_t errlen)
 	char rec[2048];
 	GError *ge = NULL;
 
-	if (ph_vusb_record(rec, sizeof rec, VUSB_SYSNAME, VUSB_BUS, v->devnum, v->pid,
-			   v->product, v->serial) < 0) {
+	if (ph_vusb_record(rec, sizeof rec, VUSB_SYSNAME, VUSB_BUS, v->devnum, v->pid, v->product,
+	                   v->serial) < 0) {
 		set_err(err, errlen, "vusb: device record too long");
 		return -1;
 	}

@@ -30,7 +30,7 @@ typedef struct ph_vusb ph_vusb;
 
 /* How the board emits a frame; the same signature as bench_tx_fn. */
 typedef void (*ph_vusb_tx_fn)(void *ud, uint8_t channel, const uint8_t *wire, size_t n,
-			      int64_t t_ns);
+                              int64_t t_ns);
 
 /* The board behind the device.  Every call is made with the device mutex
  * held, from the clock thread or umockdev's worker thread, never both at
@@ -47,19 +47,19 @@ typedef struct ph_vusb_board_ops {
 } ph_vusb_board_ops;
 
 typedef struct ph_vusb_config {
-	uint16_t pid;                         /* 0: PH_USB_PID_VIRTUAL */
-	char serial[PH_USB_SERIAL_MAX + 1];   /* "" : "VB000001" */
-	const char *product;                  /* NULL: PH_USB_PRODUCT_VIRTUAL; copied */
-	const ph_vusb_board_ops *board;       /* required */
-	const void *board_arg;                /* passed to board->create */
+	uint16_t pid;                       /* 0: PH_USB_PID_VIRTUAL */
+	char serial[PH_USB_SERIAL_MAX + 1]; /* "" : "VB000001" */
+	const char *product;                /* NULL: PH_USB_PRODUCT_VIRTUAL; copied */
+	const ph_vusb_board_ops *board;     /* required */
+	const void *board_arg;              /* passed to board->create */
 } ph_vusb_config;
 
 typedef struct ph_vusb_stats {
 	uint64_t urbs_submitted;
 	uint64_t urbs_reaped;
-	uint64_t bytes_out;        /* host -> board */
-	uint64_t bytes_in;         /* board -> host */
-	uint64_t in_overflow;      /* board bytes dropped: IN queue full */
+	uint64_t bytes_out;   /* host -> board */
+	uint64_t bytes_in;    /* board -> host */
+	uint64_t in_overflow; /* board bytes dropped: IN queue full */
 	uint32_t plugs, unplugs;
 } ph_vusb_stats;
 
@@ -103,6 +103,6 @@ int ph_vusb_write_pid(const char *root);
 /* Build the umockdev record for one plug (exposed for unit tests).
  * Returns the length written or -1 when cap is too small. */
 int ph_vusb_record(char *out, size_t cap, const char *sysname, unsigned bus, unsigned devnum,
-		   uint16_t pid, const char *product, const char *serial);
+                   uint16_t pid, const char *product, const char *serial);
 
 #endif

@@ -34,7 +34,7 @@ static void list_push(vusb_list *l, vusb_urb *u)
 
 /* Remove and return the first URB for which match() holds, or NULL. */
 static vusb_urb *list_take(vusb_list *l, int (*match)(const vusb_urb *, const void *),
-			   const void *key)
+                           const void *key)
 {
 	vusb_urb *prev = NULL;
 
@@ -277,7 +277,7 @@ static vusb_res submit_out(ph_vusb *v, vusb_urb *u, int channel)
 }
 
 static vusb_res submit_urb(ph_vusb *v, UMockdevIoctlClient *c, UMockdevIoctlData *arg,
-			   vusb_node *node)
+                           vusb_node *node)
 {
 	UMockdevIoctlData *d, *buf = NULL;
 	struct usbdevfs_urb *urb;
@@ -292,7 +292,7 @@ static vusb_res submit_urb(ph_vusb *v, UMockdevIoctlClient *c, UMockdevIoctlData
 	urb = (struct usbdevfs_urb *)d->data;
 	if (urb->buffer_length > 0) {
 		buf = umockdev_ioctl_data_resolve(d, offsetof(struct usbdevfs_urb, buffer),
-						  (gsize)urb->buffer_length, NULL);
+		                                  (gsize)urb->buffer_length, NULL);
 		if (!buf) {
 			g_object_unref(d);
 			return fail(EFAULT);
@@ -321,8 +321,8 @@ static vusb_res submit_urb(ph_vusb *v, UMockdevIoctlClient *c, UMockdevIoctlData
 		return r;
 	}
 	ch = ph_usb_ep_channel(u->ep);
-	if (ch < 0 || (urb->type != USBDEVFS_URB_TYPE_BULK &&
-		       urb->type != USBDEVFS_URB_TYPE_INTERRUPT)) {
+	if (ch < 0 ||
+	    (urb->type != USBDEVFS_URB_TYPE_BULK && urb->type != USBDEVFS_URB_TYPE_INTERRUPT)) {
 		urb_free(v, u);
 		return fail(EINVAL);
 	}
@@ -333,8 +333,7 @@ static vusb_res submit_urb(ph_vusb *v, UMockdevIoctlClient *c, UMockdevIoctlData
 	return (vusb_res){ 0, 0 };
 }
 
-static vusb_res reap_urb(ph_vusb *v, UMockdevIoctlClient *c, UMockdevIoctlData *arg,
-			 int gone)
+static vusb_res reap_urb(ph_vusb *v, UMockdevIoctlClient *c, UMockdevIoctlData *arg, int gone)
 {
 	vusb_urb *u = list_take(&v->done, match_client, c);
 	UMockdevIoctlData *ptr;
@@ -373,8 +372,8 @@ static vusb_res capabilities(UMockdevIoctlData *arg)
 {
 	UMockdevIoctlData *d = umockdev_ioctl_data_resolve(arg, 0, sizeof(uint32_t), NULL);
 	uint32_t caps = USBDEVFS_CAP_BULK_SCATTER_GATHER | USBDEVFS_CAP_BULK_CONTINUATION |
-			USBDEVFS_CAP_NO_PACKET_SIZE_LIM | USBDEVFS_CAP_ZERO_PACKET |
-			USBDEVFS_CAP_REAP_AFTER_DISCONNECT;
+	                USBDEVFS_CAP_NO_PACKET_SIZE_LIM | USBDEVFS_CAP_ZERO_PACKET |
+	                USBDEVFS_CAP_REAP_AFTER_DISCONNECT;
 
 	if (!d)
 		return fail(EFAULT);
@@ -410,7 +409,7 @@ static vusb_res claim(ph_vusb *v, UMockdevIoctlClient *c, UMockdevIoctlData *arg
 }
 
 static vusb_res dispatch(ph_vusb *v, UMockdevIoctlClient *c, unsigned long req,
-			 UMockdevIoctlData *arg)
+                         UMockdevIoctlData *arg)
 {
 	vusb_node *node = node_of(v, c);
 	int gone = !v->plugged || node != v->cur;
@@ -421,28 +420,20 @@ static vusb_res dispatch(ph_vusb *v, UMockdevIoctlClient *c, unsigned long req,
 	if (gone)
 		return fail(ENODEV);
 	switch (req) {
-	case USBDEVFS_GET_CAPABILITIES:
-		return capabilities(arg);
-	case USBDEVFS_SUBMITURB:
-		return submit_urb(v, c, arg, node);
-	case USBDEVFS_DISCARDURB:
-		return discard_urb(v, c, arg);
+	case USBDEVFS_GET_CAPABILITIES: return capabilities(arg);
+	case USBDEVFS_SUBMITURB: return submit_urb(v, c, arg, node);
+	case USBDEVFS_DISCARDURB: return discard_urb(v, c, arg);
 	case USBDEVFS_CLAIMINTERFACE:
-	case USBDEVFS_DISCONNECT_CLAIM:
-		return claim(v, c, arg, 1);
-	case USBDEVFS_RELEASEINTERFACE:
-		return claim(v, c, arg, 0);
+	case USBDEVFS_DISCONNECT_CLAIM: return claim(v, c, arg, 1);
+	case USBDEVFS_RELEASEINTERFACE: return claim(v, c, arg, 0);
 	case USBDEVFS_SETCONFIGURATION:
 	case USBDEVFS_SETINTERFACE:
 	case USBDEVFS_CLEAR_HALT:
 	case USBDEVFS_RESETEP:
-	case USBDEVFS_RESET:
-		return (vusb_res){ 0, 0 };
+	case USBDEVFS_RESET: return (vusb_res){ 0, 0 };
 	case USBDEVFS_GETDRIVER:
-	case USBDEVFS_IOCTL:
-		return fail(ENODATA); /* no kernel driver bound */
-	default:
-		return fail(ENOTTY);
+	case USBDEVFS_IOCTL: return fail(ENODATA); /* no kernel driver bound */
+	default: return fail(ENOTTY);
 	}
 }
 

@@ -10,11 +10,11 @@
 
 #include "usb/vusb.h"
 
-#define VUSB_BUS 1
+#define VUSB_BUS 1u
 #define VUSB_SYSNAME "1-1"
-#define VUSB_INQ_SIZE 8192 /* bytes queued per IN endpoint */
-#define VUSB_MAX_URBS 256  /* URBs pending + done, all clients */
-#define VUSB_MAX_NODES 8   /* /dev nodes remembered (one per plug) */
+#define VUSB_INQ_SIZE 8192  /* bytes queued per IN endpoint */
+#define VUSB_MAX_URBS 256   /* URBs pending + done, all clients */
+#define VUSB_MAX_NODES 8    /* /dev nodes remembered (one per plug) */
 #define VUSB_MAX_CLIENTS 32 /* open file descriptors on our nodes */
 
 /* One /dev node: a FIFO holding one byte while nothing is reapable on it,
@@ -22,8 +22,8 @@
 typedef struct vusb_node {
 	char devnode[40]; /* "/dev/bus/usb/001/002", "" when unused */
 	int fifo_fd;
-	int blocked;      /* the byte is in the FIFO */
-	int attached;     /* ioctl handler attached to devnode */
+	int blocked;  /* the byte is in the FIFO */
+	int attached; /* ioctl handler attached to devnode */
 } vusb_node;
 
 typedef struct vusb_urb {
@@ -32,7 +32,7 @@ typedef struct vusb_urb {
 	UMockdevIoctlData *data;     /* ref: local copy of struct usbdevfs_urb */
 	UMockdevIoctlData *buf;      /* ref: local copy of its buffer, or NULL */
 	vusb_node *node;
-	unsigned long addr;          /* client address of the urb */
+	unsigned long addr; /* client address of the urb */
 	uint8_t ep;
 } vusb_urb;
 

@@ -164,7 +164,7 @@ static void test_over_sim(void **state)
 	pp_msg m = { .type = pp_type_interrogate };
 	uint8_t w[PP_MAX_WIRE];
 	int64_t t0;
-	pp_frame f;
+	pp_frame f = { 0 };
 	ph_rx rx;
 	int n, r;
 

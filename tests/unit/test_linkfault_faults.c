@@ -116,7 +116,7 @@ static void test_corrupt(void **state)
 		int d;
 		fk_make((uint32_t)i, w);
 		d = bit_diff(r.rx[i].wire, w, FK_WIRE_N);
-		assert_in_range(d, 0, 1);             /* one bit at most */
+		assert_in_range(d, 0, 1);                         /* one bit at most */
 		assert_int_equal(r.rx[i].wire[FK_WIRE_N - 1], 0); /* delimiter kept */
 		flipped += (uint64_t)d;
 	}
@@ -251,9 +251,13 @@ static void test_isolation(void **state)
 /* Output of a to-board stream with every fault on, as a hash. */
 static uint64_t to_board_hash(uint64_t seed, int interleave)
 {
-	const ph_linkfault_cfg cfg = { .drop = 0.1, .corrupt = 0.1, .duplicate = 0.1,
-				       .reorder = 0.1, .ge_p = 0.05, .ge_r = 0.3,
-				       .ge_loss_bad = 0.8 };
+	const ph_linkfault_cfg cfg = { .drop = 0.1,
+		                       .corrupt = 0.1,
+		                       .duplicate = 0.1,
+		                       .reorder = 0.1,
+		                       .ge_p = 0.05,
+		                       .ge_r = 0.3,
+		                       .ge_loss_bad = 0.8 };
 	fake_inner *fk = fk_new(interleave ? 2000 : 0, PP_CH_PUMP, 0, MS / 2);
 	ph_transport *lf = ph_linkfault_wrap(&fk->base, seed);
 	uint64_t h = 1469598103934665603ull;

@@ -53,8 +53,9 @@ static void test_parse_forms(void **state)
 
 static void test_parse_errors(void **state)
 {
-	static const char *bad[] = { "12345:1", "1209:", ":1", "12g9:0001", "0-1", "1-0",
-				     "1-2..3", "1-2.", "256-1", "1-1.1.1.1.1.1.1.1", "serial=" };
+	static const char *bad[] = { "12345:1", "1209:",  ":1",   "12g9:0001", "0-1",
+		                     "1-0",     "1-2..3", "1-2.", "256-1",     "1-1.1.1.1.1.1.1.1",
+		                     "serial=" };
 	ph_usb_selector s;
 	char err[128];
 
@@ -69,11 +70,19 @@ static void test_parse_errors(void **state)
 
 static void test_match(void **state)
 {
-	ph_usb_devinfo d = { .vid = 0x1209, .pid = 1, .serial = "VB000001",
-			     .product = "pumphil virtual bench", .bus = 1, .ports = { 1 },
-			     .nports = 1 };
-	ph_usb_devinfo other = { .vid = 0x046d, .pid = 0xc52b, .product = "Receiver", .bus = 1,
-				 .ports = { 2 }, .nports = 1 };
+	ph_usb_devinfo d = { .vid = 0x1209,
+		             .pid = 1,
+		             .serial = "VB000001",
+		             .product = "pumphil virtual bench",
+		             .bus = 1,
+		             .ports = { 1 },
+		             .nports = 1 };
+	ph_usb_devinfo other = { .vid = 0x046d,
+		                 .pid = 0xc52b,
+		                 .product = "Receiver",
+		                 .bus = 1,
+		                 .ports = { 2 },
+		                 .nports = 1 };
 	ph_usb_devinfo foreign = { .vid = 0x1209, .pid = 0x2222, .product = "someone's gadget" };
 	ph_usb_selector s;
 	char err[64];
@@ -82,7 +91,7 @@ static void test_match(void **state)
 	ph_usb_selector_parse("", &s, err, sizeof err);
 	assert_true(ph_usb_selector_needs_strings(&s));
 	assert_true(ph_usb_selector_match(&s, &d, 1));
-	assert_false(ph_usb_selector_match(&s, &other, 0)); /* rejected before opening */
+	assert_false(ph_usb_selector_match(&s, &other, 0));  /* rejected before opening */
 	assert_true(ph_usb_selector_match(&s, &foreign, 0)); /* must open to know */
 	assert_false(ph_usb_selector_match(&s, &foreign, 1));
 
@@ -171,7 +180,7 @@ static void test_strings(void **state)
 	assert_int_equal(s[1], 3);
 	assert_memory_equal(s + 2, "V\0B\0001\0", 6);
 	assert_int_equal(ph_usb_build_string(PH_USB_STR_MANUFACTURER, "p", "s", s, sizeof s),
-			 2 + 2 * (int)strlen(PH_USB_MANUFACTURER));
+	                 2 + 2 * (int)strlen(PH_USB_MANUFACTURER));
 	assert_int_equal(ph_usb_build_string(9, "p", "s", s, sizeof s), -1);
 	assert_int_equal(ph_usb_build_string(PH_USB_STR_PRODUCT, "long product", "s", s, 10), -1);
 	assert_int_equal(ph_usb_in_index(PH_USB_EP_FIXTURE_IN), 2);
