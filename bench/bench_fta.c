@@ -181,12 +181,13 @@ static void row(const char *name, const char *const *paths, size_t n, int limit)
 	}
 	double theirs = time_scram(paths, n, limit);
 	if (theirs == -2)
-		printf("| fta cut sets %s (%zu) | %.2f | scram skipped | |\n", name, products, ours);
+		printf("| fta cut sets %s (%zu) | %.2f | scram skipped | |\n", name, products,
+		       ours);
 	else if (theirs < 0)
 		printf("| fta cut sets %s (%zu) | %.2f | scram failed | |\n", name, products, ours);
 	else
-		printf("| fta cut sets %s (%zu) | %.2f | scram %.2f | ratio %.2fx |\n", name, products,
-		       ours, theirs, theirs > 0 ? ours / theirs : 0.0);
+		printf("| fta cut sets %s (%zu) | %.2f | scram %.2f | ratio %.2fx |\n", name,
+		       products, ours, theirs, theirs > 0 ? ours / theirs : 0.0);
 	fflush(stdout);
 }
 
@@ -208,7 +209,8 @@ int main(int argc, char **argv)
 			paths[n] = path[n];
 		}
 		if (access(paths[0], R_OK)) {
-			printf("| fta cut sets %s | skipped (no %s) | | |\n", models[i].name, paths[0]);
+			printf("| fta cut sets %s | skipped (no %s) | | |\n", models[i].name,
+			       paths[0]);
 			continue;
 		}
 		row(models[i].name, paths, n, models[i].limit);

@@ -47,7 +47,7 @@ typedef struct ph_fta_model ph_fta_model;
  * err (if errlen > 0; truncated to fit) and returns a negative ph_fta_err.
  */
 int ph_fta_model_load(const char *const *paths, size_t n, ph_fta_model **out, char *err,
-		      size_t errlen);
+                      size_t errlen);
 
 /*
  * As ph_fta_model_load for one document held in memory (buf, len bytes, not
@@ -55,7 +55,7 @@ int ph_fta_model_load(const char *const *paths, size_t n, ph_fta_model **out, ch
  * The buffer is not kept.  Used by the fuzzer and the tests.
  */
 int ph_fta_model_load_memory(const char *buf, size_t len, const char *name, ph_fta_model **out,
-			     char *err, size_t errlen);
+                             char *err, size_t errlen);
 
 /* Frees a model and everything it owns.  NULL is allowed. */
 void ph_fta_model_free(ph_fta_model *m);
@@ -88,24 +88,24 @@ typedef struct ph_fta_options {
 void ph_fta_options_init(ph_fta_options *o);
 
 typedef struct ph_fta_product {
-	size_t order;         /* number of basic events */
-	const char **events;  /* order names, sorted with strcmp, owned by the result */
-	double probability;   /* product of the events' probabilities (0 if unknown) */
+	size_t order;        /* number of basic events */
+	const char **events; /* order names, sorted with strcmp, owned by the result */
+	double probability;  /* product of the events' probabilities (0 if unknown) */
 } ph_fta_product;
 
 typedef struct ph_fta_result {
-	const char *top;      /* the top event analysed, owned by the result */
-	size_t n_products;    /* minimal cut sets, sorted by order then names */
+	const char *top;   /* the top event analysed, owned by the result */
+	size_t n_products; /* minimal cut sets, sorted by order then names */
 	ph_fta_product *products;
-	int limit_order;      /* the limit used; 0: none */
-	int has_probability;  /* 0 when some basic event has no probability */
-	const char *missing;  /* then: the first such basic event, else NULL */
-	double probability;   /* exact, from the BDD (Shannon expansion) */
-	double rare_event;    /* sum of cut-set probabilities, at most 1 (as SCRAM) */
-	double mcub;          /* min-cut upper bound 1 - prod(1 - p(cut set)) */
-	size_t n_vars;        /* basic events under the top event */
-	size_t bdd_nodes;     /* nodes the BDD manager created */
-	size_t zbdd_nodes;    /* nodes the ZBDD manager created */
+	int limit_order;     /* the limit used; 0: none */
+	int has_probability; /* 0 when some basic event has no probability */
+	const char *missing; /* then: the first such basic event, else NULL */
+	double probability;  /* exact, from the BDD (Shannon expansion) */
+	double rare_event;   /* sum of cut-set probabilities, at most 1 (as SCRAM) */
+	double mcub;         /* min-cut upper bound 1 - prod(1 - p(cut set)) */
+	size_t n_vars;       /* basic events under the top event */
+	size_t bdd_nodes;    /* nodes the BDD manager created */
+	size_t zbdd_nodes;   /* nodes the ZBDD manager created */
 } ph_fta_result;
 
 /*
@@ -122,7 +122,7 @@ typedef struct ph_fta_result {
  * and returns a negative ph_fta_err (ETOP, ELIMIT, ENOMEM, EARG).
  */
 int ph_fta_analyse(const ph_fta_model *m, const char *top, const ph_fta_options *opt,
-		   ph_fta_result **out, char *err, size_t errlen);
+                   ph_fta_result **out, char *err, size_t errlen);
 
 /* Frees a result and the names it owns.  NULL is allowed. */
 void ph_fta_result_free(ph_fta_result *r);

@@ -17,12 +17,12 @@ typedef struct analysis {
 	const ph_fta_model *m;
 	const ph_fta_options *opt;
 	uint32_t top;
-	uint32_t *var_of;     /* basic event -> variable, NONE when not under top */
-	uint32_t *basic_of;   /* variable -> basic event */
+	uint32_t *var_of;   /* basic event -> variable, NONE when not under top */
+	uint32_t *basic_of; /* variable -> basic event */
 	uint32_t nvars;
-	uint32_t *postorder;  /* gates under top, children first */
+	uint32_t *postorder; /* gates under top, children first */
 	size_t ngates;
-	uint32_t *gate_bdd;   /* gate -> BDD node, NONE until built */
+	uint32_t *gate_bdd; /* gate -> BDD node, NONE until built */
 	ph_fta_bdd *bdd;
 	ph_fta_zbdd *zbdd;
 	char *err;
@@ -88,11 +88,11 @@ static int pick_top(analysis *a, const char *top)
 	size_t k = 0;
 	for (size_t i = 0; i < m->tops.n && k < sizeof list; i++) {
 		int w = snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "",
-				 ph_fta_model_top(m, i));
+		                 ph_fta_model_top(m, i));
 		k += w > 0 ? (size_t)w : 0;
 	}
 	return fail(a, PH_FTA_ETOP, "the model has %zu top events (%s): choose one", m->tops.n,
-		    list);
+	            list);
 }
 
 /* --- variable order: depth-first from the top ------------------------------- */
@@ -161,8 +161,8 @@ static uint32_t arg_bdd(analysis *a, ph_fta_ref r)
 	switch (r.kind) {
 	case PH_FTA_BASIC: return ph_fta_bdd_var(a->bdd, a->var_of[r.index]);
 	case PH_FTA_GATE: return a->gate_bdd[r.index];
-	case PH_FTA_HOUSE: return a->m->ev[PH_FTA_HOUSE].v[r.index].value ? PH_FTA_DD_ONE
-									    : PH_FTA_DD_ZERO;
+	case PH_FTA_HOUSE:
+		return a->m->ev[PH_FTA_HOUSE].v[r.index].value ? PH_FTA_DD_ONE : PH_FTA_DD_ZERO;
 	case PH_FTA_CONST: return r.index ? PH_FTA_DD_ONE : PH_FTA_DD_ZERO;
 	default: return formula_bdd(a, r.index);
 	}
@@ -217,9 +217,11 @@ static uint32_t formula_bdd(analysis *a, size_t f)
 	case PH_FTA_NULL: return arg_bdd(a, args[0]);
 	case PH_FTA_XOR: return ph_fta_bdd_xor(b, arg_bdd(a, args[0]), arg_bdd(a, args[1]));
 	case PH_FTA_IFF:
-		return ph_fta_bdd_not(b, ph_fta_bdd_xor(b, arg_bdd(a, args[0]), arg_bdd(a, args[1])));
+		return ph_fta_bdd_not(b,
+		                      ph_fta_bdd_xor(b, arg_bdd(a, args[0]), arg_bdd(a, args[1])));
 	case PH_FTA_IMPLY:
-		return ph_fta_bdd_or(b, ph_fta_bdd_not(b, arg_bdd(a, args[0])), arg_bdd(a, args[1]));
+		return ph_fta_bdd_or(b, ph_fta_bdd_not(b, arg_bdd(a, args[0])),
+		                     arg_bdd(a, args[1]));
 	case PH_FTA_ATLEAST: return count_bdd(a, fo, fo->vote, (int)fo->nargs);
 	case PH_FTA_CARDINAL: return count_bdd(a, fo, fo->vote, fo->vote_max);
 	}
@@ -230,9 +232,9 @@ static int dd_fail(analysis *a, int err, const char *what)
 {
 	if (err == PH_FTA_ELIMIT)
 		return fail(a, err, "gate '%s': the %s exceeds %zu nodes", gate_name(a, a->top),
-			    what, a->opt->max_nodes);
+		            what, a->opt->max_nodes);
 	return fail(a, PH_FTA_ENOMEM, "gate '%s': out of memory building the %s",
-		    gate_name(a, a->top), what);
+	            gate_name(a, a->top), what);
 }
 
 static int build_bdd(analysis *a, uint32_t *root)
@@ -338,8 +340,9 @@ static int collect_products(analysis *a, result_impl *r, uint32_t s, const doubl
 	uint64_t count = ph_fta_zbdd_count(a->zbdd, s);
 	if (count > a->opt->max_products)
 		return fail(a, PH_FTA_ELIMIT,
-			    "gate '%s': %llu minimal cut sets exceed the cap of %zu (lower the order limit)",
-			    gate_name(a, a->top), (unsigned long long)count, a->opt->max_products);
+		            "gate '%s': %llu minimal cut sets exceed the cap of %zu (lower the "
+		            "order limit)",
+		            gate_name(a, a->top), (unsigned long long)count, a->opt->max_products);
 	sizer sz = { 0 };
 	int rc = ph_fta_zbdd_foreach(a->zbdd, s, add_size, &sz);
 	r->pub.products = malloc((count ? count : 1) * sizeof *r->pub.products);
@@ -410,7 +413,8 @@ static int run(analysis *a, result_impl *r)
 	a->zbdd = ph_fta_zbdd_new(a->nvars, a->opt->max_nodes);
 	if (!a->zbdd)
 		return fail(a, PH_FTA_ENOMEM, "out of memory");
-	s = ph_fta_zbdd_mcs(a->zbdd, a->bdd, root, a->opt->limit_order > 0 ? a->opt->limit_order : -1);
+	s = ph_fta_zbdd_mcs(a->zbdd, a->bdd, root,
+	                    a->opt->limit_order > 0 ? a->opt->limit_order : -1);
 	if (s == PH_FTA_DD_FAIL) {
 		int e = ph_fta_zbdd_error(a->zbdd);
 		return dd_fail(a, e ? e : PH_FTA_ENOMEM, "cut-set ZBDD");
@@ -430,7 +434,7 @@ static int run(analysis *a, result_impl *r)
 }
 
 int ph_fta_analyse(const ph_fta_model *m, const char *top, const ph_fta_options *opt,
-		   ph_fta_result **out, char *err, size_t errlen)
+                   ph_fta_result **out, char *err, size_t errlen)
 {
 	ph_fta_options o;
 	analysis a = { .m = m, .err = err, .errlen = err ? errlen : 0 };

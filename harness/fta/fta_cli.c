@@ -27,25 +27,25 @@ static const fta_sub subs[] = {
 };
 
 static const char analyse_usage[] =
-	"usage: pumphil fta analyse [--json] [--top NAME] [-l|--limit-order N]\n"
-	"                           [--approx rare-event|mcub] [--max-products N] FILE...\n";
+        "usage: pumphil fta analyse [--json] [--top NAME] [-l|--limit-order N]\n"
+        "                           [--approx rare-event|mcub] [--max-products N] FILE...\n";
 
 static const char analyse_help[] =
-	"\n"
-	"Reads Open-PSA MEF fault trees (all FILEs form one model) and prints, for\n"
-	"each top event, the minimal cut sets (sorted by order, then names) and the\n"
-	"exact top-event probability computed on the BDD.\n"
-	"\n"
-	"  --json              print one JSON object {\"top\", \"products\",\n"
-	"                      \"probability\", \"rare_event\", \"mcub\", \"limit_order\"};\n"
-	"                      needs a single top event (or --top)\n"
-	"  --top NAME          analyse this gate only (default: every top event)\n"
-	"  -l, --limit-order N keep cut sets of at most N events (default 20, as SCRAM;\n"
-	"                      0 for no limit)\n"
-	"  --approx KIND       also print the rare-event or MCUB approximation\n"
-	"  --max-products N    refuse to list more than N cut sets (default 1000000)\n"
-	"\n"
-	"Exit status: 0 ok, 1 a size limit was reached, 2 bad usage or bad input.\n";
+        "\n"
+        "Reads Open-PSA MEF fault trees (all FILEs form one model) and prints, for\n"
+        "each top event, the minimal cut sets (sorted by order, then names) and the\n"
+        "exact top-event probability computed on the BDD.\n"
+        "\n"
+        "  --json              print one JSON object {\"top\", \"products\",\n"
+        "                      \"probability\", \"rare_event\", \"mcub\", \"limit_order\"};\n"
+        "                      needs a single top event (or --top)\n"
+        "  --top NAME          analyse this gate only (default: every top event)\n"
+        "  -l, --limit-order N keep cut sets of at most N events (default 20, as SCRAM;\n"
+        "                      0 for no limit)\n"
+        "  --approx KIND       also print the rare-event or MCUB approximation\n"
+        "  --max-products N    refuse to list more than N cut sets (default 1000000)\n"
+        "\n"
+        "Exit status: 0 ok, 1 a size limit was reached, 2 bad usage or bad input.\n";
 
 static void fta_usage(FILE *out)
 {
@@ -132,13 +132,13 @@ static int parse_option(analyse_args *a, int argc, char **argv, int *i)
 		v = option_value(argc, argv, i, arg[1] == 'l' ? "-l" : "--limit-order");
 		if (parse_count(v, 1000000, &n))
 			return usage_error("--limit-order needs a number >= 0, not '%s'",
-					   v ? v : "");
+			                   v ? v : "");
 		a->opt.limit_order = (int)n;
 	} else if (is_option(arg, "--max-products")) {
 		v = option_value(argc, argv, i, "--max-products");
 		if (parse_count(v, 1L << 30, &n) || n == 0)
 			return usage_error("--max-products needs a number > 0, not '%s'",
-					   v ? v : "");
+			                   v ? v : "");
 		a->opt.max_products = (size_t)n;
 	} else if (is_option(arg, "--approx")) {
 		v = option_value(argc, argv, i, "--approx");
@@ -226,10 +226,11 @@ static json_t *result_json(const ph_fta_result *r)
 	products = NULL;
 	bad |= json_object_set_new(o, "limit_order", json_integer(r->limit_order));
 	bad |= json_object_set_new(o, "probability",
-				   r->has_probability ? json_real(r->probability) : json_null());
+	                           r->has_probability ? json_real(r->probability) : json_null());
 	bad |= json_object_set_new(o, "rare_event",
-				   r->has_probability ? json_real(r->rare_event) : json_null());
-	bad |= json_object_set_new(o, "mcub", r->has_probability ? json_real(r->mcub) : json_null());
+	                           r->has_probability ? json_real(r->rare_event) : json_null());
+	bad |= json_object_set_new(o, "mcub",
+	                           r->has_probability ? json_real(r->mcub) : json_null());
 	if (!bad)
 		return o;
 fail:

@@ -123,8 +123,7 @@ uint32_t ph_fta_dd_store_node(ph_fta_dd_store *s, uint32_t var, uint32_t lo, uin
 	return id;
 }
 
-int ph_fta_dd_cache_get(const ph_fta_dd_store *s, uint32_t op, uint32_t f, uint32_t g,
-			uint32_t *r)
+int ph_fta_dd_cache_get(const ph_fta_dd_store *s, uint32_t op, uint32_t f, uint32_t g, uint32_t *r)
 {
 	const ph_fta_dd_cache_entry *e = &s->cache[hash3(op, f, g) & (s->cache_cap - 1)];
 	if (e->op != op || e->f != f || e->g != g)

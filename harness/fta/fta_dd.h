@@ -70,7 +70,7 @@ uint64_t ph_fta_zbdd_count(const ph_fta_zbdd *z, uint32_t s);
 /* Calls fn(ctx, vars, n) for every set of s (vars in increasing order);
  * stops early and returns fn's result when it is non-zero. */
 int ph_fta_zbdd_foreach(const ph_fta_zbdd *z, uint32_t s,
-			int (*fn)(void *ctx, const uint32_t *vars, size_t n), void *ctx);
+                        int (*fn)(void *ctx, const uint32_t *vars, size_t n), void *ctx);
 
 /* --- shared node store (fta_dd.c) ------------------------------------------ */
 
@@ -96,8 +96,7 @@ void ph_fta_dd_store_fini(ph_fta_dd_store *s);
  * cap is reached or memory runs out (s->error says which). */
 uint32_t ph_fta_dd_store_node(ph_fta_dd_store *s, uint32_t var, uint32_t lo, uint32_t hi);
 /* Computed cache: returns 1 and *r on a hit. */
-int ph_fta_dd_cache_get(const ph_fta_dd_store *s, uint32_t op, uint32_t f, uint32_t g,
-			uint32_t *r);
+int ph_fta_dd_cache_get(const ph_fta_dd_store *s, uint32_t op, uint32_t f, uint32_t g, uint32_t *r);
 void ph_fta_dd_cache_put(ph_fta_dd_store *s, uint32_t op, uint32_t f, uint32_t g, uint32_t r);
 
 #endif

@@ -36,14 +36,14 @@ const char *ph_fta_strerror(int err)
 const char *ph_fta_kind_element(ph_fta_kind k)
 {
 	static const char *const names[] = { "gate", "basic-event", "house-event", "formula",
-					     "constant" };
+		                             "constant" };
 	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "event";
 }
 
 const char *ph_fta_def_element(ph_fta_kind k)
 {
 	static const char *const names[] = { "define-gate", "define-basic-event",
-					     "define-house-event" };
+		                             "define-house-event" };
 	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "define-event";
 }
 
@@ -132,7 +132,7 @@ void ph_fta_map_free(ph_fta_map *map)
 /* --- errors ------------------------------------------------------------------ */
 
 int ph_fta_fail(ph_fta_model *m, int code, int file, long line, const char *element,
-		const char *name, const char *fmt, ...)
+                const char *name, const char *fmt, ...)
 {
 	if (!m->err || !m->errlen)
 		return code;
@@ -209,12 +209,12 @@ static const ph_fta_event *event_at(const ph_fta_model *m, ph_fta_ref r)
 }
 
 static int define_fail_duplicate(ph_fta_model *m, ph_fta_kind kind, const char *name, int file,
-				 long line, ph_fta_ref old)
+                                 long line, ph_fta_ref old)
 {
 	const ph_fta_event *o = event_at(m, old);
 	return ph_fta_fail(m, PH_FTA_EDUPLICATE, file, line, ph_fta_def_element(kind), name,
-			   "duplicate definition (first defined by %s at %s:%ld)",
-			   ph_fta_def_element(old.kind), m->files.v[o->file], o->line);
+	                   "duplicate definition (first defined by %s at %s:%ld)",
+	                   ph_fta_def_element(old.kind), m->files.v[o->file], o->line);
 }
 
 static int valid_name(const char *s)
@@ -228,12 +228,12 @@ static int valid_name(const char *s)
 }
 
 int ph_fta_model_define(ph_fta_model *m, ph_fta_kind kind, const char *name, const char *base,
-			int is_public, int tree, int file, long line, void *node, uint32_t *index)
+                        int is_public, int tree, int file, long line, void *node, uint32_t *index)
 {
 	const char *el = ph_fta_def_element(kind);
 	if (!valid_name(name))
 		return ph_fta_fail(m, PH_FTA_EINVALID, file, line, el, name,
-				   "invalid name (empty, or holds '.' or blanks)");
+		                   "invalid name (empty, or holds '.' or blanks)");
 	if (PH_FTA_VEC_RESERVE(m->ev[kind]))
 		return ph_fta_fail(m, PH_FTA_ENOMEM, file, line, el, name, "out of memory");
 	ph_fta_event *e = &m->ev[kind].v[m->ev[kind].n];
@@ -271,7 +271,7 @@ static int kind_ok(ph_fta_ref r, int want)
 }
 
 int ph_fta_model_resolve(const ph_fta_model *m, const char *ref, const char *base, int want,
-			 ph_fta_ref *out)
+                         ph_fta_ref *out)
 {
 	ph_fta_ref r;
 	if (base && *base) {
@@ -352,13 +352,13 @@ static int cycle_fail(ph_fta_model *m, const uint32_t *stack, size_t depth, uint
 	for (size_t i = start; i <= depth && k < sizeof path; i++) {
 		uint32_t gi = i < depth ? stack[i] : back;
 		int w = snprintf(path + k, sizeof path - k, "%s%s", i > start ? " -> " : "",
-				 m->ev[PH_FTA_GATE].v[gi].name);
+		                 m->ev[PH_FTA_GATE].v[gi].name);
 		if (w < 0)
 			break;
 		k += (size_t)w;
 	}
 	return ph_fta_fail(m, PH_FTA_ECYCLE, g->file, g->line, "define-gate", g->name, "cycle %s",
-			   path);
+	                   path);
 }
 
 /* Iterative depth-first search over gates; color 0 new, 1 on stack, 2 done. */

@@ -38,7 +38,7 @@ static const xmlNode *next_element(const xmlNode *n)
 	return n;
 }
 
-#define FOR_ELEMENTS(c, parent)                                                                  \
+#define FOR_ELEMENTS(c, parent)                                                                    \
 	for (const xmlNode *c = next_element((parent)->children); c; c = next_element(c->next))
 
 /* Returns a malloc'd copy of an attribute, or NULL when absent (or ENOMEM). */
@@ -58,7 +58,7 @@ static long line_of(const xmlNode *n)
 }
 
 static int fail_at(reader *r, int file, const xmlNode *n, int code, const char *name,
-		   const char *what)
+                   const char *what)
 {
 	return ph_fta_fail(r->m, code, file, line_of(n), (const char *)n->name, name, "%s", what);
 }
@@ -159,8 +159,9 @@ static int parse_buffer(reader *r, int file, const char *buf, size_t len, xmlDoc
 	if (!doc)
 		rc = xml_fail(r, file, ctxt);
 	else if (doc->intSubset)
-		rc = ph_fta_fail(r->m, PH_FTA_EUNSUPPORTED, file, line_of((xmlNodePtr)doc->intSubset),
-				 NULL, NULL, "document type declarations are not supported");
+		rc = ph_fta_fail(r->m, PH_FTA_EUNSUPPORTED, file,
+		                 line_of((xmlNodePtr)doc->intSubset), NULL, NULL,
+		                 "document type declarations are not supported");
 	xmlFreeParserCtxt(ctxt);
 	if (rc) {
 		xmlFreeDoc(doc);
@@ -185,7 +186,7 @@ static int add_file(reader *r, const char *name)
 /* --- pass 1: definitions ---------------------------------------------------- */
 
 static int role_of(reader *r, int file, const xmlNode *n, const char *name, int inherited,
-		   int *is_public)
+                   int *is_public)
 {
 	char *role = attr(n, "role");
 	int rc = 0;
@@ -196,13 +197,13 @@ static int role_of(reader *r, int file, const xmlNode *n, const char *name, int 
 		*is_public = 0;
 	else if (role)
 		rc = fail_at(r, file, n, PH_FTA_EINVALID, name,
-			     "role must be \"public\" or \"private\"");
+		             "role must be \"public\" or \"private\"");
 	free(role);
 	return rc;
 }
 
 static int define_event(reader *r, int file, const xmlNode *n, ph_fta_kind kind, const char *base,
-			int inherited, int tree)
+                        int inherited, int tree)
 {
 	char *name = attr(n, "name");
 	int is_public = 1, rc;
@@ -212,16 +213,16 @@ static int define_event(reader *r, int file, const xmlNode *n, ph_fta_kind kind,
 	rc = role_of(r, file, n, name, inherited, &is_public);
 	if (!rc)
 		rc = ph_fta_model_define(r->m, kind, name, base, is_public, tree, file, line_of(n),
-					 (void *)n, &index);
+		                         (void *)n, &index);
 	free(name);
 	return rc;
 }
 
 static int register_container(reader *r, int file, const xmlNode *parent, const char *base,
-			      int is_public, int tree);
+                              int is_public, int tree);
 
 static int register_component(reader *r, int file, const xmlNode *n, const char *base,
-			      int inherited, int tree)
+                              int inherited, int tree)
 {
 	char *name = attr(n, "name");
 	int is_public = 1, rc;
@@ -247,7 +248,7 @@ static int register_component(reader *r, int file, const xmlNode *n, const char 
 
 /* Children of a fault tree or component (tree >= 0) or of model-data. */
 static int register_container(reader *r, int file, const xmlNode *parent, const char *base,
-			      int is_public, int tree)
+                              int is_public, int tree)
 {
 	int rc = 0;
 	FOR_ELEMENTS(c, parent)
@@ -280,7 +281,7 @@ static int register_tree(reader *r, int file, const xmlNode *n)
 	for (size_t i = 0; !rc && i < m->trees.n; i++)
 		if (!strcmp(m->trees.v[i], name))
 			rc = fail_at(r, file, n, PH_FTA_EDUPLICATE, name,
-				     "duplicate fault tree name");
+			             "duplicate fault tree name");
 	if (!rc && PH_FTA_VEC_RESERVE(m->trees))
 		rc = fail_at(r, file, n, PH_FTA_ENOMEM, name, "out of memory");
 	if (rc) {
@@ -300,7 +301,7 @@ static int register_doc(reader *r, int file, xmlDocPtr doc)
 	if (!is(root, "opsa-mef")) {
 		char *name = attr(root, "name");
 		rc = fail_at(r, file, root, PH_FTA_EXML, name,
-			     "not an Open-PSA MEF document (expected <opsa-mef>)");
+		             "not an Open-PSA MEF document (expected <opsa-mef>)");
 		free(name);
 		return rc;
 	}
@@ -355,23 +356,23 @@ static int read_probability(reader *r, ph_fta_event *e)
 			continue;
 		if (expr)
 			return fail_at(r, e->file, c, PH_FTA_EINVALID, e->name,
-				       "more than one expression in a basic event");
+			               "more than one expression in a basic event");
 		expr = c;
 	}
 	if (!expr)
 		return 0; /* no probability: cut sets only */
 	if (!is(expr, "float") && !is(expr, "int"))
-		return ph_fta_fail(r->m, PH_FTA_EUNSUPPORTED, e->file, line_of(expr),
-				   "define-basic-event", e->name,
-				   "unsupported probability expression <%s> (only <float> and <int>)",
-				   (const char *)expr->name);
+		return ph_fta_fail(
+		        r->m, PH_FTA_EUNSUPPORTED, e->file, line_of(expr), "define-basic-event",
+		        e->name, "unsupported probability expression <%s> (only <float> and <int>)",
+		        (const char *)expr->name);
 	char *v = attr(expr, "value");
 	double p = 0;
 	int bad = parse_number(v, &p);
 	free(v);
 	if (bad || p < 0 || p > 1)
 		return fail_at(r, e->file, expr, PH_FTA_EINVALID, e->name,
-			       "value must be a probability between 0 and 1");
+		               "value must be a probability between 0 and 1");
 	e->prob = p;
 	e->has_prob = 1;
 	return 0;
@@ -386,15 +387,15 @@ static int read_house(reader *r, ph_fta_event *e)
 			continue;
 		if (!is(c, "constant"))
 			return ph_fta_fail(r->m, PH_FTA_EUNSUPPORTED, e->file, line_of(c),
-					   "define-house-event", e->name,
-					   "unsupported value <%s> (only <constant>)",
-					   (const char *)c->name);
+			                   "define-house-event", e->name,
+			                   "unsupported value <%s> (only <constant>)",
+			                   (const char *)c->name);
 		char *v = attr(c, "value");
 		int bad = parse_bool(v, &e->value);
 		free(v);
 		if (bad)
 			return fail_at(r, e->file, c, PH_FTA_EINVALID, e->name,
-				       "value must be \"true\" or \"false\"");
+			               "value must be \"true\" or \"false\"");
 	}
 	return 0;
 }
@@ -406,11 +407,11 @@ typedef struct connective {
 } connective;
 
 static const connective connectives[] = {
-	{ "and", PH_FTA_AND, 2, 0 },     { "or", PH_FTA_OR, 2, 0 },
-	{ "atleast", PH_FTA_ATLEAST, 3, 0 }, { "not", PH_FTA_NOT, 1, 1 },
-	{ "xor", PH_FTA_XOR, 2, 2 },     { "nand", PH_FTA_NAND, 2, 0 },
-	{ "nor", PH_FTA_NOR, 2, 0 },     { "null", PH_FTA_NULL, 1, 1 },
-	{ "iff", PH_FTA_IFF, 2, 2 },     { "imply", PH_FTA_IMPLY, 2, 2 },
+	{ "and", PH_FTA_AND, 2, 0 },           { "or", PH_FTA_OR, 2, 0 },
+	{ "atleast", PH_FTA_ATLEAST, 3, 0 },   { "not", PH_FTA_NOT, 1, 1 },
+	{ "xor", PH_FTA_XOR, 2, 2 },           { "nand", PH_FTA_NAND, 2, 0 },
+	{ "nor", PH_FTA_NOR, 2, 0 },           { "null", PH_FTA_NULL, 1, 1 },
+	{ "iff", PH_FTA_IFF, 2, 2 },           { "imply", PH_FTA_IMPLY, 2, 2 },
 	{ "cardinal", PH_FTA_CARDINAL, 1, 0 },
 };
 
@@ -453,7 +454,7 @@ static int event_type(ctx *c, const xmlNode *n, const char *name, int *want)
 			*want = PH_FTA_HOUSE;
 		else
 			rc = fail_at(c->r, c->owner->file, n, PH_FTA_EINVALID, name,
-				     "type must be gate, basic-event or house-event");
+			             "type must be gate, basic-event or house-event");
 	}
 	free(type);
 	return rc;
@@ -466,14 +467,14 @@ static int read_reference(ctx *c, const xmlNode *n, int want, ph_fta_ref *out)
 	int rc = 0;
 	if (!name)
 		return fail_at(c->r, c->owner->file, n, PH_FTA_EINVALID, "",
-			       "missing name attribute");
+		               "missing name attribute");
 	if (want < 0)
 		rc = event_type(c, n, name, &want);
 	if (!rc && !ph_fta_model_resolve(m, name, c->owner->base, want, out)) {
 		const char *what = want < 0 ? "event" : ph_fta_kind_element(want);
 		rc = ph_fta_fail(m, PH_FTA_EUNDEFINED, c->owner->file, line_of(n),
-				 (const char *)n->name, name, "undefined %s (used by gate '%s')",
-				 what, c->owner->name);
+		                 (const char *)n->name, name, "undefined %s (used by gate '%s')",
+		                 what, c->owner->name);
 	}
 	free(name);
 	return rc;
@@ -486,7 +487,7 @@ static int read_constant(ctx *c, const xmlNode *n, ph_fta_ref *out)
 	free(v);
 	if (bad)
 		return fail_at(c->r, c->owner->file, n, PH_FTA_EINVALID, c->owner->name,
-			       "value must be \"true\" or \"false\"");
+		               "value must be \"true\" or \"false\"");
 	out->kind = PH_FTA_CONST;
 	out->index = (uint32_t)value;
 	return 0;
@@ -502,7 +503,7 @@ static int read_args(ctx *c, const xmlNode *n, ref_vec *args)
 	{
 		if (PH_FTA_VEC_RESERVE(*args))
 			return fail_at(c->r, c->owner->file, a, PH_FTA_ENOMEM, c->owner->name,
-				       "out of memory");
+			               "out of memory");
 		int rc = read_formula(c, a, &args->v[args->n]);
 		if (rc)
 			return rc;
@@ -520,10 +521,10 @@ static int check_duplicates(ctx *c, const xmlNode *n, const ref_vec *args)
 			continue;
 		for (size_t j = i + 1; j < args->n; j++)
 			if (args->v[j].kind == a.kind && args->v[j].index == a.index)
-				return ph_fta_fail(m, PH_FTA_EDUPLICATE, c->owner->file,
-						   line_of(n), (const char *)n->name,
-						   c->owner->name, "duplicate argument '%s'",
-						   m->ev[a.kind].v[a.index].name);
+				return ph_fta_fail(m, PH_FTA_EDUPLICATE, c->owner->file, line_of(n),
+				                   (const char *)n->name, c->owner->name,
+				                   "duplicate argument '%s'",
+				                   m->ev[a.kind].v[a.index].name);
 	}
 	return 0;
 }
@@ -537,8 +538,8 @@ static int read_vote(ctx *c, const xmlNode *n, const char *attr_name, int *out)
 	free(v);
 	if (bad)
 		return ph_fta_fail(c->r->m, PH_FTA_EINVALID, c->owner->file, line_of(n),
-				   (const char *)n->name, c->owner->name,
-				   "attribute %s must be a non-negative integer", attr_name);
+		                   (const char *)n->name, c->owner->name,
+		                   "attribute %s must be a non-negative integer", attr_name);
 	*out = (int)x;
 	return 0;
 }
@@ -551,16 +552,16 @@ static int check_votes(ctx *c, const xmlNode *n, ph_fta_formula *f)
 	if (f->op == PH_FTA_ATLEAST) {
 		if (f->vote < 2 || (size_t)f->vote >= f->nargs)
 			return ph_fta_fail(c->r->m, PH_FTA_EINVALID, c->owner->file, line_of(n),
-					   "atleast", c->owner->name,
-					   "min must be at least 2 and below the %zu arguments",
-					   f->nargs);
+			                   "atleast", c->owner->name,
+			                   "min must be at least 2 and below the %zu arguments",
+			                   f->nargs);
 		return 0;
 	}
 	if ((rc = read_vote(c, n, "max", &f->vote_max)))
 		return rc;
 	if (f->vote > f->vote_max || (size_t)f->vote_max > f->nargs)
 		return ph_fta_fail(c->r->m, PH_FTA_EINVALID, c->owner->file, line_of(n), "cardinal",
-				   c->owner->name, "needs min <= max <= %zu arguments", f->nargs);
+		                   c->owner->name, "needs min <= max <= %zu arguments", f->nargs);
 	return 0;
 }
 
@@ -568,7 +569,7 @@ static int check_arity(ctx *c, const xmlNode *n, const connective *k, size_t nar
 {
 	if (nargs == 0)
 		return ph_fta_fail(c->r->m, PH_FTA_EEMPTY, c->owner->file, line_of(n), k->name,
-				   c->owner->name, "empty formula (no arguments)");
+		                   c->owner->name, "empty formula (no arguments)");
 	if (nargs < k->min_args || (k->max_args && nargs > k->max_args)) {
 		char need[64];
 		if (k->min_args == k->max_args)
@@ -576,19 +577,19 @@ static int check_arity(ctx *c, const xmlNode *n, const connective *k, size_t nar
 		else
 			snprintf(need, sizeof need, "%zu or more", k->min_args);
 		return ph_fta_fail(c->r->m, PH_FTA_EINVALID, c->owner->file, line_of(n), k->name,
-				   c->owner->name, "needs %s arguments, has %zu", need, nargs);
+		                   c->owner->name, "needs %s arguments, has %zu", need, nargs);
 	}
 	return 0;
 }
 
 static int add_formula(ph_fta_model *m, const ph_fta_formula *f, const ref_vec *args,
-		       ph_fta_ref *out)
+                       ph_fta_ref *out)
 {
 	if (PH_FTA_VEC_RESERVE(m->formulas))
 		return PH_FTA_ENOMEM;
 	while (m->args.cap - m->args.n < args->n)
 		if (ph_fta_vec_grow((void **)&m->args.v, &m->args.cap, m->args.cap,
-				    sizeof *m->args.v))
+		                    sizeof *m->args.v))
 			return PH_FTA_ENOMEM;
 	ph_fta_formula *nf = &m->formulas.v[m->formulas.n];
 	*nf = *f;
@@ -615,7 +616,7 @@ static int read_connective(ctx *c, const xmlNode *n, const connective *k, ph_fta
 		rc = check_duplicates(c, n, &args);
 	if (!rc && add_formula(c->r->m, &f, &args, out))
 		rc = fail_at(c->r, c->owner->file, n, PH_FTA_ENOMEM, c->owner->name,
-			     "out of memory");
+		             "out of memory");
 	free(args.v);
 	return rc;
 }
@@ -630,7 +631,7 @@ static int read_formula(ctx *c, const xmlNode *n, ph_fta_ref *out)
 	const connective *k = find_connective(n);
 	if (!k)
 		return fail_at(c->r, c->owner->file, n, PH_FTA_EUNSUPPORTED, c->owner->name,
-			       "unsupported formula element");
+		               "unsupported formula element");
 	return read_connective(c, n, k, out);
 }
 
@@ -644,12 +645,12 @@ static int read_gate(reader *r, ph_fta_event *g)
 			continue;
 		if (body)
 			return fail_at(r, g->file, ch, PH_FTA_EINVALID, g->name,
-				       "a gate holds exactly one formula");
+			               "a gate holds exactly one formula");
 		body = ch;
 	}
 	if (!body)
 		return ph_fta_fail(r->m, PH_FTA_EEMPTY, g->file, g->line, "define-gate", g->name,
-				   "empty gate (no formula)");
+		                   "empty gate (no formula)");
 	ph_fta_ref root;
 	int rc = read_formula(&c, body, &root);
 	if (rc)
@@ -660,7 +661,7 @@ static int read_gate(reader *r, ph_fta_event *g)
 		ref_vec one = { &root, 1, 1 };
 		if (add_formula(r->m, &f, &one, &root))
 			return ph_fta_fail(r->m, PH_FTA_ENOMEM, g->file, g->line, "define-gate",
-					   g->name, "out of memory");
+			                   g->name, "out of memory");
 	}
 	g->formula = root.index;
 	return 0;
@@ -731,7 +732,7 @@ static int stop(reader *r, int rc, ph_fta_model **out)
 }
 
 int ph_fta_model_load(const char *const *paths, size_t n, ph_fta_model **out, char *err,
-		      size_t errlen)
+                      size_t errlen)
 {
 	reader r;
 	if (!out || (!paths && n))
@@ -746,7 +747,7 @@ int ph_fta_model_load(const char *const *paths, size_t n, ph_fta_model **out, ch
 		int e = rc ? 0 : read_all(paths[i], &buf, &len);
 		if (e)
 			rc = ph_fta_fail(r.m, PH_FTA_EIO, -1, 0, NULL, NULL, "%s: %s", paths[i],
-					 strerror(-e));
+			                 strerror(-e));
 		if (!rc)
 			rc = parse_buffer(&r, (int)i, buf, len, &r.docs[i]);
 		if (!rc)
@@ -759,7 +760,7 @@ int ph_fta_model_load(const char *const *paths, size_t n, ph_fta_model **out, ch
 }
 
 int ph_fta_model_load_memory(const char *buf, size_t len, const char *name, ph_fta_model **out,
-			     char *err, size_t errlen)
+                             char *err, size_t errlen)
 {
 	reader r;
 	if (!out || (!buf && len))

@@ -177,8 +177,8 @@ static uint32_t mcs(ph_fta_zbdd *z, const ph_fta_bdd *b, uint32_t f, uint32_t li
 	}
 	uint32_t var = x->var, lo_f = x->lo, hi_f = x->hi;
 	uint32_t lo = mcs(z, b, lo_f, limit);
-	uint32_t hi = lo == PH_FTA_DD_FAIL ? lo
-					   : mcs(z, b, hi_f, limit == NO_LIMIT ? limit : limit - 1);
+	uint32_t hi =
+	        lo == PH_FTA_DD_FAIL ? lo : mcs(z, b, hi_f, limit == NO_LIMIT ? limit : limit - 1);
 	return memo_put(z, f, limit, zmk(z, var, without(z, hi, lo), lo));
 }
 
@@ -235,7 +235,7 @@ static int walk_rec(walk *w, uint32_t s)
 }
 
 int ph_fta_zbdd_foreach(const ph_fta_zbdd *z, uint32_t s,
-			int (*fn)(void *ctx, const uint32_t *vars, size_t n), void *ctx)
+                        int (*fn)(void *ctx, const uint32_t *vars, size_t n), void *ctx)
 {
 	walk w = { z, malloc((z->s.nvars + 1) * sizeof(uint32_t)), 0, fn, ctx };
 	if (!w.path)

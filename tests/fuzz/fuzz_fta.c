@@ -39,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (r->products[k].order > 4 ||
 				    (k && r->products[k - 1].order > r->products[k].order))
 					__builtin_trap();
-			if (r->has_probability && (r->probability < -1e-9 || r->probability > 1 + 1e-9))
+			if (r->has_probability &&
+			    (r->probability < -1e-9 || r->probability > 1 + 1e-9))
 				__builtin_trap();
 		}
 		ph_fta_result_free(r);

@@ -62,11 +62,12 @@ fta_expect(fta_unknown_command 2 STDERR "unknown command 'frobnicate'" ARGS frob
 fta_expect(fta_bad_limit 2 STDERR "--limit-order needs a number" ARGS analyse --limit-order x
   ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)
 
-# The pump's trees analyse cleanly; --json needs one top event.
+# The pump's trees analyse cleanly; --json needs one top event.  (No square
+# brackets in these regexes: CMake would stop splitting the argument list.)
 fta_expect(fta_pump_text 0 STDOUT "top event: over_infusion.*top event: under_infusion_undetected.*top event: therapy_lost_without_alarm"
   ARGS analyse ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)
 fta_expect(fta_pump_json 0
-  STDOUT "^\\{\"top\": *\"over_infusion\", *\"products\": *\\[\\[.*\"probability\": *0\\.[0-9]"
+  STDOUT "^\\{\"top\": *\"over_infusion\", *\"products\": *..\"bolus_idempotency_failure\", *\"duplicate_bolus_frame\".*\"probability\": *1\\.1899"
   ARGS analyse --json --top over_infusion ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)
 fta_expect(fta_pump_json_needs_top 2 ONE_LINE STDERR "3 top events"
   ARGS analyse --json ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)

@@ -25,7 +25,7 @@ static void test_bdd_canonical(void **state)
 	assert_int_equal(lhs, rhs);
 	/* De Morgan, double negation, excluded middle, xor with itself. */
 	assert_int_equal(ph_fta_bdd_not(b, ph_fta_bdd_and(b, x, y)),
-			 ph_fta_bdd_or(b, ph_fta_bdd_not(b, x), ph_fta_bdd_not(b, y)));
+	                 ph_fta_bdd_or(b, ph_fta_bdd_not(b, x), ph_fta_bdd_not(b, y)));
 	assert_int_equal(ph_fta_bdd_not(b, ph_fta_bdd_not(b, lhs)), lhs);
 	assert_int_equal(ph_fta_bdd_or(b, x, ph_fta_bdd_not(b, x)), PH_FTA_DD_ONE);
 	assert_int_equal(ph_fta_bdd_and(b, x, ph_fta_bdd_not(b, x)), PH_FTA_DD_ZERO);

@@ -21,14 +21,14 @@
 
 #include "fta/fta.h"
 
-#define NV 7    /* basic events e0..e6 */
-#define NG 6    /* gates g0..g5, g0 the top; g_i uses only g_j with j > i */
-#define MAXA 5  /* arguments per formula */
+#define NV 7   /* basic events e0..e6 */
+#define NG 6   /* gates g0..g5, g0 the top; g_i uses only g_j with j > i */
+#define MAXA 5 /* arguments per formula */
 
 enum { A_EVENT, A_GATE, A_HOUSE, A_CONST, A_FORMULA };
 enum { F_AND, F_OR, F_ATLEAST, F_NOT, F_XOR, F_NAND, F_NOR, F_NULL, F_IFF, F_IMPLY, F_CARD, F_N };
-static const char *const op_names[F_N] = { "and", "or", "atleast", "not", "xor", "nand",
-					   "nor", "null", "iff", "imply", "cardinal" };
+static const char *const op_names[F_N] = { "and", "or",   "atleast", "not",   "xor",     "nand",
+	                                   "nor", "null", "iff",     "imply", "cardinal" };
 
 typedef struct arg {
 	int kind, index; /* A_FORMULA: index into the tree's formulas */
@@ -60,8 +60,8 @@ static uint32_t rnd(uint32_t n)
 static int arity(int op, int *lo, int *hi)
 {
 	static const int range[F_N][2] = { { 2, MAXA }, { 2, MAXA }, { 3, MAXA }, { 1, 1 },
-					   { 2, 2 },    { 2, MAXA }, { 2, MAXA }, { 1, 1 },
-					   { 2, 2 },    { 2, 2 },    { 1, MAXA } };
+		                           { 2, 2 },    { 2, MAXA }, { 2, MAXA }, { 1, 1 },
+		                           { 2, 2 },    { 2, 2 },    { 1, MAXA } };
 	*lo = range[op][0];
 	*hi = range[op][1];
 	return *lo + (int)rnd((uint32_t)(*hi - *lo + 1));
@@ -150,7 +150,8 @@ static void write_formula(const tree *t, int id, char **s, size_t *len)
 	for (int i = 0; i < f->n; i++) {
 		arg x = f->a[i];
 		if (x.kind == A_EVENT)
-			put(s, len, "<%s name=\"e%d\"/>", x.index % 2 ? "event" : "basic-event", x.index);
+			put(s, len, "<%s name=\"e%d\"/>", x.index % 2 ? "event" : "basic-event",
+			    x.index);
 		else if (x.kind == A_GATE)
 			put(s, len, "<gate name=\"g%d\"/>", x.index);
 		else if (x.kind == A_HOUSE)
@@ -175,9 +176,12 @@ static char *write_tree(const tree *t)
 	}
 	put(&s, &len, "</define-fault-tree>\n<model-data>\n");
 	for (int v = 0; v < NV; v++)
-		put(&s, &len, "<define-basic-event name=\"e%d\"><float value=\"%.2f\"/></define-basic-event>\n",
+		put(&s, &len,
+		    "<define-basic-event name=\"e%d\"><float "
+		    "value=\"%.2f\"/></define-basic-event>\n",
 		    v, t->p[v]);
-	put(&s, &len, "<define-house-event name=\"h0\"><constant value=\"true\"/></define-house-event>\n");
+	put(&s, &len,
+	    "<define-house-event name=\"h0\"><constant value=\"true\"/></define-house-event>\n");
 	put(&s, &len, "<define-house-event name=\"h1\"/>\n</model-data>\n</opsa-mef>\n");
 	return s;
 }
@@ -277,7 +281,7 @@ static void check_tree(const tree *t, int limit)
 	brute_force(t, limit, &e);
 	if ((int)r->n_products != e.n || fabs(r->probability - e.p) > 1e-12)
 		fail_msg("%zu sets vs %d expected, p %.17g vs %.17g\n%s", r->n_products, e.n,
-			 r->probability, e.p, xml);
+		         r->probability, e.p, xml);
 	double rare = 0, none = 1;
 	for (size_t i = 0; i < r->n_products; i++) {
 		unsigned mask = product_mask(&r->products[i]);
@@ -329,8 +333,8 @@ static ph_fta_result *analyse(const char *xml, const char *top, const ph_fta_opt
 	return r;
 }
 
-#define DOC(gates, data)                                                                        \
-	"<?xml version=\"1.0\"?><opsa-mef><define-fault-tree name=\"T\">" gates                 \
+#define DOC(gates, data)                                                                           \
+	"<?xml version=\"1.0\"?><opsa-mef><define-fault-tree name=\"T\">" gates                    \
 	"</define-fault-tree><model-data>" data "</model-data></opsa-mef>"
 #define BE(n, p) "<define-basic-event name=\"" n "\"><float value=\"" p "\"/></define-basic-event>"
 
@@ -338,11 +342,12 @@ static ph_fta_result *analyse(const char *xml, const char *top, const ph_fta_opt
 static void test_non_coherent_drops_complements(void **state)
 {
 	(void)state;
-	ph_fta_result *r = analyse(
-		DOC("<define-gate name=\"top\"><or><event name=\"a\"/><gate name=\"g\"/></or></define-gate>"
-		    "<define-gate name=\"g\"><and><not><event name=\"a\"/></not><event name=\"b\"/></and></define-gate>",
-		    BE("a", "0.1") BE("b", "0.2")),
-		NULL, NULL);
+	ph_fta_result *r = analyse(DOC("<define-gate name=\"top\"><or><event name=\"a\"/><gate "
+	                               "name=\"g\"/></or></define-gate>"
+	                               "<define-gate name=\"g\"><and><not><event "
+	                               "name=\"a\"/></not><event name=\"b\"/></and></define-gate>",
+	                               BE("a", "0.1") BE("b", "0.2")),
+	                           NULL, NULL);
 	assert_string_equal(r->top, "top");
 	assert_int_equal(r->n_products, 2);
 	assert_string_equal(r->products[0].events[0], "a");
@@ -355,17 +360,19 @@ static void test_non_coherent_drops_complements(void **state)
 static void test_constant_tops(void **state)
 {
 	(void)state;
-	ph_fta_result *r = analyse(
-		DOC("<define-gate name=\"top\"><or><house-event name=\"on\"/><event name=\"a\"/></or></define-gate>",
-		    BE("a", "0.1") "<define-house-event name=\"on\"><constant value=\"true\"/></define-house-event>"),
-		NULL, NULL);
+	ph_fta_result *r = analyse(DOC("<define-gate name=\"top\"><or><house-event "
+	                               "name=\"on\"/><event name=\"a\"/></or></define-gate>",
+	                               BE("a", "0.1") "<define-house-event name=\"on\"><constant "
+	                                              "value=\"true\"/></define-house-event>"),
+	                           NULL, NULL);
 	assert_int_equal(r->n_products, 1); /* the empty set: always failed */
 	assert_int_equal(r->products[0].order, 0);
 	assert_float_equal(r->probability, 1.0, 0);
 	ph_fta_result_free(r);
-	r = analyse(DOC("<define-gate name=\"top\"><and><house-event name=\"off\"/><event name=\"a\"/></and></define-gate>",
-			BE("a", "0.1") "<define-house-event name=\"off\"/>"),
-		    NULL, NULL);
+	r = analyse(DOC("<define-gate name=\"top\"><and><house-event name=\"off\"/><event "
+	                "name=\"a\"/></and></define-gate>",
+	                BE("a", "0.1") "<define-house-event name=\"off\"/>"),
+	            NULL, NULL);
 	assert_int_equal(r->n_products, 0);
 	assert_float_equal(r->probability, 0.0, 0);
 	assert_float_equal(r->rare_event, 0.0, 0);
@@ -375,10 +382,10 @@ static void test_constant_tops(void **state)
 static void test_missing_probability(void **state)
 {
 	(void)state;
-	ph_fta_result *r = analyse(
-		DOC("<define-gate name=\"top\"><and><event name=\"a\"/><event name=\"b\"/></and></define-gate>",
-		    BE("a", "0.1") "<define-basic-event name=\"b\"/>"),
-		NULL, NULL);
+	ph_fta_result *r = analyse(DOC("<define-gate name=\"top\"><and><event name=\"a\"/><event "
+	                               "name=\"b\"/></and></define-gate>",
+	                               BE("a", "0.1") "<define-basic-event name=\"b\"/>"),
+	                           NULL, NULL);
 	assert_int_equal(r->n_products, 1);
 	assert_int_equal(r->has_probability, 0);
 	assert_string_equal(r->missing, "b");
@@ -389,11 +396,14 @@ static void test_missing_probability(void **state)
 static void test_sorting_and_limit(void **state)
 {
 	(void)state;
-	const char *xml =
-		DOC("<define-gate name=\"top\"><or><event name=\"z\"/><gate name=\"g\"/><gate name=\"h\"/></or></define-gate>"
-		    "<define-gate name=\"g\"><and><event name=\"y\"/><event name=\"b\"/></and></define-gate>"
-		    "<define-gate name=\"h\"><and><event name=\"c\"/><event name=\"d\"/><event name=\"a\"/></and></define-gate>",
-		    BE("a", "0.5") BE("b", "0.5") BE("c", "0.5") BE("d", "0.5") BE("y", "0.5") BE("z", "0.5"));
+	const char *xml = DOC("<define-gate name=\"top\"><or><event name=\"z\"/><gate "
+	                      "name=\"g\"/><gate name=\"h\"/></or></define-gate>"
+	                      "<define-gate name=\"g\"><and><event name=\"y\"/><event "
+	                      "name=\"b\"/></and></define-gate>"
+	                      "<define-gate name=\"h\"><and><event name=\"c\"/><event "
+	                      "name=\"d\"/><event name=\"a\"/></and></define-gate>",
+	                      BE("a", "0.5") BE("b", "0.5") BE("c", "0.5") BE("d", "0.5")
+	                              BE("y", "0.5") BE("z", "0.5"));
 	ph_fta_result *r = analyse(xml, NULL, NULL);
 	assert_int_equal(r->n_products, 3);
 	assert_string_equal(r->products[0].events[0], "z");
@@ -418,14 +428,16 @@ static void test_sorting_and_limit(void **state)
 static void test_top_selection_and_limits(void **state)
 {
 	(void)state;
-	const char *xml = DOC(
-		"<define-gate name=\"t1\"><or><event name=\"a\"/><event name=\"b\"/></or></define-gate>"
-		"<define-gate name=\"t2\"><and><event name=\"a\"/><event name=\"b\"/></and></define-gate>",
-		BE("a", "0.1") BE("b", "0.2"));
+	const char *xml = DOC("<define-gate name=\"t1\"><or><event name=\"a\"/><event "
+	                      "name=\"b\"/></or></define-gate>"
+	                      "<define-gate name=\"t2\"><and><event name=\"a\"/><event "
+	                      "name=\"b\"/></and></define-gate>",
+	                      BE("a", "0.1") BE("b", "0.2"));
 	char err[256];
 	ph_fta_model *m = NULL;
 	ph_fta_result *r = NULL;
-	assert_int_equal(ph_fta_model_load_memory(xml, strlen(xml), "t.xml", &m, err, sizeof err), 0);
+	assert_int_equal(ph_fta_model_load_memory(xml, strlen(xml), "t.xml", &m, err, sizeof err),
+	                 0);
 	assert_int_equal(ph_fta_analyse(m, NULL, NULL, &r, err, sizeof err), PH_FTA_ETOP);
 	assert_null(r);
 	assert_string_equal(err, "error: the model has 2 top events (t1, t2): choose one");
