@@ -11,9 +11,7 @@
 
 static const ph_cmd cmds[] = {
 	{ "run", ph_cmd_run, "run Lua test suites against a bench" },
-#ifdef PH_HAVE_CMD_BOARD
 	{ "board", ph_cmd_board, "serve the virtual bench as a USB device" },
-#endif
 #ifdef PH_HAVE_CMD_VIEW
 	{ "view", ph_cmd_view, "show a trace's timing (window or headless PNG)" },
 #endif

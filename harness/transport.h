@@ -49,6 +49,11 @@ typedef struct ph_transport_ops {
 	void (*describe)(ph_transport *t, char *buf, size_t n);
 	/* Cancel what is in flight, drain, release.  The pointer is invalid after. */
 	void (*close)(ph_transport *t);
+	/* Optional, NULL when the backend has no such thing: after
+	 * PH_T_NO_DEVICE, wait until the same board is back (bench clock
+	 * deadline) and reopen it in place, so t stays valid.  Returns PH_T_OK,
+	 * PH_T_TIMEOUT or an error; received frames queued before are dropped. */
+	int (*reconnect)(ph_transport *t, int64_t deadline_ns);
 } ph_transport_ops;
 
 struct ph_transport {
@@ -66,6 +71,10 @@ static inline int ph_recv(ph_transport *t, int64_t deadline_ns, ph_rx *rx)
 static inline int64_t ph_now(ph_transport *t)
 {
 	return t->ops->now(t);
+}
+static inline int ph_transport_reconnect(ph_transport *t, int64_t deadline_ns)
+{
+	return t->ops->reconnect ? t->ops->reconnect(t, deadline_ns) : PH_T_INVALID;
 }
 static inline void ph_transport_close(ph_transport *t)
 {

@@ -117,7 +117,7 @@ static int64_t f_now(ph_transport *t)
 	return ((fake *)t)->now;
 }
 
-static const ph_transport_ops fake_ops = { "fake", f_send, f_recv, f_now, NULL, NULL };
+static const ph_transport_ops fake_ops = { "fake", f_send, f_recv, f_now, NULL, NULL, NULL };
 
 static int call_status(ph_link *l, pp_msg *out, ph_call_info *info)
 {
