@@ -41,7 +41,7 @@ fta_expect(fta_bad_duplicate 2 ONE_LINE
   STDERR "duplicate\\.xml:13: error: define-basic-event 'a': duplicate definition"
   ARGS analyse ${FTA_DATA}/duplicate.xml)
 fta_expect(fta_bad_unsupported 2 ONE_LINE
-  STDERR "unsupported\\.xml:13: error: define-basic-event 'b': unsupported probability expression <exponential>"
+  STDERR "unsupported\\.xml:12: error: define-CCF-group 'pumps': common-cause failure groups are not supported"
   ARGS analyse ${FTA_DATA}/unsupported.xml)
 fta_expect(fta_bad_arity 2 ONE_LINE
   STDERR "arity\\.xml:6: error: atleast 'top': min must be"
