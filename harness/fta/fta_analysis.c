@@ -419,7 +419,7 @@ static int collect_products(analysis *a, result_impl *r, uint32_t s, const doubl
 		rc = gather(a, r, s, p, &c, by_rank);
 	free(c.products);
 	free(c.ranks);
-	free(by_rank);
+	r->pub.events = by_rank; /* every event under the top, in name order */
 	free(rank_of);
 	return rc;
 }
@@ -545,6 +545,7 @@ void ph_fta_result_free(ph_fta_result *res)
 	free(r->pub.products);
 	free(r->pool);
 	free(r->names);
+	free((void *)r->pub.events);
 	free(r->strings);
 	free(r);
 }

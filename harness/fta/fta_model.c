@@ -497,6 +497,18 @@ size_t ph_fta_model_house_count(const ph_fta_model *m)
 	return m ? m->ev[PH_FTA_HOUSE].n : 0;
 }
 
+int ph_fta_model_set_house_event(ph_fta_model *m, const char *name, int value)
+{
+	ph_fta_ref r;
+	if (!m || !name)
+		return PH_FTA_EARG;
+	if (!(ph_fta_map_get(&m->by_id, name, &r) || ph_fta_map_get(&m->by_path, name, &r)) ||
+	    r.kind != PH_FTA_HOUSE)
+		return PH_FTA_EUNDEFINED;
+	m->ev[PH_FTA_HOUSE].v[r.index].value = !!value;
+	return 0;
+}
+
 size_t ph_fta_model_param_count(const ph_fta_model *m)
 {
 	return m ? m->ev[PH_FTA_PARAM].n : 0;
