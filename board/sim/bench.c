@@ -305,8 +305,13 @@ static void reset_dut(bench *b, int kind, uint32_t at_write)
 		power_on(b, 2);
 	else if (kind == 1)
 		b->brownout_in_writes = at_write;
-	else
+	else if (kind == 2)
 		power_on(b, 0);
+	else {
+		/* Factory state: the rig's programmer erases the board's flash. */
+		memset(b->nvm, 0xff, sizeof b->nvm);
+		power_on(b, 0);
+	}
 }
 
 static void fixture_frame(bench *b, const uint8_t *cobs, size_t n)

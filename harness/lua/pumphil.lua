@@ -81,7 +81,7 @@ local function test(name, opts, fn)
   opts = opts or {}
   local s = R.suite
   if not s or s.file ~= R.file then s = suite{ name = R.file:match("([^/]+)%.lua$") or R.file } end
-  local line = ph.caller_line()
+  local line = tonumber(ph.caller_line():match(":(%d+)$")) or 0
   local base = {
     file = R.file, line = line, suite = s, name = name,
     tags = merge_lists(s.tags, list_of(opts.tags)),
@@ -452,8 +452,8 @@ function Fixture:supply(mv) return self:set("SUPPLY_MV", mv) end
 function Fixture:rf_loss(permille) return self:set("RF_LOSS_PM", permille) end
 function Fixture:tare() return call("fixture", "fx_tare", {}) end
 function Fixture:reset(kind, at_write)
-  local k = ({ watchdog = 0, brownout = 1, power = 2 })[kind or "power"]
-  if not k then error("reset kind is 'watchdog', 'brownout' or 'power'", 2) end
+  local k = ({ watchdog = 0, brownout = 1, power = 2, factory = 3 })[kind or "power"]
+  if not k then error("reset kind is 'watchdog', 'brownout', 'power' or 'factory'", 2) end
   return call("fixture", "fx_reset", { kind = k, at_write = at_write or 0 })
 end
 -- Delivered volume (nL) as the balance measures it, from its mass (ug).
@@ -477,6 +477,13 @@ function Bench:run_until(t)
     keep(self, ev)
   end
   ph.run_until(t)
+  -- Frames due at t itself (run_for(0) right after a command) are read by
+  -- run_until, not next_event: collect their events too.
+  while true do
+    local ev = ph.next_event(t)
+    if not ev then break end
+    keep(self, ev)
+  end
   return ph.now()
 end
 
