@@ -4,7 +4,8 @@
  *   bench_fta [SCRAM_INPUT_DIR [PUMP_TREE]]
  *
  * Prints one `make bench` table row per model:
- *   | fta cut sets <model> | <ms> | scram <ms> | ratio <x> |
+ *   | fta cut sets <model> (<cut sets>) | <ms> | scram <ms> | ratio <x> |
+ * where the ratio is pumphil's time over SCRAM's (below 1: pumphil faster).
  * pumphil's figure is the median wall time of ph_fta_analyse over every
  * top event (BDD, cut-set ZBDD, listing, probability; parsing excluded);
  * SCRAM's is the median of the cut-set time it reports itself (the sum of
@@ -43,6 +44,9 @@ static const model models[] = {
 	{ "ne574", 0, { "ne574/ne574.xml" } },
 	{ "Lift", 0, { "Lift/lift.xml" } },
 	{ "ThreeMotor", 0, { "ThreeMotor/three_motor.xml" } },
+	{ "SmallTree", 0, { "SmallTree/SmallTree.xml" } },
+	{ "BSCU", 0, { "BSCU/BSCU.xml" } },
+	{ "HIPPS", 0, { "HIPPS/HIPPS.xml" } },
 	{ "Chinese", 0, { "Chinese/chinese.xml", "Chinese/chinese-basic-events.xml" } },
 	{ "Baobab2", 0, { "Baobab/baobab2.xml", "Baobab/baobab2-basic-events.xml" } },
 	{ "Baobab1 -l 6", 6, { "Baobab/baobab1.xml", "Baobab/baobab1-basic-events.xml" } },
@@ -181,12 +185,13 @@ static void row(const char *name, const char *const *paths, size_t n, int limit)
 	}
 	double theirs = time_scram(paths, n, limit);
 	if (theirs == -2)
-		printf("| fta cut sets %s (%zu) | %.2f | scram skipped | |\n", name, products,
+		printf("| fta cut sets %s (%zu) | %.3f ms | scram skipped | |\n", name, products,
 		       ours);
 	else if (theirs < 0)
-		printf("| fta cut sets %s (%zu) | %.2f | scram failed | |\n", name, products, ours);
+		printf("| fta cut sets %s (%zu) | %.3f ms | scram failed | |\n", name, products,
+		       ours);
 	else
-		printf("| fta cut sets %s (%zu) | %.2f | scram %.2f | ratio %.2fx |\n", name,
+		printf("| fta cut sets %s (%zu) | %.3f ms | scram %.3f ms | ratio %.3gx |\n", name,
 		       products, ours, theirs, theirs > 0 ? ours / theirs : 0.0);
 	fflush(stdout);
 }

@@ -69,10 +69,29 @@ void ph_fta_model_free(ph_fta_model *m);
 size_t ph_fta_model_top_count(const ph_fta_model *m);
 const char *ph_fta_model_top(const ph_fta_model *m, size_t i);
 
+#define PH_FTA_DEFAULT_MISSION_TIME 8760.0 /* hours, SCRAM's default */
+
+/*
+ * Sets the mission time (hours, > 0) that <system-mission-time/> stands for
+ * and re-evaluates every basic event's probability expression.  Returns 0,
+ * or on a probability outside [0, 1] (or another evaluation error) writes
+ * one line into err and returns a negative ph_fta_err; the model then keeps
+ * the failed evaluation and must not be analysed (free it).
+ */
+int ph_fta_model_set_mission_time(ph_fta_model *m, double hours, char *err, size_t errlen);
+
+/*
+ * Sets a house event's value (a bench condition: true or false) for later
+ * analyses.  name is a public name or a full path.  Returns 0, or
+ * PH_FTA_EUNDEFINED when no house event has that name (PH_FTA_EARG on NULL).
+ */
+int ph_fta_model_set_house_event(ph_fta_model *m, const char *name, int value);
+
 /* Counts of what the model defines, for reports. */
 size_t ph_fta_model_gate_count(const ph_fta_model *m);
 size_t ph_fta_model_basic_count(const ph_fta_model *m);
 size_t ph_fta_model_house_count(const ph_fta_model *m);
+size_t ph_fta_model_param_count(const ph_fta_model *m);
 
 typedef struct ph_fta_options {
 	int limit_order;     /* keep cut sets of at most this many events; <= 0: no limit */
@@ -103,7 +122,8 @@ typedef struct ph_fta_result {
 	double probability;  /* exact, from the BDD (Shannon expansion) */
 	double rare_event;   /* sum of cut-set probabilities, at most 1 (as SCRAM) */
 	double mcub;         /* min-cut upper bound 1 - prod(1 - p(cut set)) */
-	size_t n_vars;       /* basic events under the top event */
+	size_t n_vars;       /* basic events under the top event ... */
+	const char **events; /* ... their names, sorted, owned by the result */
 	size_t bdd_nodes;    /* nodes the BDD manager created */
 	size_t zbdd_nodes;   /* nodes the ZBDD manager created */
 } ph_fta_result;

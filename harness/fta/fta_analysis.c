@@ -285,42 +285,52 @@ static int copy_names(analysis *a, result_impl *r)
 	return 0;
 }
 
+/* Cut sets are gathered as name ranks (the position of each event's name
+ * in strcmp order), so sorting compares integers, not strings. */
+typedef struct raw_product {
+	const uint32_t *ranks; /* sorted */
+	size_t order;
+	double probability;
+} raw_product;
+
 typedef struct collect {
-	result_impl *r;
-	const double *p; /* NULL when probabilities are unknown */
+	raw_product *products;
+	size_t n;
+	uint32_t *ranks; /* pool */
+	size_t used;
+	const uint32_t *rank_of; /* variable -> rank */
+	const double *p;         /* NULL when probabilities are unknown */
 } collect;
 
 static int add_product(void *ctx, const uint32_t *vars, size_t n)
 {
 	collect *c = ctx;
-	result_impl *r = c->r;
-	ph_fta_product *pr = &r->pub.products[r->pub.n_products++];
+	raw_product *pr = &c->products[c->n++];
+	uint32_t *r = c->ranks + c->used;
+	c->used += n;
+	pr->ranks = r;
 	pr->order = n;
-	pr->events = r->pool + r->pool_n;
 	pr->probability = c->p ? 1.0 : 0.0;
 	for (size_t i = 0; i < n; i++) {
-		r->pool[r->pool_n++] = r->names[vars[i]];
+		uint32_t x = c->rank_of[vars[i]];
+		size_t k = i;
+		for (; k > 0 && r[k - 1] > x; k--) /* insertion sort: sets are short */
+			r[k] = r[k - 1];
+		r[k] = x;
 		if (c->p)
 			pr->probability *= c->p[vars[i]];
 	}
 	return 0;
 }
 
-static int cmp_str(const void *x, const void *y)
+static int cmp_raw(const void *x, const void *y)
 {
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-static int cmp_product(const void *x, const void *y)
-{
-	const ph_fta_product *a = x, *b = y;
+	const raw_product *a = x, *b = y;
 	if (a->order != b->order)
 		return a->order < b->order ? -1 : 1;
-	for (size_t i = 0; i < a->order; i++) {
-		int c = strcmp(a->events[i], b->events[i]);
-		if (c)
-			return c;
-	}
+	for (size_t i = 0; i < a->order; i++)
+		if (a->ranks[i] != b->ranks[i])
+			return a->ranks[i] < b->ranks[i] ? -1 : 1;
 	return 0;
 }
 
@@ -335,28 +345,83 @@ static int add_size(void *ctx, const uint32_t *vars, size_t n)
 	return 0;
 }
 
-static int collect_products(analysis *a, result_impl *r, uint32_t s, const double *p)
+typedef struct name_rank {
+	const char *name;
+	uint32_t var;
+} name_rank;
+
+static int cmp_name_rank(const void *x, const void *y)
 {
+	return strcmp(((const name_rank *)x)->name, ((const name_rank *)y)->name);
+}
+
+/* rank_of[v]: position of variable v's name in sorted order; by_rank[k]
+ * the name at position k. */
+static int rank_names(analysis *a, result_impl *r, uint32_t *rank_of, const char **by_rank)
+{
+	name_rank *nr = malloc((a->nvars ? a->nvars : 1) * sizeof *nr);
+	if (!nr)
+		return fail(a, PH_FTA_ENOMEM, "out of memory");
+	for (uint32_t v = 0; v < a->nvars; v++)
+		nr[v] = (name_rank){ r->names[v], v };
+	qsort(nr, a->nvars, sizeof *nr, cmp_name_rank);
+	for (uint32_t k = 0; k < a->nvars; k++) {
+		rank_of[nr[k].var] = k;
+		by_rank[k] = nr[k].name;
+	}
+	free(nr);
+	return 0;
+}
+
+static int gather(analysis *a, result_impl *r, uint32_t s, const double *p, collect *c,
+                  const char **by_rank)
+{
+	sizer sz = { 0 };
 	uint64_t count = ph_fta_zbdd_count(a->zbdd, s);
 	if (count > a->opt->max_products)
 		return fail(a, PH_FTA_ELIMIT,
 		            "gate '%s': %llu minimal cut sets exceed the cap of %zu (lower the "
 		            "order limit)",
 		            gate_name(a, a->top), (unsigned long long)count, a->opt->max_products);
-	sizer sz = { 0 };
-	int rc = ph_fta_zbdd_foreach(a->zbdd, s, add_size, &sz);
+	c->products = malloc((count ? count : 1) * sizeof *c->products);
+	c->p = p;
+	if (!c->products || ph_fta_zbdd_foreach(a->zbdd, s, add_size, &sz))
+		return fail(a, PH_FTA_ENOMEM, "out of memory");
+	c->ranks = malloc((sz.total ? sz.total : 1) * sizeof *c->ranks);
 	r->pub.products = malloc((count ? count : 1) * sizeof *r->pub.products);
 	r->pool = malloc((sz.total ? sz.total : 1) * sizeof *r->pool);
-	if (rc || !r->pub.products || !r->pool)
+	if (!c->ranks || !r->pub.products || !r->pool ||
+	    ph_fta_zbdd_foreach(a->zbdd, s, add_product, c))
 		return fail(a, PH_FTA_ENOMEM, "out of memory");
-	collect c = { r, p };
-	if (ph_fta_zbdd_foreach(a->zbdd, s, add_product, &c))
-		return fail(a, PH_FTA_ENOMEM, "out of memory");
-	for (size_t i = 0; i < r->pub.n_products; i++)
-		qsort((void *)r->pub.products[i].events, r->pub.products[i].order,
-		      sizeof(const char *), cmp_str);
-	qsort(r->pub.products, r->pub.n_products, sizeof *r->pub.products, cmp_product);
+	qsort(c->products, c->n, sizeof *c->products, cmp_raw);
+	for (size_t i = 0; i < c->n; i++) {
+		ph_fta_product *pr = &r->pub.products[i];
+		pr->order = c->products[i].order;
+		pr->probability = c->products[i].probability;
+		pr->events = r->pool + r->pool_n;
+		for (size_t k = 0; k < pr->order; k++)
+			r->pool[r->pool_n++] = by_rank[c->products[i].ranks[k]];
+	}
+	r->pub.n_products = c->n;
 	return 0;
+}
+
+static int collect_products(analysis *a, result_impl *r, uint32_t s, const double *p)
+{
+	size_t nv = a->nvars ? a->nvars : 1;
+	uint32_t *rank_of = malloc(nv * sizeof *rank_of);
+	const char **by_rank = malloc(nv * sizeof *by_rank);
+	collect c = { 0 };
+	c.rank_of = rank_of;
+	int rc = rank_of && by_rank ? rank_names(a, r, rank_of, by_rank)
+	                            : fail(a, PH_FTA_ENOMEM, "out of memory");
+	if (!rc)
+		rc = gather(a, r, s, p, &c, by_rank);
+	free(c.products);
+	free(c.ranks);
+	r->pub.events = by_rank; /* every event under the top, in name order */
+	free(rank_of);
+	return rc;
 }
 
 /* Probabilities per variable, or NULL with *missing set to the first
@@ -480,6 +545,7 @@ void ph_fta_result_free(ph_fta_result *res)
 	free(r->pub.products);
 	free(r->pool);
 	free(r->names);
+	free((void *)r->pub.events);
 	free(r->strings);
 	free(r);
 }

@@ -28,7 +28,8 @@ static const fta_sub subs[] = {
 
 static const char analyse_usage[] =
         "usage: pumphil fta analyse [--json] [--top NAME] [-l|--limit-order N]\n"
-        "                           [--approx rare-event|mcub] [--max-products N] FILE...\n";
+        "                           [--approx rare-event|mcub] [--mission-time HOURS]\n"
+        "                           [--max-products N] FILE...\n";
 
 static const char analyse_help[] =
         "\n"
@@ -43,6 +44,7 @@ static const char analyse_help[] =
         "  -l, --limit-order N keep cut sets of at most N events (default 20, as SCRAM;\n"
         "                      0 for no limit)\n"
         "  --approx KIND       also print the rare-event or MCUB approximation\n"
+        "  --mission-time H    hours for <system-mission-time/> (default 8760, as SCRAM)\n"
         "  --max-products N    refuse to list more than N cut sets (default 1000000)\n"
         "\n"
         "Exit status: 0 ok, 1 a size limit was reached, 2 bad usage or bad input.\n";
@@ -79,6 +81,7 @@ typedef struct analyse_args {
 	int json;
 	int rare_event, mcub;
 	const char *top;
+	double mission_time; /* 0: the model's default */
 	ph_fta_options opt;
 	const char **files;
 	size_t nfiles;
@@ -140,6 +143,12 @@ static int parse_option(analyse_args *a, int argc, char **argv, int *i)
 			return usage_error("--max-products needs a number > 0, not '%s'",
 			                   v ? v : "");
 		a->opt.max_products = (size_t)n;
+	} else if (is_option(arg, "--mission-time")) {
+		v = option_value(argc, argv, i, "--mission-time");
+		char *end = NULL;
+		a->mission_time = v ? strtod(v, &end) : 0;
+		if (!v || !*v || *end || !(a->mission_time > 0) || a->mission_time > 1e12)
+			return usage_error("--mission-time needs hours > 0, not '%s'", v ? v : "");
 	} else if (is_option(arg, "--approx")) {
 		v = option_value(argc, argv, i, "--approx");
 		if (v && !strcmp(v, "rare-event"))
@@ -303,6 +312,8 @@ static int cmd_analyse(int argc, char **argv)
 		char err[512];
 		ph_fta_model *m = NULL;
 		int lrc = ph_fta_model_load(a.files, a.nfiles, &m, err, sizeof err);
+		if (!lrc && a.mission_time > 0)
+			lrc = ph_fta_model_set_mission_time(m, a.mission_time, err, sizeof err);
 		if (lrc) {
 			fprintf(stderr, "%s\n", err);
 			rc = exit_status(lrc);

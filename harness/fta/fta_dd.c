@@ -8,7 +8,7 @@
 #include "fta_dd.h"
 #include "fta_internal.h"
 
-#define CACHE_MIN ((size_t)1 << 12)
+#define CACHE_MIN ((size_t)1 << 10)
 #define CACHE_MAX ((size_t)1 << 21)
 
 static size_t hash3(uint32_t a, uint32_t b, uint32_t c)

@@ -11,14 +11,47 @@
 
 #include "fta.h"
 
-/* Kinds of formula arguments; the first three are also event kinds. */
+/* Kinds of definitions and formula arguments.  The first four are
+ * definitions (held in m->ev[kind]); parameters have their own name space,
+ * as in SCRAM. */
 typedef enum ph_fta_kind {
 	PH_FTA_GATE = 0,
 	PH_FTA_BASIC = 1,
 	PH_FTA_HOUSE = 2,
-	PH_FTA_FORMULA = 3, /* a nested formula */
-	PH_FTA_CONST = 4,   /* <constant value=...>: index is 0 or 1 */
+	PH_FTA_PARAM = 3,
+	PH_FTA_FORMULA = 4, /* a nested formula */
+	PH_FTA_CONST = 5,   /* <constant value=...>: index is 0 or 1 */
 } ph_fta_kind;
+
+#define PH_FTA_NDEFS 4
+
+/* Probability expressions (fta_expr.c evaluates them). */
+typedef enum ph_fta_xop {
+	PH_FTA_X_CONST,   /* value */
+	PH_FTA_X_PARAM,   /* index: parameter */
+	PH_FTA_X_MISSION, /* <system-mission-time/> */
+	PH_FTA_X_NEG,
+	PH_FTA_X_ADD,
+	PH_FTA_X_SUB,
+	PH_FTA_X_MUL,
+	PH_FTA_X_DIV,
+	PH_FTA_X_EXPONENTIAL, /* lambda, t: 1 - exp(-lambda t) */
+	PH_FTA_X_GLM,         /* gamma, lambda, mu, t */
+	PH_FTA_X_WEIBULL,     /* alpha, beta, t0, t */
+	PH_FTA_X_PERIODIC,    /* lambda, tau, theta, t: as good as new after each test */
+	PH_FTA_X_NORMAL,      /* deviates evaluate to their mean */
+	PH_FTA_X_LOGNORMAL,
+	PH_FTA_X_UNIFORM,
+} ph_fta_xop;
+
+typedef struct ph_fta_expr {
+	ph_fta_xop op;
+	double value;
+	uint32_t index;
+	size_t first, nargs; /* arguments are m->xargs.v[first .. first + nargs) */
+	int file;
+	long line;
+} ph_fta_expr;
 
 typedef enum ph_fta_op {
 	PH_FTA_AND,
@@ -56,7 +89,9 @@ typedef struct ph_fta_event {
 	int file; /* index into m->files */
 	long line;
 	size_t formula; /* gate: root formula index */
-	double prob;    /* basic: probability, if has_prob */
+	size_t expr;    /* basic event, parameter: expression index, if has_expr */
+	int has_expr;
+	double prob; /* basic: probability, if has_prob */
 	int has_prob;
 	int value;  /* house: constant value */
 	void *node; /* xmlNodePtr of the definition, during loading only */
@@ -85,13 +120,18 @@ typedef struct ph_fta_map {
 struct ph_fta_model {
 	PH_FTA_VEC(char *) files;
 	PH_FTA_VEC(char *) trees;
-	PH_FTA_VEC(ph_fta_event) ev[3]; /* by kind: gates, basic events, house events */
+	PH_FTA_VEC(ph_fta_event) ev[PH_FTA_NDEFS]; /* by kind */
 	PH_FTA_VEC(ph_fta_formula) formulas;
 	PH_FTA_VEC(ph_fta_ref) args;
+	PH_FTA_VEC(ph_fta_expr) exprs;
+	PH_FTA_VEC(size_t) xargs;
 	PH_FTA_VEC(uint32_t) tops; /* gate indices */
 	ph_fta_map by_id;          /* public name -> event */
 	ph_fta_map by_path;        /* full path -> event */
-	char *err;                 /* error buffer while loading */
+	ph_fta_map param_by_id;    /* the same for parameters */
+	ph_fta_map param_by_path;
+	double mission_time; /* hours, for <system-mission-time/> */
+	char *err;           /* error buffer while loading */
 	size_t errlen;
 };
 
@@ -118,7 +158,7 @@ const char *ph_fta_def_element(ph_fta_kind k);
 
 /* Name resolution following SCRAM: first base.ref in the local scope, then a
  * public name, then (for dotted refs) a full path.  want < 0 accepts any
- * event kind.  Returns 1 and fills *out when found, else 0. */
+ * event kind; PH_FTA_PARAM looks among parameters.  Returns 1 and fills *out when found, else 0. */
 int ph_fta_model_resolve(const ph_fta_model *m, const char *ref, const char *base, int want,
                          ph_fta_ref *out);
 
@@ -129,6 +169,11 @@ int ph_fta_model_define(ph_fta_model *m, ph_fta_kind kind, const char *name, con
 
 /* After all formulas are read: rejects cycles and computes the top events. */
 int ph_fta_model_check(ph_fta_model *m);
+
+/* Evaluates every basic event's expression at m->mission_time into its
+ * probability; returns 0 or a ph_fta_err after writing the message (value
+ * outside [0, 1], division by zero, parameter cycle, ENOMEM). */
+int ph_fta_model_evaluate(ph_fta_model *m);
 
 /* Looks a gate up by public name or full path; returns 1 and its index. */
 int ph_fta_model_find_gate(const ph_fta_model *m, const char *name, uint32_t *index);

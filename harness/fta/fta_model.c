@@ -35,15 +35,15 @@ const char *ph_fta_strerror(int err)
 
 const char *ph_fta_kind_element(ph_fta_kind k)
 {
-	static const char *const names[] = { "gate", "basic-event", "house-event", "formula",
-		                             "constant" };
+	static const char *const names[] = { "gate",      "basic-event", "house-event",
+		                             "parameter", "formula",     "constant" };
 	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "event";
 }
 
 const char *ph_fta_def_element(ph_fta_kind k)
 {
 	static const char *const names[] = { "define-gate", "define-basic-event",
-		                             "define-house-event" };
+		                             "define-house-event", "define-parameter" };
 	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "define-event";
 }
 
@@ -160,7 +160,10 @@ int ph_fta_fail(ph_fta_model *m, int code, int file, long line, const char *elem
 
 ph_fta_model *ph_fta_model_new(void)
 {
-	return calloc(1, sizeof(ph_fta_model));
+	ph_fta_model *m = calloc(1, sizeof(ph_fta_model));
+	if (m)
+		m->mission_time = PH_FTA_DEFAULT_MISSION_TIME;
+	return m;
 }
 
 void ph_fta_model_free(ph_fta_model *m)
@@ -171,7 +174,7 @@ void ph_fta_model_free(ph_fta_model *m)
 		free(m->files.v[i]);
 	for (size_t i = 0; i < m->trees.n; i++)
 		free(m->trees.v[i]);
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < PH_FTA_NDEFS; k++) {
 		for (size_t i = 0; i < m->ev[k].n; i++) {
 			free(m->ev[k].v[i].name);
 			free(m->ev[k].v[i].path);
@@ -183,9 +186,13 @@ void ph_fta_model_free(ph_fta_model *m)
 	free(m->trees.v);
 	free(m->formulas.v);
 	free(m->args.v);
+	free(m->exprs.v);
+	free(m->xargs.v);
 	free(m->tops.v);
 	ph_fta_map_free(&m->by_id);
 	ph_fta_map_free(&m->by_path);
+	ph_fta_map_free(&m->param_by_id);
+	ph_fta_map_free(&m->param_by_path);
 	free(m);
 }
 
@@ -254,9 +261,10 @@ int ph_fta_model_define(ph_fta_model *m, ph_fta_kind kind, const char *name, con
 	e->node = node;
 	ph_fta_ref r = { kind, (uint32_t)m->ev[kind].n }, old;
 	m->ev[kind].n++; /* owned by the model from here on */
-	int rc = ph_fta_map_put(&m->by_path, e->path, r, &old);
+	int param = kind == PH_FTA_PARAM;
+	int rc = ph_fta_map_put(param ? &m->param_by_path : &m->by_path, e->path, r, &old);
 	if (!rc && e->is_public)
-		rc = ph_fta_map_put(&m->by_id, e->name, r, &old);
+		rc = ph_fta_map_put(param ? &m->param_by_id : &m->by_id, e->name, r, &old);
 	if (rc == PH_FTA_EDUPLICATE)
 		return define_fail_duplicate(m, kind, name, file, line, old);
 	if (rc)
@@ -274,16 +282,18 @@ int ph_fta_model_resolve(const ph_fta_model *m, const char *ref, const char *bas
                          ph_fta_ref *out)
 {
 	ph_fta_ref r;
+	const ph_fta_map *by_path = want == PH_FTA_PARAM ? &m->param_by_path : &m->by_path;
+	const ph_fta_map *by_id = want == PH_FTA_PARAM ? &m->param_by_id : &m->by_id;
 	if (base && *base) {
 		char *local = join_path(base, ref);
-		int found = local && ph_fta_map_get(&m->by_path, local, &r) && kind_ok(r, want);
+		int found = local && ph_fta_map_get(by_path, local, &r) && kind_ok(r, want);
 		free(local);
 		if (found) {
 			*out = r;
 			return 1;
 		}
 	}
-	const ph_fta_map *map = strchr(ref, '.') ? &m->by_path : &m->by_id;
+	const ph_fta_map *map = strchr(ref, '.') ? by_path : by_id;
 	if (ph_fta_map_get(map, ref, &r) && kind_ok(r, want)) {
 		*out = r;
 		return 1;
@@ -485,4 +495,21 @@ size_t ph_fta_model_basic_count(const ph_fta_model *m)
 size_t ph_fta_model_house_count(const ph_fta_model *m)
 {
 	return m ? m->ev[PH_FTA_HOUSE].n : 0;
+}
+
+int ph_fta_model_set_house_event(ph_fta_model *m, const char *name, int value)
+{
+	ph_fta_ref r;
+	if (!m || !name)
+		return PH_FTA_EARG;
+	if (!(ph_fta_map_get(&m->by_id, name, &r) || ph_fta_map_get(&m->by_path, name, &r)) ||
+	    r.kind != PH_FTA_HOUSE)
+		return PH_FTA_EUNDEFINED;
+	m->ev[PH_FTA_HOUSE].v[r.index].value = !!value;
+	return 0;
+}
+
+size_t ph_fta_model_param_count(const ph_fta_model *m)
+{
+	return m ? m->ev[PH_FTA_PARAM].n : 0;
 }

@@ -77,7 +77,6 @@ static const char *unsupported_reason(const xmlNode *n)
 		{ "define-sequence", "event trees are not supported" },
 		{ "define-rule", "event-tree rules are not supported" },
 		{ "define-CCF-group", "common-cause failure groups are not supported" },
-		{ "define-parameter", "parameters are not supported" },
 		{ "define-substitution", "substitutions are not supported" },
 		{ "define-alignment", "alignments are not supported" },
 		{ "define-extern-function", "external functions are not supported" },
@@ -257,6 +256,8 @@ static int register_container(reader *r, int file, const xmlNode *parent, const 
 			rc = define_event(r, file, c, PH_FTA_BASIC, base, is_public, tree);
 		else if (is(c, "define-house-event"))
 			rc = define_event(r, file, c, PH_FTA_HOUSE, base, is_public, tree);
+		else if (is(c, "define-parameter"))
+			rc = define_event(r, file, c, PH_FTA_PARAM, base, is_public, tree);
 		else if (tree >= 0 && is(c, "define-gate"))
 			rc = define_event(r, file, c, PH_FTA_GATE, base, is_public, tree);
 		else if (tree >= 0 && is(c, "define-component"))
@@ -347,35 +348,164 @@ static int parse_bool(const char *s, int *out)
 	return 0;
 }
 
-static int read_probability(reader *r, ph_fta_event *e)
+/* --- probability expressions ------------------------------------------------ */
+
+typedef struct xform {
+	const char *name;
+	ph_fta_xop op;
+	size_t min_args, max_args; /* max 0: unbounded */
+} xform;
+
+static const xform xforms[] = {
+	{ "neg", PH_FTA_X_NEG, 1, 1 },
+	{ "add", PH_FTA_X_ADD, 2, 0 },
+	{ "sub", PH_FTA_X_SUB, 2, 0 },
+	{ "mul", PH_FTA_X_MUL, 2, 0 },
+	{ "div", PH_FTA_X_DIV, 2, 0 },
+	{ "exponential", PH_FTA_X_EXPONENTIAL, 2, 2 },
+	{ "GLM", PH_FTA_X_GLM, 4, 4 },
+	{ "Weibull", PH_FTA_X_WEIBULL, 4, 4 },
+	{ "periodic-test", PH_FTA_X_PERIODIC, 4, 4 },
+	{ "normal-deviate", PH_FTA_X_NORMAL, 2, 2 },
+	{ "lognormal-deviate", PH_FTA_X_LOGNORMAL, 2, 3 },
+	{ "uniform-deviate", PH_FTA_X_UNIFORM, 2, 2 },
+};
+
+static int add_expr(reader *r, const ph_fta_event *owner, const xmlNode *n, ph_fta_expr x,
+                    const size_t *args, size_t *out)
 {
-	const xmlNode *n = e->node, *expr = NULL;
+	ph_fta_model *m = r->m;
+	if (PH_FTA_VEC_RESERVE(m->exprs))
+		return fail_at(r, owner->file, n, PH_FTA_ENOMEM, owner->name, "out of memory");
+	while (m->xargs.cap - m->xargs.n < x.nargs)
+		if (ph_fta_vec_grow((void **)&m->xargs.v, &m->xargs.cap, m->xargs.cap,
+		                    sizeof *m->xargs.v))
+			return fail_at(r, owner->file, n, PH_FTA_ENOMEM, owner->name,
+			               "out of memory");
+	x.first = m->xargs.n;
+	x.file = owner->file;
+	x.line = line_of(n);
+	if (x.nargs)
+		memcpy(m->xargs.v + m->xargs.n, args, x.nargs * sizeof *args);
+	m->xargs.n += x.nargs;
+	m->exprs.v[m->exprs.n] = x;
+	*out = m->exprs.n++;
+	return 0;
+}
+
+static int read_expr(reader *r, const ph_fta_event *owner, const xmlNode *n, size_t *out);
+
+static int read_leaf(reader *r, const ph_fta_event *owner, const xmlNode *n, size_t *out)
+{
+	ph_fta_expr x = { .op = PH_FTA_X_CONST };
+	if (next_element(n->children))
+		return fail_at(r, owner->file, n, PH_FTA_EINVALID, owner->name,
+		               "takes no arguments");
+	if (is(n, "system-mission-time")) {
+		x.op = PH_FTA_X_MISSION;
+	} else if (is(n, "parameter")) {
+		char *name = attr(n, "name");
+		ph_fta_ref ref;
+		int found =
+		        name && ph_fta_model_resolve(r->m, name, owner->base, PH_FTA_PARAM, &ref);
+		int rc =
+		        found ? 0
+		              : ph_fta_fail(r->m, name ? PH_FTA_EUNDEFINED : PH_FTA_EINVALID,
+		                            owner->file, line_of(n), "parameter", name ? name : "",
+		                            "%s (used by '%s')",
+		                            name ? "undefined parameter" : "missing name attribute",
+		                            owner->name);
+		free(name);
+		if (rc)
+			return rc;
+		x.op = PH_FTA_X_PARAM;
+		x.index = ref.index;
+	} else {
+		char *v = attr(n, "value");
+		int b = 0, bad = is(n, "bool") ? parse_bool(v, &b) : parse_number(v, &x.value);
+		if (is(n, "bool"))
+			x.value = b;
+		free(v);
+		if (bad)
+			return fail_at(r, owner->file, n, PH_FTA_EINVALID, owner->name,
+			               "value attribute is not a number");
+	}
+	return add_expr(r, owner, n, x, NULL, out);
+}
+
+static int read_xform(reader *r, const ph_fta_event *owner, const xmlNode *n, const xform *k,
+                      size_t *out)
+{
+	PH_FTA_VEC(size_t) args = { 0 };
+	int rc = 0;
+	FOR_ELEMENTS(a, n)
+	{
+		if (PH_FTA_VEC_RESERVE(args)) {
+			rc = fail_at(r, owner->file, a, PH_FTA_ENOMEM, owner->name,
+			             "out of memory");
+			break;
+		}
+		if ((rc = read_expr(r, owner, a, &args.v[args.n])))
+			break;
+		args.n++;
+	}
+	if (!rc && (args.n < k->min_args || (k->max_args && args.n > k->max_args)))
+		rc = ph_fta_fail(r->m, PH_FTA_EINVALID, owner->file, line_of(n), k->name,
+		                 owner->name, "needs %zu%s arguments, has %zu", k->min_args,
+		                 k->max_args == k->min_args ? "" : " or more", args.n);
+	if (!rc) {
+		ph_fta_expr x = { .op = k->op, .nargs = args.n };
+		rc = add_expr(r, owner, n, x, args.v, out);
+	}
+	free(args.v);
+	return rc;
+}
+
+static int read_expr(reader *r, const ph_fta_event *owner, const xmlNode *n, size_t *out)
+{
+	if (is(n, "float") || is(n, "int") || is(n, "bool") || is(n, "parameter") ||
+	    is(n, "system-mission-time"))
+		return read_leaf(r, owner, n, out);
+	for (size_t i = 0; i < sizeof xforms / sizeof xforms[0]; i++)
+		if (is(n, xforms[i].name))
+			return read_xform(r, owner, n, &xforms[i], out);
+	return ph_fta_fail(r->m, PH_FTA_EUNSUPPORTED, owner->file, line_of(n),
+	                   (const char *)n->name, owner->name, "unsupported expression");
+}
+
+/* The one expression of a basic event or parameter (label and attributes
+ * aside); *found 0 when there is none. */
+static int read_body_expr(reader *r, ph_fta_event *e, const char *what)
+{
+	const xmlNode *n = e->node, *body = NULL;
 	FOR_ELEMENTS(c, n)
 	{
 		if (is_meta(c))
 			continue;
-		if (expr)
-			return fail_at(r, e->file, c, PH_FTA_EINVALID, e->name,
-			               "more than one expression in a basic event");
-		expr = c;
+		if (body)
+			return fail_at(r, e->file, c, PH_FTA_EINVALID, e->name, what);
+		body = c;
 	}
-	if (!expr)
-		return 0; /* no probability: cut sets only */
-	if (!is(expr, "float") && !is(expr, "int"))
-		return ph_fta_fail(
-		        r->m, PH_FTA_EUNSUPPORTED, e->file, line_of(expr), "define-basic-event",
-		        e->name, "unsupported probability expression <%s> (only <float> and <int>)",
-		        (const char *)expr->name);
-	char *v = attr(expr, "value");
-	double p = 0;
-	int bad = parse_number(v, &p);
-	free(v);
-	if (bad || p < 0 || p > 1)
-		return fail_at(r, e->file, expr, PH_FTA_EINVALID, e->name,
-		               "value must be a probability between 0 and 1");
-	e->prob = p;
-	e->has_prob = 1;
-	return 0;
+	if (!body)
+		return 0;
+	int rc = read_expr(r, e, body, &e->expr);
+	e->has_expr = !rc;
+	return rc;
+}
+
+static int read_probability(reader *r, ph_fta_event *e)
+{
+	/* Without an expression: cut sets only, the probability is unknown. */
+	return read_body_expr(r, e, "more than one expression in a basic event");
+}
+
+static int read_parameter(reader *r, ph_fta_event *p)
+{
+	int rc = read_body_expr(r, p, "more than one expression in a parameter");
+	if (!rc && !p->has_expr)
+		rc = ph_fta_fail(r->m, PH_FTA_EEMPTY, p->file, p->line, "define-parameter", p->name,
+		                 "parameter without expression");
+	return rc;
 }
 
 static int read_house(reader *r, ph_fta_event *e)
@@ -677,6 +807,8 @@ static int read_bodies(reader *r)
 		rc = read_probability(r, &m->ev[PH_FTA_BASIC].v[i]);
 	for (size_t i = 0; !rc && i < m->ev[PH_FTA_HOUSE].n; i++)
 		rc = read_house(r, &m->ev[PH_FTA_HOUSE].v[i]);
+	for (size_t i = 0; !rc && i < m->ev[PH_FTA_PARAM].n; i++)
+		rc = read_parameter(r, &m->ev[PH_FTA_PARAM].v[i]);
 	return rc;
 }
 
@@ -691,7 +823,9 @@ static int finish(reader *r)
 		rc = read_bodies(r);
 	if (!rc)
 		rc = ph_fta_model_check(r->m);
-	for (int k = 0; k < 3; k++)
+	if (!rc)
+		rc = ph_fta_model_evaluate(r->m);
+	for (int k = 0; k < PH_FTA_NDEFS; k++)
 		for (size_t i = 0; i < r->m->ev[k].n; i++)
 			r->m->ev[k].v[i].node = NULL;
 	return rc;

@@ -41,7 +41,7 @@ fta_expect(fta_bad_duplicate 2 ONE_LINE
   STDERR "duplicate\\.xml:13: error: define-basic-event 'a': duplicate definition"
   ARGS analyse ${FTA_DATA}/duplicate.xml)
 fta_expect(fta_bad_unsupported 2 ONE_LINE
-  STDERR "unsupported\\.xml:13: error: define-basic-event 'b': unsupported probability expression <exponential>"
+  STDERR "unsupported\\.xml:12: error: define-CCF-group 'pumps': common-cause failure groups are not supported"
   ARGS analyse ${FTA_DATA}/unsupported.xml)
 fta_expect(fta_bad_arity 2 ONE_LINE
   STDERR "arity\\.xml:6: error: atleast 'top': min must be"
@@ -73,8 +73,13 @@ fta_expect(fta_pump_json_needs_top 2 ONE_LINE STDERR "3 top events"
   ARGS analyse --json ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)
 
 # Cut sets and probabilities equal SCRAM's on its models and the pump's.
+# CEA9601 (a BDD of 1.2 million nodes) is a test of its own so CTest runs it
+# beside the others.
 add_test(NAME fta_vs_scram
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/fta_vs_scram.sh
-          ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR})
-set_tests_properties(fta_vs_scram PROPERTIES LABELS integration TIMEOUT 240
-  SKIP_RETURN_CODE 77)
+          ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR} /usr/share/scram/input "(?!CEA9601).*")
+add_test(NAME fta_vs_scram_cea9601
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/fta_vs_scram.sh
+          ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR} /usr/share/scram/input CEA9601)
+set_tests_properties(fta_vs_scram fta_vs_scram_cea9601 PROPERTIES LABELS integration
+  TIMEOUT 240 SKIP_RETURN_CODE 77)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# fta_vs_scram.sh PUMPHIL SOURCE_DIR [SCRAM_INPUT_DIR]
+# fta_vs_scram.sh PUMPHIL SOURCE_DIR [SCRAM_INPUT_DIR [MODELS_REGEX]]
 #
 # Runs SCRAM and `pumphil fta analyse --json` on the same fault-tree models
 # and fails on any difference: the minimal cut sets of every top event must
@@ -10,11 +10,14 @@
 # The models are those SCRAM ships (Debian: /usr/share/scram/input) that use
 # only what pumphil reads, plus the pump's own trees; docs/fta.md lists the
 # skipped ones and why.  Large models run with an order limit on both sides.
+# MODELS_REGEX (Python, whole name) picks some models, e.g. 'CEA9601' or
+# '(?!CEA9601).*' (CTest runs the two in parallel).
 set -euo pipefail
 
 PUMPHIL=${1:?usage: fta_vs_scram.sh PUMPHIL SOURCE_DIR [SCRAM_INPUT_DIR]}
 SRC=${2:?usage: fta_vs_scram.sh PUMPHIL SOURCE_DIR [SCRAM_INPUT_DIR]}
 SCRAM_IN=${3:-/usr/share/scram/input}
+PICK=${4:-.*}
 
 if ! command -v scram >/dev/null || [ ! -d "$SCRAM_IN" ]; then
 	echo "fta_vs_scram: scram or its models are not installed: skipped"
@@ -26,26 +29,38 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 # name | order limit (- for SCRAM's default 20) | approximations too? | files
+#      | [options given to both tools]
 # Files are relative to SCRAM_IN, or to SOURCE_DIR with a leading @/.
+# The largest model comes first: the others are checked beside it.
 MODELS="
-Theatre      | - | yes | Theatre/theatre.xml
-TwoTrain     | - | yes | TwoTrain/two_train.xml
-ne574        | - | yes | ne574/ne574.xml
-Lift         | - | yes | Lift/lift.xml
-ThreeMotor   | - | yes | ThreeMotor/three_motor.xml
-Chinese      | - | yes | Chinese/chinese.xml Chinese/chinese-basic-events.xml
-Chinese-high | - | yes | Chinese/chinese.xml Chinese/high-prob.xml
-Baobab2      | - | yes | Baobab/baobab2.xml Baobab/baobab2-basic-events.xml
-Baobab1      | 6 | yes | Baobab/baobab1.xml Baobab/baobab1-basic-events.xml
-CEA9601      | 3 | no  | CEA9601/CEA9601.xml CEA9601/CEA9601-basic-events.xml
-pump         | - | yes | @/fixtures/faulttrees/pump.xml
+CEA9601       | 3 | no  | CEA9601/CEA9601.xml CEA9601/CEA9601-basic-events.xml
+Theatre       | - | yes | Theatre/theatre.xml
+TwoTrain      | - | yes | TwoTrain/two_train.xml
+ne574         | - | yes | ne574/ne574.xml
+Lift          | - | yes | Lift/lift.xml
+ThreeMotor    | - | yes | ThreeMotor/three_motor.xml
+SmallTree     | - | yes | SmallTree/SmallTree.xml
+BSCU          | - | yes | BSCU/BSCU.xml
+BSCU-1000h    | - | yes | BSCU/BSCU.xml | --mission-time 1000
+HIPPS         | - | yes | HIPPS/HIPPS.xml
+HIPPS-100h    | - | yes | HIPPS/HIPPS.xml | --mission-time 100
+Chinese       | - | yes | Chinese/chinese.xml Chinese/chinese-basic-events.xml
+Chinese-high  | - | yes | Chinese/chinese.xml Chinese/high-prob.xml
+Chinese-mcs   | - | yes | Chinese/chinese.xml Chinese/mcs_prob.xml
+Chinese-mixed | - | yes | Chinese/chinese.xml Chinese/mixed_mcs_prob.xml
+Baobab2       | - | yes | Baobab/baobab2.xml Baobab/baobab2-basic-events.xml
+Baobab1       | 6 | yes | Baobab/baobab1.xml Baobab/baobab1-basic-events.xml
+pump          | - | yes | @/fixtures/faulttrees/pump.xml
 "
 
-exec python3 - "$PUMPHIL" "$SRC" "$SCRAM_IN" "$WORK" "$MODELS" <<'PY'
-import json, os, subprocess, sys
+exec python3 - "$PUMPHIL" "$SRC" "$SCRAM_IN" "$WORK" "$MODELS" "$PICK" <<'PY'
+import concurrent.futures, json, os, re, subprocess, sys, time
 import xml.etree.ElementTree as ET
 
-pumphil, src, scram_in, work, models = sys.argv[1:6]
+pumphil, src, scram_in, work, models, pick = sys.argv[1:7]
+models = [m for m in models.strip().splitlines() if re.fullmatch(pick, m.split("|")[0].strip())]
+if not models:
+    raise SystemExit(f"fta_vs_scram: no model matches {pick!r}")
 
 def scram(files, limit, flag, out):
     cmd = ["scram", "--probability", "true", "-o", out] + flag
@@ -62,9 +77,9 @@ def scram(files, limit, flag, out):
         tops[sop.get("name")] = (products, float(sop.get("probability")))
     return tops
 
-def ours(files, limit, top):
+def ours(files, limit, extra, top):
     cmd = [pumphil, "fta", "analyse", "--json", "--limit-order", limit or "20",
-           "--top", top] + files
+           "--top", top] + extra + files
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if r.returncode != 0:
         raise SystemExit(f"pumphil failed ({r.returncode}): {r.stderr.strip()}")
@@ -81,23 +96,26 @@ def same6(mine, theirs):
 def show(sets):
     return "; ".join(" ".join(sorted(s)) or "{}" for s in sorted(sets, key=lambda s: (len(s), sorted(s)))[:5])
 
-failed = 0
-compared = 0
-for line in models.strip().splitlines():
-    name, limit, approx, paths = [f.strip() for f in line.split("|")]
+def check(line):
+    """Compares one model; returns (report lines, compared?, failed?)."""
+    fields = [f.strip() for f in line.split("|")] + [""]
+    name, limit, approx, paths, extra = fields[:5]
+    extra = extra.split()
     limit = "" if limit == "-" else limit
     files = [os.path.join(src, p[2:]) if p.startswith("@/") else os.path.join(scram_in, p)
              for p in paths.split()]
-    ref = {}
+    ref, problems, ok = {}, [], False
+    t0 = time.monotonic()
     try:
-        ref = scram(files, limit, [], os.path.join(work, name + ".xml"))
+        ref = scram(files, limit, extra, os.path.join(work, name + ".xml"))
         checks = [("probability", ref)]
         if approx == "yes":
-            checks.append(("rare_event", scram(files, limit, ["--rare-event"], os.path.join(work, name + "-re.xml"))))
-            checks.append(("mcub", scram(files, limit, ["--mcub"], os.path.join(work, name + "-mcub.xml"))))
-        problems = []
+            checks.append(("rare_event", scram(files, limit, extra + ["--rare-event"],
+                                               os.path.join(work, name + "-re.xml"))))
+            checks.append(("mcub", scram(files, limit, extra + ["--mcub"],
+                                         os.path.join(work, name + "-mcub.xml"))))
         for top, (products, _) in ref.items():
-            got = ours(files, limit, top)
+            got = ours(files, limit, extra, top)
             mine = {frozenset(p) for p in got["products"]}
             if len(mine) != len(got["products"]):
                 problems.append(f"{top}: duplicate cut sets")
@@ -108,16 +126,23 @@ for line in models.strip().splitlines():
                 theirs = tops[top][1]
                 if not same6(got[key], theirs):
                     problems.append(f"{top}: {key} {got[key]!r} vs SCRAM {theirs!r}")
-        compared += 1
+        ok = True
     except (subprocess.CalledProcessError, SystemExit, ET.ParseError, KeyError) as e:
         problems = [f"error: {e}"]
     status = "ok" if not problems else "MISMATCH"
-    print(f"{name:14} {status}  ({len(ref)} top events, "
-          f"limit {limit or 20}{', approximations' if approx == 'yes' else ''})")
-    for p in problems:
-        print(f"    {name}: {p}")
-    failed += bool(problems)
+    lines = [f"{name:14} {status}  ({len(ref)} top events, "
+             f"limit {limit or 20}{', approximations' if approx == 'yes' else ''}"
+             f"{', ' + ' '.join(extra) if extra else ''}; {time.monotonic() - t0:.1f} s)"]
+    lines += [f"    {name}: {p}" for p in problems]
+    return lines, ok, bool(problems)
 
+# Two at a time: the largest model (first in the list) runs beside the rest.
+with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+    results = list(pool.map(check, models))
+for lines, _, _ in results:
+    print("\n".join(lines))
+compared = sum(r[1] for r in results)
+failed = sum(r[2] for r in results)
 print(f"fta_vs_scram: {compared} models compared, {failed} failed")
 sys.exit(1 if failed else 0)
 PY

@@ -425,6 +425,43 @@ static void test_sorting_and_limit(void **state)
 	ph_fta_result_free(r);
 }
 
+/* What the validation campaign needs: every event under the top (to
+ * inject alone) and house events it can set from bench conditions. */
+static void test_events_and_house_events(void **state)
+{
+	(void)state;
+	const char *xml =
+	        DOC("<define-gate name=\"top\"><or><gate name=\"g\"/><event "
+	            "name=\"c\"/></or></define-gate>"
+	            "<define-gate name=\"g\"><and><event name=\"b\"/><event name=\"a\"/>"
+	            "<not><house-event name=\"maintenance\"/></not></and></define-gate>",
+	            BE("a", "0.1") BE("b", "0.2") BE("c", "0.3")
+	                    BE("unused", "0.4") "<define-house-event name=\"maintenance\"/>");
+	char err[256];
+	ph_fta_model *m = NULL;
+	ph_fta_result *r = NULL;
+	assert_int_equal(ph_fta_model_load_memory(xml, strlen(xml), "t.xml", &m, err, sizeof err),
+	                 0);
+	assert_int_equal(ph_fta_analyse(m, NULL, NULL, &r, err, sizeof err), 0);
+	assert_int_equal(r->n_vars, 3);
+	assert_string_equal(r->events[0], "a");
+	assert_string_equal(r->events[1], "b");
+	assert_string_equal(r->events[2], "c");
+	assert_int_equal(r->n_products, 2);
+	ph_fta_result_free(r);
+	/* In maintenance the a.b path is cut off. */
+	assert_int_equal(ph_fta_model_set_house_event(m, "maintenance", 1), 0);
+	assert_int_equal(ph_fta_analyse(m, NULL, NULL, &r, err, sizeof err), 0);
+	assert_int_equal(r->n_products, 1);
+	assert_string_equal(r->products[0].events[0], "c");
+	assert_float_equal(r->probability, 0.3, 1e-15);
+	ph_fta_result_free(r);
+	assert_int_equal(ph_fta_model_set_house_event(m, "maintenance", 0), 0);
+	assert_int_equal(ph_fta_model_set_house_event(m, "a", 1), PH_FTA_EUNDEFINED);
+	assert_int_equal(ph_fta_model_set_house_event(m, "nope", 1), PH_FTA_EUNDEFINED);
+	ph_fta_model_free(m);
+}
+
 static void test_top_selection_and_limits(void **state)
 {
 	(void)state;
@@ -468,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_constant_tops),
 		cmocka_unit_test(test_missing_probability),
 		cmocka_unit_test(test_sorting_and_limit),
+		cmocka_unit_test(test_events_and_house_events),
 		cmocka_unit_test(test_top_selection_and_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

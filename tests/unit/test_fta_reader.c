@@ -2,6 +2,7 @@
  * test_fta_reader.c - reading Open-PSA MEF: definitions, name scopes, top
  * events, merging files, and one clear error line for each bad input.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -247,10 +248,11 @@ static void test_errors(void **state)
 	         "define-event-tree 'et': event trees are not supported");
 	load_bad(TREE("<define-basic-event name=\"a\"><float "
 	              "value=\"1.5\"/></define-basic-event>\n"),
-	         PH_FTA_EINVALID, "float 'a': value must be a probability between 0 and 1");
+	         PH_FTA_EINVALID,
+	         "bad.xml:4: error: define-basic-event 'a': probability 1.5 is outside [0, 1]");
 	load_bad(TREE("<define-basic-event name=\"a\"><float "
 	              "value=\"nan\"/></define-basic-event>\n"),
-	         PH_FTA_EINVALID, "value must be a probability");
+	         PH_FTA_EINVALID, "float 'a': value attribute is not a number");
 	load_bad(TREE("<define-house-event name=\"h\"><constant "
 	              "value=\"yes\"/></define-house-event>\n"),
 	         PH_FTA_EINVALID, "constant 'h': value must be \"true\" or \"false\"");
@@ -310,6 +312,72 @@ static void test_error_buffer_truncates(void **state)
 	assert_string_equal(ph_fta_strerror(12345), "unknown error");
 }
 
+/* Probability expressions: parameters (scoped like events), the mission
+ * time, arithmetic and the reliability models, evaluated as SCRAM does. */
+static void test_expressions(void **state)
+{
+	(void)state;
+	ph_fta_model *m = load_ok(
+	        HEAD
+	        "<define-fault-tree name=\"FT\">\n"
+	        "  <define-gate name=\"top\"><and><event name=\"a\"/><event name=\"b\"/>"
+	        "<event name=\"c\"/><event name=\"d\"/></and></define-gate>\n"
+	        "  <define-parameter name=\"rate\" role=\"private\"><float "
+	        "value=\"2e-4\"/></define-parameter>\n"
+	        "  <define-basic-event name=\"a\"><exponential><parameter name=\"rate\"/>"
+	        "<system-mission-time/></exponential></define-basic-event>\n"
+	        "  <define-basic-event name=\"b\"><GLM><float value=\"0.1\"/><float "
+	        "value=\"1e-3\"/>"
+	        "<float value=\"0.01\"/><int value=\"100\"/></GLM></define-basic-event>\n"
+	        "  <define-basic-event name=\"c\"><mul><parameter name=\"half\"/><sub><int "
+	        "value=\"1\"/>"
+	        "<div><float value=\"1\"/><int "
+	        "value=\"4\"/></div></sub></mul></define-basic-event>\n"
+	        "  <define-basic-event name=\"d\"><lognormal-deviate><float value=\"0.01\"/>"
+	        "<float value=\"3\"/><float "
+	        "value=\"0.95\"/></lognormal-deviate></define-basic-event>\n"
+	        "</define-fault-tree>\n"
+	        "<model-data><define-parameter name=\"half\"><neg><float value=\"-0.5\"/></neg>"
+	        "</define-parameter></model-data>\n" TAIL);
+	assert_int_equal(ph_fta_model_param_count(m), 2);
+	char err[256];
+	ph_fta_result *r = NULL;
+	assert_int_equal(ph_fta_analyse(m, NULL, NULL, &r, err, sizeof err), 0);
+	double pa = 1 - exp(-2e-4 * 8760);
+	double pb = (1e-3 - (1e-3 - 0.1 * 0.011) * exp(-0.011 * 100)) / 0.011;
+	assert_float_equal(r->probability, pa * pb * 0.375 * 0.01, 1e-15);
+	ph_fta_result_free(r);
+	/* Another mission time changes what depends on it. */
+	assert_int_equal(ph_fta_model_set_mission_time(m, 1000, err, sizeof err), 0);
+	assert_int_equal(ph_fta_analyse(m, NULL, NULL, &r, err, sizeof err), 0);
+	assert_float_equal(r->probability, (1 - exp(-0.2)) * pb * 0.375 * 0.01, 1e-15);
+	ph_fta_result_free(r);
+	assert_int_equal(ph_fta_model_set_mission_time(m, -1, err, sizeof err), PH_FTA_EARG);
+	ph_fta_model_free(m);
+	load_bad(TREE("<define-parameter name=\"p\"><parameter name=\"q\"/></define-parameter>\n"
+	              "<define-parameter name=\"q\"><parameter name=\"p\"/></define-parameter>\n"),
+	         PH_FTA_ECYCLE, "define-parameter 'p': parameter depends on itself");
+	load_bad(TREE("<define-basic-event name=\"a\"><exponential><parameter name=\"lambda\"/>\n"
+	              "<system-mission-time/></exponential></define-basic-event>\n"),
+	         PH_FTA_EUNDEFINED,
+	         "bad.xml:4: error: parameter 'lambda': undefined parameter (used by 'a')");
+	load_bad(TREE("<define-basic-event name=\"a\"><div><float value=\"1\"/>\n"
+	              "<int value=\"0\"/></div></define-basic-event>\n"),
+	         PH_FTA_EINVALID, "bad.xml:4: error: div 'a': division by zero");
+	load_bad(TREE("<define-basic-event name=\"a\"><exponential><float value=\"1\"/>"
+	              "</exponential></define-basic-event>\n"),
+	         PH_FTA_EINVALID, "exponential 'a': needs 2 arguments, has 1");
+	load_bad(TREE("<define-basic-event name=\"a\"><histogram/></define-basic-event>\n"),
+	         PH_FTA_EUNSUPPORTED, "bad.xml:4: error: histogram 'a': unsupported expression");
+	load_bad(TREE("<define-parameter name=\"p\"><label>x</label></define-parameter>\n"),
+	         PH_FTA_EEMPTY, "define-parameter 'p': parameter without expression");
+	load_bad(TREE("<define-basic-event name=\"a\"><exponential><float value=\"1\"/>"
+	              "<system-mission-time/></exponential></define-basic-event>\n"
+	              "<define-basic-event name=\"b\"><mul><float value=\"1e-3\"/>"
+	              "<system-mission-time/></mul></define-basic-event>\n"),
+	         PH_FTA_EINVALID, "define-basic-event 'b': probability 8.76 is outside [0, 1]");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_private_names_do_not_clash),
 		cmocka_unit_test(test_error_buffer_truncates),
+		cmocka_unit_test(test_expressions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
