@@ -14,9 +14,7 @@ static const ph_cmd cmds[] = {
 #ifdef PH_HAVE_CMD_BOARD
 	{ "board", ph_cmd_board, "serve the virtual bench as a USB device" },
 #endif
-#ifdef PH_HAVE_CMD_VIEW
 	{ "view", ph_cmd_view, "show a trace's timing (window or headless PNG)" },
-#endif
 #ifdef PH_HAVE_CMD_REPORT
 	{ "report", ph_cmd_report, "regenerate reports from a record or trace" },
 	{ "merge", ph_cmd_merge, "merge several runs into one report" },

@@ -54,6 +54,8 @@ int ph_trace_signal_find(const char *name)
 void ph_trace_signals_init(ph_trace_signals *s)
 {
 	memset(s, 0, sizeof *s);
+	for (int i = 0; i < PH_SIG_COUNT; i++)
+		s->sig[i].moved_from = SIZE_MAX;
 	s->t_first = INT64_MAX;
 	s->t_last = INT64_MIN;
 }
@@ -119,6 +121,8 @@ int ph_trace_series_push(ph_trace_series *se, int64_t t, int64_t value)
 	while (at > 0 && se->t_ns[at - 1] > t)
 		at--;
 	if (at < se->n) {
+		if (at < se->moved_from)
+			se->moved_from = at;
 		memmove(se->t_ns + at + 1, se->t_ns + at, (se->n - at) * sizeof *se->t_ns);
 		memmove(se->v + at + 1, se->v + at, (se->n - at) * sizeof *se->v);
 	}

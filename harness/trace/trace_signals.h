@@ -49,6 +49,9 @@ typedef struct ph_trace_series {
 	size_t n, cap;
 	int64_t *t_ns;
 	int32_t *v;
+	/* Lowest index where a sample was inserted out of time order (samples
+	 * from there on moved) since a reader last reset it; SIZE_MAX if none. */
+	size_t moved_from;
 } ph_trace_series;
 
 enum ph_trace_span_kind { PH_SPAN_ALARM, PH_SPAN_FAULT, PH_SPAN_TEST };
