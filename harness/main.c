@@ -19,9 +19,7 @@ static const ph_cmd cmds[] = {
 	{ "report", ph_cmd_report, "regenerate reports from a record or trace" },
 	{ "merge", ph_cmd_merge, "merge several runs into one report" },
 #endif
-#ifdef PH_HAVE_CMD_FTA
 	{ "fta", ph_cmd_fta, "analyse and validate fault trees" },
-#endif
 	{ NULL, NULL, NULL },
 };
 

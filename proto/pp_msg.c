@@ -9,11 +9,6 @@
 #include <stddef.h>
 #include <string.h>
 
-static const uint8_t type_size[] = {
-	[PP_T_U8] = 1, [PP_T_U16] = 2, [PP_T_U32] = 4,
-	[PP_T_U64] = 8, [PP_T_I32] = 4, [PP_T_I64] = 8,
-};
-
 #define PP_SIZE_U8 1
 #define PP_SIZE_U16 2
 #define PP_SIZE_U32 4
@@ -53,6 +48,17 @@ enum {
 #undef PP_END
 };
 
+/* Position of each message in pp_msg_descs. */
+enum {
+#define PP_MSG(name, id, ch, doc) msg_index_##name,
+#define PP_F(name, t, field, unit, doc)
+#define PP_END(name)
+#include "pp_messages.def"
+#undef PP_MSG
+#undef PP_F
+#undef PP_END
+};
+
 #define PP_CH_PUMP_ PP_CH_PUMP
 #define PP_CH_FIXTURE_ PP_CH_FIXTURE
 #define PP_CH_ANY_ PP_CH_ANY
@@ -85,12 +91,20 @@ const pp_code_desc pp_code_descs[] = {
 	{ NULL, NULL, 0, NULL },
 };
 
+/* Index of each type's descriptor + 1 (0 = unknown), generated. */
+static const uint8_t desc_index[256] = {
+#define PP_MSG(name, id, ch, doc) [id] = 1 + msg_index_##name,
+#define PP_F(name, t, field, unit, doc)
+#define PP_END(name)
+#include "pp_messages.def"
+#undef PP_MSG
+#undef PP_F
+#undef PP_END
+};
+
 const pp_msg_desc *pp_msg_desc_find(uint8_t type)
 {
-	for (const pp_msg_desc *d = pp_msg_descs; d->name; d++)
-		if (d->type == type)
-			return d;
-	return NULL;
+	return desc_index[type] ? &pp_msg_descs[desc_index[type] - 1] : NULL;
 }
 
 const pp_msg_desc *pp_msg_desc_by_name(const char *name)
@@ -109,33 +123,85 @@ const char *pp_code_name(const char *table, int value)
 	return NULL;
 }
 
-/* The union member of every message starts at the same address. */
-static uint8_t *body(pp_msg *m)
+/* Packing and unpacking are generated per message from the same table as
+ * the descriptors: straight-line code per field, no table walk at run time. */
+static uint8_t *put_U8(uint8_t *p, uint8_t v) { *p = v; return p + 1; }
+static uint8_t *put_U16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); return p + 2; }
+static uint8_t *put_U32(uint8_t *p, uint32_t v)
 {
-	return (uint8_t *)&m->u;
+	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+	return p + 4;
+}
+static uint8_t *put_U64(uint8_t *p, uint64_t v) { put_U32(p, (uint32_t)v); return put_U32(p + 4, (uint32_t)(v >> 32)); }
+static uint8_t *put_I32(uint8_t *p, int32_t v) { return put_U32(p, (uint32_t)v); }
+static uint8_t *put_I64(uint8_t *p, int64_t v) { return put_U64(p, (uint64_t)v); }
+
+static const uint8_t *get_U8(const uint8_t *p, uint8_t *v) { *v = p[0]; return p + 1; }
+static const uint8_t *get_U16(const uint8_t *p, uint16_t *v) { *v = (uint16_t)(p[0] | p[1] << 8); return p + 2; }
+static const uint8_t *get_U32(const uint8_t *p, uint32_t *v)
+{
+	*v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	return p + 4;
+}
+static const uint8_t *get_U64(const uint8_t *p, uint64_t *v)
+{
+	uint32_t lo, hi;
+	get_U32(p, &lo);
+	get_U32(p + 4, &hi);
+	*v = (uint64_t)hi << 32 | lo;
+	return p + 8;
+}
+static const uint8_t *get_I32(const uint8_t *p, int32_t *v)
+{
+	uint32_t u;
+	p = get_U32(p, &u);
+	*v = (int32_t)u;
+	return p;
+}
+static const uint8_t *get_I64(const uint8_t *p, int64_t *v)
+{
+	uint64_t u;
+	p = get_U64(p, &u);
+	*v = (int64_t)u;
+	return p;
+}
+
+static int pack_body(const pp_msg *m, uint8_t *p)
+{
+	switch (m->type) {
+#define PP_MSG(name, id, ch, doc) case id: { const pp_##name *s = &m->u.name; (void)s;
+#define PP_F(name, t, field, unit, doc) p = put_##t(p, s->field);
+#define PP_END(name) (void)p; return PP_OK; }
+#include "pp_messages.def"
+#undef PP_MSG
+#undef PP_F
+#undef PP_END
+	default:
+		return PP_ERR_TYPE;
+	}
+}
+
+static void unpack_body(pp_msg *m, const uint8_t *p)
+{
+	switch (m->type) {
+#define PP_MSG(name, id, ch, doc) case id: { pp_##name *s = &m->u.name; (void)s;
+#define PP_F(name, t, field, unit, doc) p = get_##t(p, &s->field);
+#define PP_END(name) (void)p; return; }
+#include "pp_messages.def"
+#undef PP_MSG
+#undef PP_F
+#undef PP_END
+	default:
+		return;
+	}
 }
 
 int pp_msg_pack(const pp_msg *m, pp_frame *f)
 {
 	const pp_msg_desc *d = pp_msg_desc_find(m->type);
-	const uint8_t *src = (const uint8_t *)&m->u;
-	uint8_t *p = f->payload;
 
-	if (!d)
+	if (!d || pack_body(m, f->payload) != PP_OK)
 		return PP_ERR_TYPE;
-	for (const pp_field_desc *fd = d->fields; fd->name; fd++) {
-		uint8_t n = type_size[fd->type];
-		uint64_t v = 0;
-		switch (fd->type) {
-		case PP_T_U8: { uint8_t x; memcpy(&x, src + fd->offset, 1); v = x; break; }
-		case PP_T_U16: { uint16_t x; memcpy(&x, src + fd->offset, 2); v = x; break; }
-		case PP_T_U32: { uint32_t x; memcpy(&x, src + fd->offset, 4); v = x; break; }
-		case PP_T_I32: { int32_t x; memcpy(&x, src + fd->offset, 4); v = (uint32_t)x; break; }
-		default: memcpy(&v, src + fd->offset, 8); break;
-		}
-		for (uint8_t i = 0; i < n; i++)
-			*p++ = (uint8_t)(v >> (8 * i));
-	}
 	f->type = m->type;
 	f->len = d->wire_len;
 	if (f->version == 0)
@@ -146,8 +212,6 @@ int pp_msg_pack(const pp_msg *m, pp_frame *f)
 int pp_msg_unpack(const pp_frame *f, pp_msg *m)
 {
 	const pp_msg_desc *d = pp_msg_desc_find(f->type);
-	const uint8_t *p = f->payload;
-	uint8_t *dst;
 
 	if (!d)
 		return PP_ERR_TYPE;
@@ -155,23 +219,9 @@ int pp_msg_unpack(const pp_frame *f, pp_msg *m)
 		return PP_ERR_CHANNEL;
 	if (f->len < d->wire_len || f->len > PP_MAX_PAYLOAD)
 		return PP_ERR_LENGTH;
-	memset(m, 0, sizeof *m);
+	memset(&m->u, 0, d->struct_size);
 	m->type = f->type;
-	dst = body(m);
-	for (const pp_field_desc *fd = d->fields; fd->name; fd++) {
-		uint8_t n = type_size[fd->type];
-		uint64_t v = 0;
-		for (int i = n - 1; i >= 0; i--)
-			v = v << 8 | p[i];
-		p += n;
-		switch (fd->type) {
-		case PP_T_U8: { uint8_t x = (uint8_t)v; memcpy(dst + fd->offset, &x, 1); break; }
-		case PP_T_U16: { uint16_t x = (uint16_t)v; memcpy(dst + fd->offset, &x, 2); break; }
-		case PP_T_U32: { uint32_t x = (uint32_t)v; memcpy(dst + fd->offset, &x, 4); break; }
-		case PP_T_I32: { int32_t x = (int32_t)(uint32_t)v; memcpy(dst + fd->offset, &x, 4); break; }
-		default: memcpy(dst + fd->offset, &v, 8); break;
-		}
-	}
+	unpack_body(m, f->payload);
 	return PP_OK;
 }
 

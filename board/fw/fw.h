@@ -64,6 +64,9 @@ typedef struct fw_config {
 	uint32_t eos_rate_nl_h;         /* rate after end of service */
 	uint32_t session_timeout_s;     /* default telemetry session timeout */
 	uint32_t event_resend_us;       /* unacknowledged events are resent this often */
+	/* Added by the firmware (issue 3): */
+	uint32_t sense_period_us;       /* pressure/supply sampling period between strokes */
+	uint32_t max_bolus_nl;          /* largest single bolus (and patient bolus dose) */
 } fw_config;
 
 /* Fill cfg with the reference pump's defaults (documented in fw_config.h). */

@@ -1,0 +1,29 @@
+/*
+ * m0_board.h - the stub board the Cortex-M0+ build links against: a
+ * register map for a UART (telemetry), a motor driver with an encoder
+ * counter, ADCs for line pressure and the battery rail, a timer, an
+ * external SPI EEPROM for the NVM and the watchdog.  The addresses are
+ * illustrative; the point of this build is to prove the firmware core fits
+ * and links without a heap or floating point.
+ */
+#ifndef M0_BOARD_H
+#define M0_BOARD_H
+
+#include <stdint.h>
+
+#define M0_REG(addr) (*(volatile uint32_t *)(addr))
+#define M0_UART_DATA M0_REG(0x40004000u)
+#define M0_UART_STATUS M0_REG(0x40004004u)
+#define M0_MOTOR_STEP M0_REG(0x40010000u)
+#define M0_MOTOR_ENCODER M0_REG(0x40010004u)
+#define M0_ADC_PRESSURE M0_REG(0x40012000u)
+#define M0_ADC_SUPPLY M0_REG(0x40012004u)
+#define M0_TIMER_COMPARE_LO M0_REG(0x40014000u)
+#define M0_TIMER_COMPARE_HI M0_REG(0x40014004u)
+#define M0_SPI_DATA M0_REG(0x40016000u)
+#define M0_WDT_KICK M0_REG(0x40018000u)
+
+void m0_systick_irq(void);
+void m0_uart_irq(void);
+
+#endif

@@ -1,0 +1,661 @@
+-- pumphil.lua - the test language: suites, tests, checks, measurements,
+-- units, and the pump and fixture as objects.  Compiled into the binary and
+-- set up by the runner (harness/runner.c); scripts never load it themselves.
+--
+-- Units: every quantity is an integer or number in a base unit -- volume in
+-- nL, time in ns (the bench clock), drug mass in ng, balance mass in ug,
+-- pressure in Pa, voltage in mV.  Multiply by the unit names to write them:
+-- 0.5 * mL / day is a rate in nL per ns; 2 * h is a duration in ns.
+
+local M = {}
+
+local ph -- the C primitives (lua_bench.c)
+
+------------------------------------------------------------------ units
+local U = {}
+U.nL, U.uL, U.mL = 1, 1000, 1000000
+U.ng, U.ug, U.mg = 1, 1000, 1000000
+U.ns, U.us, U.ms, U.s = 1, 1000, 1000000, 1000000000
+U.min = 60 * U.s
+U.h = 60 * U.min
+U.day = 24 * U.h
+U.Pa, U.kPa = 1, 1000
+U.psi = 6894.757
+U.mV, U.V = 1, 1000
+U.cm, U.mm = 10, 1
+
+-- Human-readable duration for messages.
+local function fmt_time(ns)
+  if ns == nil then return "?" end
+  local a = math.abs(ns)
+  if a >= U.day then return string.format("%.3f d", ns / U.day) end
+  if a >= U.h then return string.format("%.3f h", ns / U.h) end
+  if a >= U.min then return string.format("%.3f min", ns / U.min) end
+  if a >= U.s then return string.format("%.3f s", ns / U.s) end
+  return string.format("%.3f ms", ns / U.ms)
+end
+U.fmt_time = fmt_time
+
+local function round(x) return math.floor(x + 0.5) end
+
+------------------------------------------------------------------ registry of tests
+local R = { tests = {}, suites = {}, file = nil, suite = nil, results = {} }
+
+local function list_of(v)
+  if v == nil then return {} end
+  if type(v) == "table" then return v end
+  return { v }
+end
+
+local function merge_lists(a, b)
+  local out, seen = {}, {}
+  for _, l in ipairs({ a, b }) do
+    for _, v in ipairs(l) do
+      if not seen[v] then seen[v] = true; out[#out + 1] = v end
+    end
+  end
+  return out
+end
+
+-- suite{ name=, tags=, req=, hazard=, setup=, teardown=, before_each=, after_each= }
+local function suite(def)
+  if type(def) == "string" then def = { name = def } end
+  if type(def) ~= "table" or type(def.name) ~= "string" then
+    error("suite{ name = ... } expects a table with a name", 2)
+  end
+  local s = { name = def.name, tags = list_of(def.tags), req = list_of(def.req),
+              hazard = list_of(def.hazard), setup = def.setup, teardown = def.teardown,
+              before_each = def.before_each, after_each = def.after_each,
+              file = R.file, pending = 0, ran_setup = false }
+  R.suites[#R.suites + 1] = s
+  R.suite = s
+  return s
+end
+
+-- test(name, [opts,] fn)
+local function test(name, opts, fn)
+  if type(opts) == "function" then fn, opts = opts, {} end
+  if type(name) ~= "string" or type(fn) ~= "function" then
+    error("test(name, [opts,] function(bench) ... end)", 2)
+  end
+  opts = opts or {}
+  local s = R.suite
+  if not s or s.file ~= R.file then s = suite{ name = R.file:match("([^/]+)%.lua$") or R.file } end
+  local line = ph.caller_line()
+  local base = {
+    file = R.file, line = line, suite = s, name = name,
+    tags = merge_lists(s.tags, list_of(opts.tags)),
+    req = merge_lists(s.req, list_of(opts.req)),
+    hazard = merge_lists(s.hazard, list_of(opts.hazard)),
+    timeout = opts.timeout, wall_timeout = opts.wall_timeout,
+    setup = opts.setup, teardown = opts.teardown, fn = fn,
+  }
+  local cases = opts.cases
+  if cases then
+    for i, c in ipairs(cases) do
+      local t = {}
+      for k, v in pairs(base) do t[k] = v end
+      t.case = c
+      t.name = string.format("%s [%s]", name, tostring(c.label or c.name or i))
+      R.tests[#R.tests + 1] = t
+      s.pending = s.pending + 1
+    end
+  else
+    R.tests[#R.tests + 1] = base
+    s.pending = s.pending + 1
+  end
+end
+
+------------------------------------------------------------------ failures
+local Failure = {}
+Failure.__index = Failure
+Failure.__tostring = function(f) return (f.where and (f.where .. ": ") or "") .. f.msg end
+
+local function fail(msg, kind)
+  error(setmetatable({ kind = kind or "fail", msg = msg, where = ph.caller_line() }, Failure), 0)
+end
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  if type(v) == "table" then
+    local parts = {}
+    for k, x in pairs(v) do
+      parts[#parts + 1] = tostring(k) .. "=" .. tostring(x)
+      if #parts > 12 then parts[#parts + 1] = "..."; break end
+    end
+    table.sort(parts)
+    return "{" .. table.concat(parts, ", ") .. "}"
+  end
+  return tostring(v)
+end
+
+local current -- the running test's result table
+
+local function counted() if current then current.checks = current.checks + 1 end end
+
+local expect = {}
+function expect.eq(actual, expected, what)
+  counted()
+  if actual ~= expected then
+    fail(string.format("%s: expected %s, got %s", what or "value", show(expected), show(actual)))
+  end
+  return actual
+end
+function expect.ne(actual, unexpected, what)
+  counted()
+  if actual == unexpected then
+    fail(string.format("%s: expected anything but %s", what or "value", show(unexpected)))
+  end
+  return actual
+end
+function expect.near(actual, expected, tol, what)
+  counted()
+  if type(actual) ~= "number" or math.abs(actual - expected) > tol then
+    fail(string.format("%s: expected %s +/- %s, got %s", what or "value", show(expected),
+                       show(tol), show(actual)))
+  end
+  return actual
+end
+local function cmp(op, sym)
+  return function(actual, bound, what)
+    counted()
+    if type(actual) ~= "number" or not op(actual, bound) then
+      fail(string.format("%s: expected %s %s, got %s", what or "value", sym, show(bound), show(actual)))
+    end
+    return actual
+  end
+end
+expect.lt = cmp(function(a, b) return a < b end, "<")
+expect.le = cmp(function(a, b) return a <= b end, "<=")
+expect.gt = cmp(function(a, b) return a > b end, ">")
+expect.ge = cmp(function(a, b) return a >= b end, ">=")
+function expect.truthy(v, what)
+  counted()
+  if not v then fail(string.format("%s: expected true, got %s", what or "condition", show(v))) end
+  return v
+end
+function expect.falsy(v, what)
+  counted()
+  if v then fail(string.format("%s: expected false, got %s", what or "condition", show(v))) end
+  return v
+end
+-- A command result refused with the given reason (see PROTOCOL.md REFUSE codes).
+function expect.refused(r, reason, what)
+  counted()
+  if type(r) ~= "table" or r.ok then
+    fail(string.format("%s: expected refusal %s, got acceptance", what or "request", reason))
+  end
+  if reason and r.reason ~= reason then
+    fail(string.format("%s: expected refusal %s, got %s", what or "request", reason, tostring(r.reason)))
+  end
+  return r
+end
+function expect.ok(r, what)
+  counted()
+  if type(r) ~= "table" or not r.ok then
+    fail(string.format("%s: expected acceptance, got %s", what or "request",
+                       type(r) == "table" and tostring(r.reason) or show(r)))
+  end
+  return r
+end
+function expect.fail(msg) counted(); fail(msg) end
+setmetatable(expect, { __call = function(_, v, what) return expect.truthy(v, what) end })
+
+------------------------------------------------------------------ measurements
+-- measure(name, value, { unit=, min=, max=, nominal=, tol=, tol_pct=, scale= })
+-- Records a named value with limits; a value outside them fails the test
+-- at its end (the test goes on, like an OpenHTF measurement).
+local function measure(name, value, spec)
+  spec = spec or {}
+  if type(name) ~= "string" then error("measure(name, value, spec)", 2) end
+  local lo, hi = spec.min, spec.max
+  if spec.nominal then
+    local tol = spec.tol or (spec.tol_pct and math.abs(spec.nominal) * spec.tol_pct / 100) or 0
+    lo, hi = spec.nominal - tol, spec.nominal + tol
+  end
+  local ok = type(value) == "number" and value == value
+  if ok and lo and value < lo then ok = false end
+  if ok and hi and value > hi then ok = false end
+  local m = { name = name, value = value, unit = spec.unit or "", min = lo, max = hi,
+              nominal = spec.nominal, verdict = ok and "pass" or "fail",
+              where = ph.caller_line(), t = current and current.bench and ph.now() or nil }
+  if current then
+    current.measurements[#current.measurements + 1] = m
+    if not ok and not current.measure_fail then
+      current.measure_fail = string.format("measurement '%s' = %s %s outside [%s, %s]", name,
+        tostring(value), m.unit, tostring(lo or "-inf"), tostring(hi or "inf"))
+      current.measure_where = m.where
+    end
+    ph.record(string.format('{"ev":"measurement","name":%q,"value":%s,"unit":%q,"verdict":%q}',
+      name, type(value) == "number" and value == value and string.format("%.17g", value) or "null",
+      m.unit, m.verdict))
+  end
+  return value
+end
+
+------------------------------------------------------------------ the bench objects
+local Bench, Pump, Fixture = {}, {}, {}
+Bench.__index, Pump.__index, Fixture.__index = Bench, Pump, Fixture
+
+local function log(msg)
+  if current then
+    current.log[#current.log + 1] = string.format("[%s] %s", fmt_time(ph.now()), msg)
+  end
+end
+
+local function code_name(tbl, v) return ph.codes[tbl][v] or tostring(v) end
+
+local function code_value(tbl, name, argn)
+  if type(name) == "number" then return name end
+  local v = ph.codes[tbl][name]
+  if v == nil then error(string.format("unknown %s code '%s'", tbl, tostring(name)), argn or 3) end
+  return v
+end
+
+-- Call a message; failures of the link fail the test with what happened.
+local function call(channel, name, fields)
+  local r, err, code, nak = ph.call(channel, name, fields)
+  if not r then
+    if code == "nak" and nak then
+      return nil, "NAK " .. code_name("NAK", nak.code), nak
+    end
+    fail(string.format("%s %s: %s", channel, name, err))
+  end
+  return r
+end
+
+-- Turn an ack / bolus_result into { ok, reason, detail, reply }.
+local function outcome(r)
+  local res = r.result
+  return { ok = res == 0, reason = code_name("REFUSE", res), detail = r.detail, reply = r,
+           volume = r.volume_nl, t = r.t }
+end
+
+function Pump:call(name, fields) return call("pump", name, fields) end
+
+function Pump:session(timeout)
+  local r = call("pump", "session_open", { programmer_id = 0x50480001,
+                                           timeout_s = timeout and round(timeout / U.s) or 0 })
+  self.open = true
+  return outcome(r)
+end
+
+function Pump:close_session()
+  call("pump", "session_close", {})
+  self.open = false
+end
+
+-- A therapy command: opens the session on demand, retries once if the
+-- board closed it meanwhile.
+function Pump:command(name, fields)
+  if not self.open then self:session() end
+  local r, err, nak = call("pump", name, fields)
+  if not r and nak and nak.code == ph.codes.NAK.NO_SESSION then
+    self:session()
+    r, err, nak = call("pump", name, fields)
+  end
+  if not r then fail(string.format("pump %s: %s", name, err)) end
+  return r
+end
+
+function Pump:status()
+  local s = call("pump", "interrogate", {})
+  local alarms = {}
+  for code, nm in pairs(ph.codes.ALARM) do
+    if type(code) == "number" and (s.alarms >> code) & 1 == 1 then alarms[nm] = true end
+  end
+  s.alarm_set = alarms
+  s.mode_name = code_name("MODE", s.mode)
+  return s
+end
+
+local function rate_nl_h(rate, what)
+  if type(rate) ~= "number" or rate < 0 then error(what .. ": rate must be a number >= 0", 4) end
+  return round(rate * U.h)
+end
+
+local function tod_minute(v)
+  if type(v) == "string" then
+    local hh, mm = v:match("^(%d%d?):(%d%d)$")
+    if not hh then error("time of day must look like '06:30'", 4) end
+    return tonumber(hh) * 60 + tonumber(mm)
+  end
+  return round(v / U.min)
+end
+
+-- Stage, verify and commit a prescription.  Returns an outcome.
+function Pump:try_program(p)
+  local mode = code_value("MODE", (p.mode or "continuous"):upper(), 3)
+  local pb = p.patient_bolus or {}
+  local steps = p.steps or {}
+  local begin = {
+    mode = mode, drug_id = p.drug or 1,
+    conc_ng_ml = round((p.conc or 0) * U.mL),
+    rate_nl_h = mode == ph.codes.MODE.CONTINUOUS and rate_nl_h(p.rate or 0, "program") or 0,
+    nsteps = #steps,
+    pb_dose_nl = round(pb.dose or 0), pb_duration_s = round((pb.duration or 0) / U.s),
+    pb_lockout_s = round((pb.lockout or 0) / U.s), pb_max_per_day = pb.max_per_day or 0,
+  }
+  local payloads = { ph.payload("rx_begin", begin) }
+  local r = self:command("rx_begin", begin)
+  if r.type == "ack" and r.result ~= 0 then return outcome(r) end
+  for i, st in ipairs(steps) do
+    local f = { index = i - 1, start_min = tod_minute(st.start or st[1]),
+                rate_nl_h = rate_nl_h(st.rate or st[2], "program step") }
+    payloads[#payloads + 1] = ph.payload("rx_step", f)
+    r = self:command("rx_step", f)
+    if r.result ~= 0 then return outcome(r) end
+  end
+  local v = self:command("rx_verify", {})
+  local crc = ph.crc32(table.concat(payloads))
+  if v.complete ~= 1 or v.crc ~= crc then
+    return { ok = false, reason = "VERIFY", detail = v.crc,
+             message = string.format("staged CRC %08x (complete=%d), expected %08x", v.crc,
+                                     v.complete, crc) }
+  end
+  if p.commit == false then return { ok = true, crc = crc, staged = true } end
+  local c = outcome(self:command("rx_commit", { crc = crc }))
+  c.crc = crc
+  return c
+end
+
+local function must(o, what)
+  if not o.ok then
+    fail(string.format("%s refused: %s%s", what, o.reason, o.message and (" (" .. o.message .. ")") or
+         (o.detail and o.detail ~= 0 and (" detail " .. tostring(o.detail)) or "")))
+  end
+  return o
+end
+
+function Pump:program(p) return must(self:try_program(p), "prescription") end
+
+function Pump:try_start() return outcome(self:command("start", {})) end
+function Pump:start() return must(self:try_start(), "start") end
+function Pump:try_stop() return outcome(self:command("stop", {})) end
+function Pump:stop() return must(self:try_stop(), "stop") end
+
+-- refill{ volume=, drug=, conc=, low_residual= }
+function Pump:try_refill(r)
+  return outcome(self:command("refill", {
+    volume_nl = round(r.volume), drug_id = r.drug or 1, conc_ng_ml = round((r.conc or 0) * U.mL),
+    low_residual_nl = round(r.low_residual or 0) }))
+end
+function Pump:refill(r) return must(self:try_refill(r), "refill") end
+
+local bolus_ids = 0
+-- bolus{ kind=, amount=, duration=, catheter_trimmed=, id= }
+function Pump:try_bolus(b)
+  if not b.id then bolus_ids = bolus_ids + 1 end
+  local f = { req_id = b.id or (0x10000 + bolus_ids), kind = code_value("BOLUS", (b.kind or "clinician"):upper(), 3),
+              amount_nl = round(b.amount or 0), duration_s = round((b.duration or 0) / U.s),
+              catheter_mm = round((b.catheter_trimmed or 0) / U.mm) }
+  local o = outcome(self:command("bolus", f))
+  o.id = f.req_id
+  return o
+end
+function Pump:bolus(b) return must(self:try_bolus(b), "bolus") end
+
+-- druglib{ id=, max_conc=, soft=, hard= } with soft/hard in ng per day
+function Pump:druglib(d)
+  return must(outcome(self:command("druglib_set", {
+    drug_id = d.id, max_conc_ng_ml = round(d.max_conc * U.mL),
+    soft_ug_day = round(d.soft / U.ug), hard_ug_day = round(d.hard / U.ug) })), "drug library")
+end
+
+-- Load every entry of a drug library fixture (default fixtures/druglib.json);
+-- returns the library as a table keyed by drug name.
+function Pump:load_druglib(name)
+  local lib = ph.fixture_data(name or "druglib")
+  local by_name = {}
+  for _, d in ipairs(lib.drugs) do
+    self:druglib { id = d.id, max_conc = d.max_conc_mg_ml * U.mg / U.mL,
+                   soft = d.soft_mg_day * U.mg, hard = d.hard_mg_day * U.mg }
+    by_name[d.name] = d
+  end
+  self.drugs = by_name
+  return by_name
+end
+
+function Pump:ack_alarm(name)
+  return outcome(self:command("alarm_ack", { alarm = code_value("ALARM", name, 3) }))
+end
+function Pump:alarm_test() return must(outcome(self:command("alarm_test", {})), "alarm test") end
+function Pump:set_clock(epoch_ms) return must(outcome(self:command("clock_set", { epoch_ms = epoch_ms })), "clock") end
+function Pump:hook(name, arg)
+  return outcome(call("pump", "hook", { hook = code_value("HOOK", name, 3), arg = arg or 0 }))
+end
+
+-- The whole event log, oldest first.
+function Pump:log()
+  local first = call("pump", "log_read", { index = 0 })
+  local out = {}
+  for i = 0, first.count - 1 do
+    local e = i == 0 and first or call("pump", "log_read", { index = i })
+    out[#out + 1] = { t_us = e.t_us, code = e.code, name = code_name("EV", e.code), arg = e.arg }
+  end
+  return out
+end
+
+-- Fixture --------------------------------------------------------------
+function Fixture:read()
+  local s = call("fixture", "fx_read", {})
+  s.balance = s.balance_ug
+  return s
+end
+function Fixture:set(param, value)
+  local o = outcome(call("fixture", "fx_set", { param = code_value("FX", param, 3), value = round(value) }))
+  if not o.ok then fail(string.format("fixture %s = %s refused: %s", param, tostring(value), o.reason)) end
+  return o
+end
+function Fixture:pinch(permille) return self:set("PINCH_PM", permille) end
+function Fixture:supply(mv) return self:set("SUPPLY_MV", mv) end
+function Fixture:rf_loss(permille) return self:set("RF_LOSS_PM", permille) end
+function Fixture:tare() return call("fixture", "fx_tare", {}) end
+function Fixture:reset(kind, at_write)
+  local k = ({ watchdog = 0, brownout = 1, power = 2, factory = 3 })[kind or "power"]
+  if not k then error("reset kind is 'watchdog', 'brownout', 'power' or 'factory'", 2) end
+  return call("fixture", "fx_reset", { kind = k, at_write = at_write or 0 })
+end
+-- Delivered volume (nL) as the balance measures it, from its mass (ug).
+function Fixture:delivered_nl()
+  return self:read().balance_ug * 1000 / (self.density_ug_ul or 1000)
+end
+
+-- Bench ------------------------------------------------------------------
+function Bench:now() return ph.now() end
+
+local function keep(self, ev)
+  self.history[#self.history + 1] = ev
+  if ev.name == "ALARM_ON" then log(string.format("alarm %s (%s)", ev.alarm or "?", ev.priority)) end
+end
+
+-- Advance the bench clock to t, collecting the board's events.
+function Bench:run_until(t)
+  while true do
+    local ev = ph.next_event(t)
+    if not ev then break end
+    keep(self, ev)
+  end
+  ph.run_until(t)
+  return ph.now()
+end
+
+function Bench:run_for(d)
+  if type(d) ~= "number" or d < 0 then error("run_for(duration): duration >= 0 in ns", 2) end
+  return self:run_until(ph.now() + round(d))
+end
+
+local function matches(ev, filter)
+  if type(filter) == "function" then return filter(ev) end
+  for k, v in pairs(filter) do
+    if ev[k] ~= v then return false end
+  end
+  return true
+end
+
+local function describe(filter)
+  if type(filter) == "function" then return "a matching event" end
+  return show(filter)
+end
+
+-- Wait for an event matching filter within opts.within (ns).  Returns the
+-- event; fails with what was seen instead.
+function Bench:wait_event(filter, opts)
+  opts = opts or {}
+  local within = opts.within or (1 * U.h)
+  local t0 = ph.now()
+  local deadline = t0 + round(within)
+  local seen = {}
+  while true do
+    local ev = ph.next_event(deadline)
+    if not ev then break end
+    keep(self, ev)
+    if matches(ev, filter) then
+      ev.latency = ev.t - t0
+      return ev
+    end
+    seen[#seen + 1] = ev.name .. (ev.alarm and ("/" .. ev.alarm) or "")
+  end
+  ph.run_until(deadline)
+  if opts.optional then return nil end
+  fail(string.format("no %s within %s; saw: %s", describe(filter), fmt_time(within),
+                     #seen > 0 and table.concat(seen, ", ") or "nothing"))
+end
+
+function Bench:wait_alarm(name, opts)
+  code_value("ALARM", name, 3)
+  return self:wait_event({ name = "ALARM_ON", alarm = name }, opts)
+end
+
+-- Poll pred() every opts.every (default 1 s) until it returns a truthy
+-- value or opts.within passes.
+function Bench:wait_until(pred, opts)
+  opts = opts or {}
+  local within, every = opts.within or U.h, opts.every or U.s
+  local deadline = ph.now() + round(within)
+  while true do
+    local v = pred()
+    if v then return v, ph.now() end
+    if ph.now() >= deadline then break end
+    self:run_until(math.min(deadline, ph.now() + round(every)))
+  end
+  if opts.optional then return nil end
+  fail(string.format("%s not reached within %s", opts.what or "condition", fmt_time(within)))
+end
+
+-- Events seen so far matching filter (all when nil).
+function Bench:events(filter)
+  local out = {}
+  for _, ev in ipairs(self.history) do
+    if not filter or matches(ev, filter) then out[#out + 1] = ev end
+  end
+  return out
+end
+
+function Bench:log(msg) log(msg) end
+
+-- Record a harness event (fault on/off...) in the trace.
+function Bench:mark(kind, fields)
+  local parts = { string.format('"ev":%q', kind) }
+  for k, v in pairs(fields or {}) do
+    if type(v) == "number" then parts[#parts + 1] = string.format("%q:%.17g", k, v)
+    else parts[#parts + 1] = string.format("%q:%q", k, tostring(v)) end
+  end
+  table.sort(parts)
+  ph.record("{" .. table.concat(parts, ",") .. "}")
+end
+
+local function new_bench()
+  local profile = ph.profile() or {}
+  local b = setmetatable({ history = {}, profile = profile }, Bench)
+  b.pump = setmetatable({ bench = b, open = false }, Pump)
+  b.fixture = setmetatable({ bench = b, density_ug_ul = profile.fixture and profile.fixture.density_ug_ul }, Fixture)
+  return b
+end
+
+------------------------------------------------------------------ runner side
+-- Environment for a script file: the test language over the sandbox's
+-- globals; writes stay in the file's own table.
+function M.env_for(file)
+  R.file = file
+  R.suite = nil
+  local env = {
+    suite = suite, test = test, expect = expect, measure = measure, units = U,
+    print = function(...)
+      local parts = {}
+      for i = 1, select("#", ...) do parts[#parts + 1] = tostring((select(i, ...))) end
+      log(table.concat(parts, "\t"))
+    end,
+    fixture_data = function(name) return ph.fixture_data(name) end,
+    fail = function(msg) fail(msg) end,
+  }
+  for k, v in pairs(U) do env[k] = v end
+  return setmetatable(env, { __index = _G })
+end
+
+-- Tests defined so far: a list of plain descriptions.
+function M.list()
+  local out = {}
+  for i, t in ipairs(R.tests) do
+    out[i] = { id = i, file = t.file, line = t.line, suite = t.suite.name, name = t.name,
+               tags = t.tags, req = t.req, hazard = t.hazard, timeout = t.timeout,
+               wall_timeout = t.wall_timeout }
+  end
+  return out
+end
+
+function M.begin(id)
+  local t = R.tests[id]
+  current = { id = id, verdict = "pass", checks = 0, measurements = {}, log = {}, bench = true }
+  R.results[id] = current
+  t.bench = new_bench()
+  math.randomseed(ph.seed())
+  ph.record(string.format('{"ev":"test_start","name":%q,"suite":%q,"file":%q}', t.name,
+                          t.suite.name, t.file))
+end
+
+-- One phase of a test: "suite_setup", "setup", "body", "teardown",
+-- "suite_teardown".  Raises on failure; the runner classifies it.
+function M.phase(id, which)
+  local t = R.tests[id]
+  local s, b = t.suite, t.bench
+  if which == "suite_setup" then
+    if s.setup and not s.ran_setup then s.ran_setup = true; s.setup(b) end
+  elseif which == "setup" then
+    if s.before_each then s.before_each(b) end
+    if t.setup then t.setup(b) end
+  elseif which == "body" then
+    t.fn(b, t.case)
+  elseif which == "teardown" then
+    if t.teardown then t.teardown(b) end
+    if s.after_each then s.after_each(b) end
+  elseif which == "suite_teardown" then
+    s.pending = s.pending - 1
+    if s.pending == 0 and s.teardown and s.ran_setup then s.teardown(b) end
+  end
+end
+
+-- Close a test: its result table (verdict set by the runner first).
+function M.finish(id, verdict, message, where)
+  local r = R.results[id]
+  if verdict == "pass" and r.measure_fail then
+    verdict, message, where = "fail", r.measure_fail, r.measure_where
+  end
+  r.verdict, r.message, r.where = verdict, message, where
+  r.bench = nil
+  ph.record(string.format('{"ev":"test_end","name":%q,"verdict":%q}', R.tests[id].name, verdict))
+  R.tests[id].bench = nil
+  current = nil
+  return r
+end
+
+-- Test IDs whose suite still has a pending suite teardown but was not run
+-- (filtered out): nothing to do, teardown only runs after setup ran.
+
+function M.init(primitives)
+  ph = primitives
+  M.units = U
+  return M
+end
+
+return M

@@ -1,0 +1,155 @@
+/*
+ * record.c - Lua results to JSON, and UTF-8 hygiene for everything that
+ * reaches a report (test names and messages come from untrusted scripts).
+ */
+#include "record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+/* Length of a valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned min;
+	unsigned cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) len = 2, min = 0x80, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef) len = 3, min = 0x800, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4) len = 4, min = 0x10000, cp = c & 0x07;
+	else return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+size_t ph_utf8_sanitize(const char *s, size_t n, char *out, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+	if (cap == 0)
+		return 0;
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_len(p + i, n - i);
+		if (p[i] == 0) {
+			i++;
+			continue;
+		}
+		if (len == 0) {
+			if (o + 3 >= cap)
+				break;
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+			continue;
+		}
+		if (o + len >= cap)
+			break;
+		memcpy(out + o, p + i, len);
+		o += len;
+		i += len;
+	}
+	out[o] = 0;
+	return o;
+}
+
+json_t *ph_json_string_lossy(const char *s, size_t n)
+{
+	size_t cap = n * 3 + 1;
+	char *buf = malloc(cap);
+	json_t *j;
+
+	if (!buf)
+		return json_string("");
+	size_t len = ph_utf8_sanitize(s, n, buf, cap);
+	j = json_stringn(buf, len);
+	free(buf);
+	return j ? j : json_string("");
+}
+
+static int is_array(lua_State *L, int idx)
+{
+	lua_Integer n = (lua_Integer)lua_rawlen(L, idx), count = 0;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		if (!lua_isinteger(L, -1)) {
+			lua_pop(L, 1);
+			return 0;
+		}
+		count++;
+	}
+	return count == n;
+}
+
+static json_t *from_lua(lua_State *L, int idx, int depth)
+{
+	size_t n;
+	const char *s;
+	json_t *j;
+
+	idx = lua_absindex(L, idx);
+	switch (lua_type(L, idx)) {
+	case LUA_TNIL: return json_null();
+	case LUA_TBOOLEAN: return json_boolean(lua_toboolean(L, idx));
+	case LUA_TNUMBER:
+		if (lua_isinteger(L, idx))
+			return json_integer(lua_tointeger(L, idx));
+		return json_real(lua_tonumber(L, idx)); /* NaN/inf give NULL: handled below */
+	case LUA_TSTRING:
+		s = lua_tolstring(L, idx, &n);
+		return ph_json_string_lossy(s, n);
+	case LUA_TTABLE:
+		if (depth > 32 || !lua_checkstack(L, 4))
+			return json_string("(too deep)");
+		if (is_array(L, idx)) {
+			j = json_array();
+			for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, idx); i++) {
+				lua_rawgeti(L, idx, i);
+				json_t *v = from_lua(L, -1, depth + 1);
+				json_array_append_new(j, v ? v : json_null());
+				lua_pop(L, 1);
+			}
+			return j;
+		}
+		j = json_object();
+		lua_pushnil(L);
+		while (lua_next(L, idx)) {
+			char key[256];
+			if (lua_type(L, -2) == LUA_TSTRING) {
+				s = lua_tolstring(L, -2, &n);
+				ph_utf8_sanitize(s, n, key, sizeof key);
+			} else {
+				lua_pushvalue(L, -2);
+				s = luaL_tolstring(L, -1, &n);
+				ph_utf8_sanitize(s, n, key, sizeof key);
+				lua_pop(L, 2);
+			}
+			json_t *v = from_lua(L, -1, depth + 1);
+			json_object_set_new(j, key, v ? v : json_null());
+			lua_pop(L, 1);
+		}
+		return j;
+	default:
+		return json_string(lua_typename(L, lua_type(L, idx)));
+	}
+}
+
+json_t *ph_record_from_lua(lua_State *L, int idx)
+{
+	json_t *j = from_lua(L, idx, 0);
+	return j ? j : json_null();
+}

@@ -1,0 +1,79 @@
+# Integration tests of `pumphil run` on the virtual bench: exit codes,
+# messages, the sandbox, the runner's selection and determinism.
+set(IT ${CMAKE_CURRENT_LIST_DIR})
+set(S ${IT}/scripts)
+set(RUNDIR ${CMAKE_BINARY_DIR}/it-run)
+file(MAKE_DIRECTORY ${RUNDIR})
+
+# ph_expect(NAME RC <rc> ARGS <args...> [MATCH <regex>...] [NOMATCH <regex>...])
+function(ph_expect name)
+  cmake_parse_arguments(E "" "RC" "ARGS;MATCH;NOMATCH;LABELS" ${ARGN})
+  string(REPLACE ";" "|||" match "${E_MATCH}")
+  string(REPLACE ";" "|||" nomatch "${E_NOMATCH}")
+  if(NOT E_LABELS)
+    set(E_LABELS integration)
+  endif()
+  add_test(NAME ${name}
+    COMMAND ${CMAKE_COMMAND} "-DCMD=${PUMPHIL_BIN};${E_ARGS}" -DRC=${E_RC}
+            "-DMATCH=${match}" "-DNOMATCH=${nomatch}" -DWORKDIR=${CMAKE_SOURCE_DIR}
+            -P ${CMAKE_SOURCE_DIR}/tests/cmake/expect_run.cmake)
+  set_tests_properties(${name} PROPERTIES LABELS "${E_LABELS}" TIMEOUT 600)
+endfunction()
+
+set(NR --report ${RUNDIR})
+
+ph_expect(run_help RC 0 ARGS run --help MATCH "usage: pumphil run" "--shard K/N")
+ph_expect(run_unknown_option RC 2 ARGS run --bogus x.lua MATCH "unknown option '--bogus'" "usage: pumphil run")
+ph_expect(run_missing_value RC 2 ARGS run ${S}/pass.lua --seed MATCH "needs a value" "usage: pumphil run")
+ph_expect(run_bad_shard RC 2 ARGS run --shard 4/3 ${S}/pass.lua MATCH "--shard: '4/3'")
+ph_expect(run_no_such_path RC 2 ARGS run ${NR} ${S}/does-not-exist.lua MATCH "does-not-exist.lua: No such file")
+ph_expect(run_bad_board RC 2 ARGS run ${NR} --board floppy ${S}/pass.lua MATCH "unknown board 'floppy'")
+ph_expect(run_bad_profile RC 2 ARGS run ${NR} --profile ${IT}/data/bad_profile.json ${S}/pass.lua
+          MATCH "bad_profile.json: unknown key 'pump.strok_nl'")
+ph_expect(main_unknown_command RC 2 ARGS frobnicate MATCH "unknown command 'frobnicate'" "usage: pumphil")
+ph_expect(main_help RC 0 ARGS --help MATCH "run +run Lua test suites")
+
+ph_expect(run_syntax_error RC 2 ARGS run ${NR} ${S}/bad/syntax_error.lua
+          MATCH "syntax_error.lua:4: .*expected")
+ph_expect(run_failing_check RC 1 ARGS run ${NR} ${S}/failing_check.lua
+          MATCH "FAIL +checks / a failing check" "failing_check.lua:6: pump mode: expected 2, got 1"
+                "1 passed, 1 failed")
+ph_expect(run_pass RC 0 ARGS run ${NR} ${S}/pass.lua MATCH "PASS +smoke / status answers" "1 passed, 0 failed")
+ph_expect(run_list RC 0 ARGS run --list ${S}/runner MATCH "selection.lua:[0-9]+: runner / alpha +\\[fast\\]")
+ph_expect(run_tag_filter RC 0 ARGS run ${NR} --tag slow ${S}/runner
+          MATCH "PASS +runner / gamma" "1 passed, 0 failed" NOMATCH "alpha")
+ph_expect(run_filter RC 0 ARGS run ${NR} --filter beta ${S}/runner MATCH "runner / beta" "1 passed, 0 failed")
+
+# The sandbox: forbidden libraries, runaway loops and memory, and the next
+# test still runs.
+ph_expect(sandbox RC 1 ARGS run ${NR} --wall-timeout 3s --mem-cap 8 ${S}/sandbox.lua
+  MATCH "sandbox.lua:4: 'os.execute' is not available in the test sandbox"
+        "sandbox.lua:8: 'io.open' is not available in the test sandbox"
+        "sandbox.lua:12: module 'ffi' is not available in the test sandbox"
+        "sandbox.lua:16: test exceeded its wall-time limit"
+        "sandbox.lua:20: test exceeded its wall-time limit"
+        "Lua memory cap of 8388608 bytes reached"
+        "PASS +sandbox / the next test runs normally"
+        "1 passed, 6 failed")
+# Teardown after a failure, and a failing teardown.
+ph_expect(teardown RC 1 ARGS run ${NR} ${S}/teardown.lua
+  MATCH "FAIL +teardown / failing body.*\n.*body failed on purpose"
+        "PASS +teardown / teardown saw the failure"
+        "ERROR +teardown / failing teardown.*\n.*teardown failed: .*teardown.lua:[0-9]+: broken teardown"
+        "2 passed, 2 failed")
+
+# Parametrised tests report each case.
+ph_expect(run_params RC 0 ARGS run ${NR} ${S}/runner/params.lua
+  MATCH "PASS +runner params / rate holds \\[0.1 mL/day\\]" "rate holds \\[1 mL/day\\]"
+        "rate holds \\[5 mL/day\\]" "3 passed, 0 failed")
+# Sharding and determinism.
+add_test(NAME run_shards COMMAND ${IT}/shard_check.sh ${PUMPHIL_BIN} ${S}/runner)
+add_test(NAME run_same_seed_same_results COMMAND ${IT}/determinism_check.sh ${PUMPHIL_BIN} ${S}/runner)
+set_tests_properties(run_shards run_same_seed_same_results PROPERTIES LABELS integration TIMEOUT 300
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# --repeat runs each selected test N times with distinct seeds.
+ph_expect(run_repeat RC 0 ARGS run ${NR} --repeat 3 --filter alpha ${S}/runner
+  MATCH "3 passed, 0 failed")
+
+# Every documented Lua API function, exercised against the reference firmware.
+ph_expect(run_api RC 0 ARGS run ${NR} ${S}/api.lua MATCH "9 passed, 0 failed")
