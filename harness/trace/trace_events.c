@@ -5,6 +5,7 @@
  *   {"ev":"run_start","seed":..,"board":".."}
  *   {"ev":"test_start","name":".."}      {"ev":"test_end","name":"..","verdict":".."}
  *   {"ev":"fault_on","fault":"..","params":{..}}   {"ev":"fault_off","fault":".."}
+ *     (without "params", the other fields of fault_on are its parameters)
  *   {"ev":"measurement","name":"..","value":..,"unit":"..","verdict":".."}
  *   {"ev":"check_failed","message":".."}
  * Unknown "ev" values are ignored (newer runners); a packet that is not a
@@ -129,11 +130,28 @@ static int on_measurement(ph_trace_signals *s, int64_t t, json_t *o)
 			  json_string_value(json_object_get(o, "name")), detail);
 }
 
+/* Fault parameters: "params" when given, else every other field (the
+ * Lua test language's Bench:mark flattens them into the event). */
+static char *fault_params(json_t *o)
+{
+	json_t *params = json_object_get(o, "params"), *rest;
+	char *text;
+
+	if (params)
+		return json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	rest = json_deep_copy(o);
+	if (!rest)
+		return NULL;
+	json_object_del(rest, "ev");
+	json_object_del(rest, "fault");
+	text = json_object_size(rest) ? json_dumps(rest, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(rest);
+	return text;
+}
+
 static int on_fault_on(ph_trace_signals *s, int64_t t, json_t *o)
 {
-	json_t *params = json_object_get(o, "params");
-	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY)
-			    : NULL;
+	char *text = fault_params(o);
 	int r = ph_trace_span_open(s, PH_SPAN_FAULT, t,
 				   json_string_value(json_object_get(o, "fault")), text);
 

@@ -41,6 +41,14 @@ double ph_view_t_to_x(const ph_view_ctx *c, int64_t t)
 	return c->x0 + (double)(t - c->vp->t0) / c->ns_per_px;
 }
 
+double ph_view_ns_per_px(const ph_view_port *vp)
+{
+	int x0, x1;
+
+	ph_view_plot_columns(vp->w, &x0, &x1);
+	return (double)(vp->t1 > vp->t0 ? vp->t1 - vp->t0 : 1) / (x1 - x0 - 1);
+}
+
 int64_t ph_view_x_to_t(const ph_view_port *vp, int x)
 {
 	int x0, x1;
@@ -50,7 +58,7 @@ int64_t ph_view_x_to_t(const ph_view_port *vp, int x)
 		x = x0;
 	if (x > x1)
 		x = x1;
-	return vp->t0 + (int64_t)((double)(x - x0) * (double)(vp->t1 - vp->t0) / (x1 - x0));
+	return vp->t0 + (int64_t)((double)(x - x0) * ph_view_ns_per_px(vp));
 }
 
 static void draw_header(ph_view_ctx *c)
@@ -167,7 +175,7 @@ void ph_view_draw(SDL_Renderer *r, ph_view_text *txt, const ph_view_model *m,
 
 	ph_view_plot_columns(vp->w, &c.x0, &c.x1);
 	c.cols = c.x1 - c.x0;
-	c.ns_per_px = (double)(vp->t1 > vp->t0 ? vp->t1 - vp->t0 : 1) / c.cols;
+	c.ns_per_px = ph_view_ns_per_px(vp);
 	c.rects = malloc((size_t)c.cols * sizeof *c.rects);
 	c.counts = malloc((size_t)c.cols * sizeof *c.counts);
 	if (!c.rects || !c.counts)

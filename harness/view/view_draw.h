@@ -25,6 +25,9 @@ typedef struct ph_view_port {
 /* The plot columns [x0, x1) every track shares. */
 void ph_view_plot_columns(int w, int *x0, int *x1);
 
+/* ns per pixel column: t0 is drawn in the first plot column, t1 in the last. */
+double ph_view_ns_per_px(const ph_view_port *vp);
+
 /* Time under window column x (clamped to the plot). */
 int64_t ph_view_x_to_t(const ph_view_port *vp, int x);
 

@@ -16,6 +16,7 @@
 #include "view_draw_priv.h"
 
 #define LEGEND_GAP 12
+#define DOT_PX 8 /* dots while samples are at least this far apart */
 
 typedef struct vrange {
 	int32_t lo, hi;
@@ -137,10 +138,26 @@ static int clip_x(double *xa, double *ya, double *xb, double *yb, double lo, dou
 	return 1;
 }
 
+/* Sparse samples get a dot each, so a lone reading is visible. */
+static void draw_dots(ph_view_ctx *c, const ph_view_line *l, const yscale *s, size_t a, size_t b)
+{
+	int n = 0;
+
+	for (size_t i = a; i < b && n < c->cols; i++) {
+		double x = ph_view_t_to_x(c, ph_view_line_t(l, i));
+		if (x >= c->x0 - 1 && x <= c->x1)
+			c->rects[n++] = (SDL_Rect){ (int)lround(x) - 1, y_of(s, l->v[i]) - 1, 3, 3 };
+	}
+	SDL_RenderFillRects(c->r, c->rects, n);
+}
+
 static void draw_raw(ph_view_ctx *c, const ph_view_line *l, const yscale *s, size_t a, size_t b)
 {
 	double lo = c->x0 - 2, hi = c->x1 + 1;
 	size_t i0 = a > 0 ? a - 1 : 0, i1 = b < l->n ? b + 1 : l->n;
+
+	if ((double)(b - a) * DOT_PX <= c->cols)
+		draw_dots(c, l, s, a, b);
 
 	for (size_t i = i0; i + 1 <= i1; i++) {
 		double xa = ph_view_t_to_x(c, ph_view_line_t(l, i)), ya = y_of(s, l->v[i]);

@@ -150,15 +150,16 @@ static void on_button(win *v, const SDL_MouseButtonEvent *b)
 
 static void on_motion(win *v, const SDL_MouseMotionEvent *m)
 {
-	int x0, x1;
+	ph_view_port at_press = v->vp;
 	double ns_per_px;
 
 	if (!v->dragging || (!v->drag_moved && abs(m->x - v->drag_x) < DRAG_SLOP_PX))
 		return;
 	v->drag_moved = 1;
 	v->follow = 0;
-	ph_view_plot_columns(v->vp.w, &x0, &x1);
-	ns_per_px = (double)(v->drag_t1 - v->drag_t0) / (x1 - x0);
+	at_press.t0 = v->drag_t0;
+	at_press.t1 = v->drag_t1;
+	ns_per_px = ph_view_ns_per_px(&at_press);
 	v->vp.t0 = v->drag_t0 - (int64_t)((m->x - v->drag_x) * ns_per_px);
 	v->vp.t1 = v->drag_t1 - (int64_t)((m->x - v->drag_x) * ns_per_px);
 	v->dirty = 1;

@@ -246,6 +246,12 @@ static void test_resent_events_and_garbage(void **state)
 	r.len = strlen((const char *)r.data);
 	assert_int_equal(ph_trace_signals_add(&s, &r), 0);
 	assert_int_equal(s.bad_events, 1);
+	/* Fault parameters flattened into the event, as Bench:mark writes them. */
+	r.data = (const uint8_t *)"{\"ev\":\"fault_on\",\"fault\":\"pinch\",\"pm\":800}";
+	r.len = strlen((const char *)r.data);
+	assert_int_equal(ph_trace_signals_add(&s, &r), 0);
+	assert_string_equal(s.spans.v[s.spans.n - 1].label, "pinch");
+	assert_string_equal(s.spans.v[s.spans.n - 1].detail, "{\"pm\":800}");
 	ph_trace_signals_free(&s);
 }
 
