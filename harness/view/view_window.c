@@ -12,6 +12,7 @@
 
 #include <SDL.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "view.h"
@@ -250,6 +251,20 @@ static int open_window(win *v, const char *path, int w, int h, char *err, size_t
 	return v->txt ? 0 : -1;
 }
 
+/* SDL falls back to its invisible offscreen driver when there is no
+ * display: a window nobody can see or close.  Refuse unless asked for. */
+static int no_display(char *err, size_t errlen)
+{
+	const char *d = SDL_GetCurrentVideoDriver();
+	const char *asked = getenv("SDL_VIDEODRIVER");
+
+	if (!d || (asked && *asked) || (strcmp(d, "offscreen") && strcmp(d, "dummy")))
+		return 0;
+	snprintf(err, errlen, "cannot open a window: no display (DISPLAY is not set; headless: "
+			      "use --png)");
+	return 1;
+}
+
 int ph_view_window_run(const char *path, int w, int h, int64_t from_ns, int64_t to_ns, char *err,
 		       size_t errlen)
 {
@@ -279,7 +294,10 @@ int ph_view_window_run(const char *path, int w, int h, int64_t from_ns, int64_t 
 		rc = PH_VIEW_ERR_SDL;
 		goto out_doc;
 	}
-	rc = open_window(&v, path, w, h, err, errlen) < 0 ? PH_VIEW_ERR_SDL : PH_VIEW_OK;
+	if (no_display(err, errlen))
+		rc = PH_VIEW_ERR_SDL;
+	else
+		rc = open_window(&v, path, w, h, err, errlen) < 0 ? PH_VIEW_ERR_SDL : PH_VIEW_OK;
 	v.vp.title = v.title + strlen("pumphil view - ");
 	v.dirty = 1;
 	if (rc == PH_VIEW_OK)
