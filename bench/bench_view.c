@@ -86,7 +86,7 @@ static int bench_frames(ph_view_model *m, double *ms)
 		double t0;
 		rng = rng * 6364136223846793005ull + 1442695040888963407ull;
 		vp.t0 = m->t_min + (int64_t)((double)(rng >> 11) / 9007199254740992.0 *
-					      (double)(total - span));
+		                             (double)(total - span));
 		vp.t1 = vp.t0 + (span > 1000 ? span : 1000);
 		t0 = bench_now_s();
 		ph_view_draw(r, txt, m, &vp);
@@ -121,12 +121,14 @@ int main(void)
 	t->scale = 1;
 	t->weight = 1;
 	t->nlines = 1;
-	t->line[0] = (ph_view_line){ .label = "samples", .t0 = 0, .dt = DT_NS, .v = v, .n = n,
-				     .rgba = 0x1f77b4ffu };
+	t->line[0] = (ph_view_line){
+		.label = "samples", .t0 = 0, .dt = DT_NS, .v = v, .n = n, .rgba = 0x1f77b4ffu
+	};
 	ns_per_sample = bench_build(v, n, &t->line[0].env);
 	m.t_min = 0;
 	m.t_max = (int64_t)(n - 1) * DT_NS;
-	printf("| view envelope build | %.2f ns/sample | %zu M int32 samples, fan-out 16, median of 3 "
+	printf("| view envelope build | %.2f ns/sample | %zu M int32 samples, fan-out 16, median "
+	       "of 3 "
 	       "| |\n",
 	       ns_per_sample, n / 1000000);
 	rc = bench_frames(&m, ms);

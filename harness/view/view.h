@@ -32,6 +32,6 @@ const char *ph_view_strerror(int err);
  * err ("trace.pcapng: offset 96: ...").  Thread-compatible: uses no global
  * state of its own (SDL_ttf is initialised and released per call). */
 int ph_view_render_png(const char *trace, const char *png, int w, int h, int64_t from_ns,
-		       int64_t to_ns, char *err, size_t errlen);
+                       int64_t to_ns, char *err, size_t errlen);
 
 #endif

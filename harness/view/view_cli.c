@@ -39,26 +39,27 @@ typedef struct view_args {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: pumphil view TRACE [--size WxH] [--from T] [--to T]\n"
-		"       pumphil view TRACE --png FILE [--size WxH] [--from T] [--to T]\n"
-		"       pumphil view TRACE --csv SIGNAL[,SIGNAL...] [-o FILE]\n"
-		"       pumphil view --list-signals\n"
-		"\n"
-		"Shows a pcapng trace recorded by 'pumphil run' on one time axis: delivered\n"
-		"volume, flow and set-point, line pressure, reservoir computed vs true, supply,\n"
-		"frames per channel, alarm, fault and test spans, measurements.  The window\n"
-		"follows a trace still being written.  T is ns or a number with a unit: 250ms,\n"
-		"90s, 10min, 2h, 1.5d.\n"
-		"\n"
-		"  --png FILE    draw headless into FILE instead of a window\n"
-		"  --size WxH    window or image size (default 1400x900, PNG 1600x900)\n"
-		"  --from T      start of the shown range (default: first record)\n"
-		"  --to T        end of the shown range (default: last record)\n"
-		"  --csv LIST    print signals as CSV: time_ns and one column per signal\n"
-		"  -o FILE       write the CSV to FILE instead of standard output\n"
-		"\n"
-		"window: wheel or +/- zoom, drag or arrows pan, Home whole trace (and follow),\n"
-		"End follow the end, left click cursor A, right click cursor B, c clear, q quit.\n");
+	        "usage: pumphil view TRACE [--size WxH] [--from T] [--to T]\n"
+	        "       pumphil view TRACE --png FILE [--size WxH] [--from T] [--to T]\n"
+	        "       pumphil view TRACE --csv SIGNAL[,SIGNAL...] [-o FILE]\n"
+	        "       pumphil view --list-signals\n"
+	        "\n"
+	        "Shows a pcapng trace recorded by 'pumphil run' on one time axis: delivered\n"
+	        "volume, flow and set-point, line pressure, reservoir computed vs true, supply,\n"
+	        "frames per channel, alarm, fault and test spans, measurements.  The window\n"
+	        "follows a trace still being written.  T is ns or a number with a unit: 250ms,\n"
+	        "90s, 10min, 2h, 1.5d.\n"
+	        "\n"
+	        "  --png FILE    draw headless into FILE instead of a window\n"
+	        "  --size WxH    window or image size (default 1400x900, PNG 1600x900)\n"
+	        "  --from T      start of the shown range (default: first record)\n"
+	        "  --to T        end of the shown range (default: last record)\n"
+	        "  --csv LIST    print signals as CSV: time_ns and one column per signal\n"
+	        "  -o FILE       write the CSV to FILE instead of standard output\n"
+	        "\n"
+	        "window: wheel or +/- zoom, drag or arrows pan, Home whole trace (and follow),\n"
+	        "End follow the end, left click cursor A, right click cursor B, c clear, q "
+	        "quit.\n");
 }
 
 static int parse_size(const char *s, int *w, int *h)
@@ -112,21 +113,21 @@ static int parse_args(int argc, char **argv, view_args *a)
 		case 'f':
 		case 't':
 			if (ph_view_time_parse(optarg, c == 'f' ? &a->from : &a->to) < 0) {
-				fprintf(stderr, "pumphil view: bad time '%s' (e.g. 90s, 2h, 1.5d)\n",
-					optarg);
+				fprintf(stderr,
+				        "pumphil view: bad time '%s' (e.g. 90s, 2h, 1.5d)\n",
+				        optarg);
 				return -1;
 			}
 			break;
 		default:
 			fprintf(stderr, "pumphil view: unknown or incomplete option '%s'\n",
-				argv[optind - 1]);
+			        argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (optind < argc)
 		a->trace = argv[optind++];
-	if (optind < argc || (!a->trace && !a->list) || (a->png && a->csv) ||
-	    (a->out && !a->csv)) {
+	if (optind < argc || (!a->trace && !a->list) || (a->png && a->csv) || (a->out && !a->csv)) {
 		usage(stderr);
 		return -1;
 	}
@@ -176,7 +177,7 @@ static int export_csv(const view_args *a)
 		rc = 1;
 	if (rc)
 		fprintf(stderr, "pumphil view: %s: write failed: %s\n", a->out ? a->out : "stdout",
-			strerror(errno));
+		        strerror(errno));
 out_signals:
 	ph_trace_signals_free(&s);
 	ph_trace_reader_close(r);
@@ -193,7 +194,7 @@ static int render_png(const view_args *a, char *err, size_t errlen)
 	if (ph_view_doc_warning(d))
 		fprintf(stderr, "pumphil view: warning: %s\n", ph_view_doc_warning(d));
 	rc = ph_view_doc_render_png(d, a->png, a->w ? a->w : 1600, a->h ? a->h : 900, a->from,
-				    a->to, err, errlen);
+	                            a->to, err, errlen);
 	ph_view_doc_close(d);
 	return rc;
 }
@@ -214,7 +215,7 @@ int ph_cmd_view(int argc, char **argv)
 		rc = render_png(&a, err, sizeof err);
 	} else {
 		rc = ph_view_window_run(a.trace, a.w ? a.w : 1400, a.h ? a.h : 900, a.from, a.to,
-					err, sizeof err);
+		                        err, sizeof err);
 	}
 	if (rc == PH_VIEW_OK)
 		return 0;

@@ -18,7 +18,9 @@
 #define TICK_MIN_PX 96
 
 static const int fixed_h[] = {
-	[PH_TRACK_FRAMES] = 34, [PH_TRACK_ALARMS] = 22, [PH_TRACK_FAULTS] = 22,
+	[PH_TRACK_FRAMES] = 34,
+	[PH_TRACK_ALARMS] = 22,
+	[PH_TRACK_FAULTS] = 22,
 	[PH_TRACK_TESTS] = 34,
 };
 
@@ -27,7 +29,32 @@ static const uint32_t cursor_rgba[2] = { 0x0050d0ffu, 0xc000a0ffu };
 void ph_view_color(SDL_Renderer *r, uint32_t rgba)
 {
 	SDL_SetRenderDrawColor(r, (Uint8)(rgba >> 24), (Uint8)(rgba >> 16), (Uint8)(rgba >> 8),
-			       (Uint8)rgba);
+	                       (Uint8)rgba);
+}
+
+SDL_Rect ph_view_rect(int x, int y, int w, int h)
+{
+	SDL_Rect r;
+
+	r.x = x;
+	r.y = y;
+	r.w = w;
+	r.h = h;
+	return r;
+}
+
+void ph_view_fill(SDL_Renderer *r, int x, int y, int w, int h)
+{
+	SDL_Rect rc = ph_view_rect(x, y, w, h);
+
+	SDL_RenderFillRect(r, &rc);
+}
+
+void ph_view_clip(SDL_Renderer *r, int x, int y, int w, int h)
+{
+	SDL_Rect rc = ph_view_rect(x, y, w, h);
+
+	SDL_RenderSetClipRect(r, &rc);
 }
 
 void ph_view_plot_columns(int w, int *x0, int *x1)
@@ -68,7 +95,7 @@ static void draw_header(ph_view_ctx *c)
 	int64_t step = ph_view_time_step(c->ns_per_px, 1);
 
 	ph_view_color(c->r, PH_VIEW_COL_GUTTER);
-	SDL_RenderFillRect(c->r, &(SDL_Rect){ 0, 0, vp->w, HEADER_H });
+	ph_view_fill(c->r, 0, 0, vp->w, HEADER_H);
 	ph_view_text_draw(c->txt, vp->title, 6, 4, PH_VIEW_COL_TEXT, PH_ALIGN_LEFT);
 	ph_view_time_label(vp->t0, step, from, sizeof from);
 	ph_view_time_label(vp->t1, step, to, sizeof to);
@@ -79,7 +106,7 @@ static void draw_header(ph_view_ctx *c)
 		ph_view_time_span(vp->cursor[1] - vp->cursor[0], span, sizeof span);
 		snprintf(buf, sizeof buf, "\xce\x94t (B - A) = %s", span);
 		ph_view_text_draw(c->txt, buf, (c->x0 + c->x1) / 2, 4, PH_VIEW_COL_TEXT,
-				  PH_ALIGN_CENTER);
+		                  PH_ALIGN_CENTER);
 	}
 }
 
@@ -120,7 +147,7 @@ static void draw_cursors(ph_view_ctx *c, int top, int bottom)
 		ph_view_color(c->r, cursor_rgba[i]);
 		SDL_RenderDrawLine(c->r, x, top, x, bottom);
 		ph_view_time_label(t, ph_view_time_step(c->ns_per_px, 1), label + 2,
-				   sizeof label - 2);
+		                   sizeof label - 2);
 		label[0] = i ? 'B' : 'A';
 		label[1] = ' ';
 		ph_view_text_draw(c->txt, label, x + 3, top + 1, cursor_rgba[i], PH_ALIGN_LEFT);
@@ -153,9 +180,9 @@ static void track_heights(const ph_view_model *m, int avail, int *h)
 static void draw_track(ph_view_ctx *c, const ph_view_track *t, int y, int h)
 {
 	ph_view_color(c->r, PH_VIEW_COL_GUTTER);
-	SDL_RenderFillRect(c->r, &(SDL_Rect){ 0, y, c->x0, h });
+	ph_view_fill(c->r, 0, y, c->x0, h);
 	ph_view_text_draw(c->txt, t->name, 6, y + 2, PH_VIEW_COL_TEXT, PH_ALIGN_LEFT);
-	SDL_RenderSetClipRect(c->r, &(SDL_Rect){ 0, y, c->vp->w, h });
+	ph_view_clip(c->r, 0, y, c->vp->w, h);
 	if (t->kind == PH_TRACK_ANALOG)
 		ph_view_draw_analog(c, t, y, h);
 	else if (t->kind == PH_TRACK_FRAMES)
@@ -168,7 +195,7 @@ static void draw_track(ph_view_ctx *c, const ph_view_track *t, int y, int h)
 }
 
 void ph_view_draw(SDL_Renderer *r, ph_view_text *txt, const ph_view_model *m,
-		  const ph_view_port *vp)
+                  const ph_view_port *vp)
 {
 	ph_view_ctx c = { r, txt, m, vp, 0, 0, 0, 1, NULL, NULL };
 	int h[PH_VIEW_MAX_TRACKS], y = HEADER_H, axis_y, tests_y = -1, tests_h = 0;

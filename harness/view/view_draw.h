@@ -16,7 +16,7 @@
 
 /* What is shown: the time range, the cursors, the output size. */
 typedef struct ph_view_port {
-	int64_t t0, t1; /* visible range, t0 < t1 */
+	int64_t t0, t1;    /* visible range, t0 < t1 */
 	int64_t cursor[2]; /* PH_VIEW_NO_CURSOR when unset */
 	int w, h;
 	const char *title;
@@ -34,6 +34,6 @@ int64_t ph_view_x_to_t(const ph_view_port *vp, int x);
 /* Draw everything.  Borrows all arguments; never fails (a track without
  * data says so). */
 void ph_view_draw(SDL_Renderer *r, ph_view_text *txt, const ph_view_model *m,
-		  const ph_view_port *vp);
+                  const ph_view_port *vp);
 
 #endif

@@ -26,6 +26,10 @@ typedef struct ph_view_ctx {
 } ph_view_ctx;
 
 void ph_view_color(SDL_Renderer *r, uint32_t rgba);
+/* Rectangles without compound literals (which cppcheck cannot parse). */
+SDL_Rect ph_view_rect(int x, int y, int w, int h);
+void ph_view_fill(SDL_Renderer *r, int x, int y, int w, int h);
+void ph_view_clip(SDL_Renderer *r, int x, int y, int w, int h);
 /* Window column of time t (may be outside the plot). */
 double ph_view_t_to_x(const ph_view_ctx *c, int64_t t);
 

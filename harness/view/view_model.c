@@ -9,7 +9,7 @@
 #include <string.h>
 
 int ph_view_line_sync(ph_view_line *l, const int64_t *t_ns, const int32_t *v, size_t n,
-		      size_t stable)
+                      size_t stable)
 {
 	l->t_ns = t_ns;
 	l->v = v;
@@ -67,18 +67,41 @@ typedef struct track_spec {
 } track_spec;
 
 static const track_spec layout[] = {
-	{ PH_TRACK_ANALOG, "delivered", "uL", 1e-3, 2,
+	{ PH_TRACK_ANALOG,
+	  "delivered",
+	  "uL",
+	  1e-3,
+	  2,
 	  { { PH_SIG_DELIVERED, "balance", 0x2ca02cff, 0 }, { -1, NULL, 0, 0 } } },
-	{ PH_TRACK_ANALOG, "flow", "uL/h", 1e-3, 2,
+	{ PH_TRACK_ANALOG,
+	  "flow",
+	  "uL/h",
+	  1e-3,
+	  2,
 	  { { PH_SIG_FLOW, "flow (balance)", 0x1f77b4ff, 0 },
-	    { PH_SIG_RATE, "set-point", 0xff7f0eff, 1 }, { -1, NULL, 0, 0 } } },
-	{ PH_TRACK_ANALOG, "pressure", "kPa", 1e-3, 1,
+	    { PH_SIG_RATE, "set-point", 0xff7f0eff, 1 },
+	    { -1, NULL, 0, 0 } } },
+	{ PH_TRACK_ANALOG,
+	  "pressure",
+	  "kPa",
+	  1e-3,
+	  1,
 	  { { PH_SIG_PRESSURE, "line", 0xd62728ff, 0 }, { -1, NULL, 0, 0 } } },
-	{ PH_TRACK_ANALOG, "reservoir", "mL", 1e-6, 1,
+	{ PH_TRACK_ANALOG,
+	  "reservoir",
+	  "mL",
+	  1e-6,
+	  1,
 	  { { PH_SIG_RESERVOIR, "computed", 0x9467bdff, 0 },
-	    { PH_SIG_RESERVOIR_TRUE, "true", 0x8c564bff, 0 }, { -1, NULL, 0, 0 } } },
-	{ PH_TRACK_ANALOG, "supply", "V", 1e-3, 1,
-	  { { PH_SIG_SUPPLY, "rail", 0x17becfff, 0 }, { PH_SIG_BATTERY, "pump", 0xbcbd22ff, 0 },
+	    { PH_SIG_RESERVOIR_TRUE, "true", 0x8c564bff, 0 },
+	    { -1, NULL, 0, 0 } } },
+	{ PH_TRACK_ANALOG,
+	  "supply",
+	  "V",
+	  1e-3,
+	  1,
+	  { { PH_SIG_SUPPLY, "rail", 0x17becfff, 0 },
+	    { PH_SIG_BATTERY, "pump", 0xbcbd22ff, 0 },
 	    { -1, NULL, 0, 0 } } },
 	{ PH_TRACK_FRAMES, "frames", "", 1, 0, { { -1, NULL, 0, 0 } } },
 	{ PH_TRACK_ALARMS, "alarms", "", 1, 0, { { -1, NULL, 0, 0 } } },
@@ -117,7 +140,8 @@ static int sync_lines(ph_view_doc *d)
 		ph_view_track *t = &d->model.track[i];
 		for (int k = 0; k < t->nlines; k++) {
 			ph_trace_series *se = &d->sig.sig[layout[i].lines[k].sig];
-			if (ph_view_line_sync(&t->line[k], se->t_ns, se->v, se->n, se->moved_from) < 0)
+			if (ph_view_line_sync(&t->line[k], se->t_ns, se->v, se->n, se->moved_from) <
+			    0)
 				return -1;
 		}
 	}

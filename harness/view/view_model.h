@@ -43,11 +43,11 @@ typedef struct ph_view_line {
 typedef struct ph_view_track {
 	int kind;
 	const char *name;
-	const char *unit;  /* of displayed values */
-	double scale;      /* displayed = sample * scale */
+	const char *unit; /* of displayed values */
+	double scale;     /* displayed = sample * scale */
 	ph_view_line line[PH_VIEW_MAX_LINES];
 	int nlines;
-	int weight;        /* share of the analog height */
+	int weight; /* share of the analog height */
 } ph_view_track;
 
 typedef struct ph_view_model {
@@ -61,7 +61,7 @@ typedef struct ph_view_model {
  * to date; when the samples before `stable` changed, the envelope is
  * rebuilt from there.  Returns 0 or -1 (out of memory). */
 int ph_view_line_sync(ph_view_line *l, const int64_t *t_ns, const int32_t *v, size_t n,
-		      size_t stable);
+                      size_t stable);
 
 /* Time of sample i of l. */
 static inline int64_t ph_view_line_t(const ph_view_line *l, size_t i)

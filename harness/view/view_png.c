@@ -15,23 +15,17 @@
 const char *ph_view_strerror(int err)
 {
 	switch (err) {
-	case PH_VIEW_OK:
-		return "ok";
-	case PH_VIEW_ERR_ARG:
-		return "bad argument";
-	case PH_VIEW_ERR_TRACE:
-		return "bad trace";
-	case PH_VIEW_ERR_SDL:
-		return "SDL failure";
-	case PH_VIEW_ERR_IO:
-		return "write failure";
-	default:
-		return "unknown error";
+	case PH_VIEW_OK: return "ok";
+	case PH_VIEW_ERR_ARG: return "bad argument";
+	case PH_VIEW_ERR_TRACE: return "bad trace";
+	case PH_VIEW_ERR_SDL: return "SDL failure";
+	case PH_VIEW_ERR_IO: return "write failure";
+	default: return "unknown error";
 	}
 }
 
 int ph_view_resolve_range(const ph_view_model *m, int64_t from_ns, int64_t to_ns, int64_t *t0,
-			  int64_t *t1, char *err, size_t errlen)
+                          int64_t *t1, char *err, size_t errlen)
 {
 	int64_t lo = m->t_min <= m->t_max ? m->t_min : 0;
 	int64_t hi = m->t_min <= m->t_max ? m->t_max : 0;
@@ -52,17 +46,17 @@ int ph_view_check_size(int w, int h, char *err, size_t errlen)
 	if (w < PH_VIEW_MIN_W || h < PH_VIEW_MIN_H || w > PH_VIEW_MAX_SIDE ||
 	    h > PH_VIEW_MAX_SIDE) {
 		snprintf(err, errlen, "size %dx%d out of range (%dx%d to %dx%d)", w, h,
-			 PH_VIEW_MIN_W, PH_VIEW_MIN_H, PH_VIEW_MAX_SIDE, PH_VIEW_MAX_SIDE);
+		         PH_VIEW_MIN_W, PH_VIEW_MIN_H, PH_VIEW_MAX_SIDE, PH_VIEW_MAX_SIDE);
 		return PH_VIEW_ERR_ARG;
 	}
 	return PH_VIEW_OK;
 }
 
 SDL_Surface *ph_view_render_surface(const ph_view_model *m, const ph_view_port *vp, char *err,
-				    size_t errlen)
+                                    size_t errlen)
 {
-	SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, vp->w, vp->h, 32,
-							SDL_PIXELFORMAT_ARGB8888);
+	SDL_Surface *s =
+	        SDL_CreateRGBSurfaceWithFormat(0, vp->w, vp->h, 32, SDL_PIXELFORMAT_ARGB8888);
 	SDL_Renderer *r;
 	ph_view_text *txt;
 
@@ -100,7 +94,7 @@ static const char *base_name(const char *path)
 }
 
 int ph_view_doc_render_png(ph_view_doc *d, const char *png, int w, int h, int64_t from_ns,
-			   int64_t to_ns, char *err, size_t errlen)
+                           int64_t to_ns, char *err, size_t errlen)
 {
 	ph_view_port vp = { 0, 0, { PH_VIEW_NO_CURSOR, PH_VIEW_NO_CURSOR }, w, h, NULL };
 	SDL_Surface *s;
@@ -124,7 +118,7 @@ int ph_view_doc_render_png(ph_view_doc *d, const char *png, int w, int h, int64_
 }
 
 int ph_view_render_png(const char *trace, const char *png, int w, int h, int64_t from_ns,
-		       int64_t to_ns, char *err, size_t errlen)
+                       int64_t to_ns, char *err, size_t errlen)
 {
 	ph_view_doc *d;
 	int rc;

@@ -37,12 +37,12 @@ static int y_of(const yscale *s, double v)
 
 static void clip_plot(ph_view_ctx *c, int y, int h)
 {
-	SDL_RenderSetClipRect(c->r, &(SDL_Rect){ c->x0, y, c->x1 - c->x0, h });
+	ph_view_clip(c->r, c->x0, y, c->x1 - c->x0, h);
 }
 
 static void clip_none(ph_view_ctx *c, int y, int h)
 {
-	SDL_RenderSetClipRect(c->r, &(SDL_Rect){ 0, y, c->vp->w, h });
+	ph_view_clip(c->r, 0, y, c->vp->w, h);
 }
 
 /* Visible index range of l: [*a, *b), widened to the held sample for steps. */
@@ -85,8 +85,7 @@ static void format_value(const ph_view_track *t, double v, double span, char *bu
 	snprintf(buf, n, "%.*f %s", dec, d, t->unit);
 }
 
-static void draw_scale_labels(ph_view_ctx *c, const ph_view_track *t, const yscale *s, int y,
-			      int h)
+static void draw_scale_labels(ph_view_ctx *c, const ph_view_track *t, const yscale *s, int y, int h)
 {
 	char hi[48], lo[48];
 	int th = ph_view_text_height(c->txt);
@@ -96,10 +95,10 @@ static void draw_scale_labels(ph_view_ctx *c, const ph_view_track *t, const ysca
 	clip_none(c, y, h);
 	if (h >= 2 * th + 2)
 		ph_view_text_draw(c->txt, hi, c->x0 - 4, y + th + 1, PH_VIEW_COL_DIM,
-				  PH_ALIGN_RIGHT);
+		                  PH_ALIGN_RIGHT);
 	if (h >= 3 * th)
 		ph_view_text_draw(c->txt, lo, c->x0 - 4, y + h - th - 2, PH_VIEW_COL_DIM,
-				  PH_ALIGN_RIGHT);
+		                  PH_ALIGN_RIGHT);
 }
 
 /* Line names at the top right, on a backdrop, when a track has several. */
@@ -113,11 +112,10 @@ static void draw_legend(ph_view_ctx *c, const ph_view_track *t, int y)
 		w += ph_view_text_width(c->txt, t->line[k].label) + LEGEND_GAP;
 	x = c->x1 - 4;
 	ph_view_color(c->r, 0xffffffd0u);
-	SDL_RenderFillRect(c->r, &(SDL_Rect){ x - w + LEGEND_GAP / 2, y + 1, w,
-					      ph_view_text_height(c->txt) + 1 });
+	ph_view_fill(c->r, x - w + LEGEND_GAP / 2, y + 1, w, ph_view_text_height(c->txt) + 1);
 	for (int k = t->nlines - 1; k >= 0; k--) {
 		x -= ph_view_text_draw(c->txt, t->line[k].label, x, y + 1, t->line[k].rgba,
-				       PH_ALIGN_RIGHT);
+		                       PH_ALIGN_RIGHT);
 		x -= LEGEND_GAP;
 	}
 }
@@ -146,7 +144,8 @@ static void draw_dots(ph_view_ctx *c, const ph_view_line *l, const yscale *s, si
 	for (size_t i = a; i < b && n < c->cols; i++) {
 		double x = ph_view_t_to_x(c, ph_view_line_t(l, i));
 		if (x >= c->x0 - 1 && x <= c->x1)
-			c->rects[n++] = (SDL_Rect){ (int)lround(x) - 1, y_of(s, l->v[i]) - 1, 3, 3 };
+			c->rects[n++] =
+			        ph_view_rect((int)lround(x) - 1, y_of(s, l->v[i]) - 1, 3, 3);
 	}
 	SDL_RenderFillRects(c->r, c->rects, n);
 }
@@ -178,11 +177,11 @@ static void draw_raw(ph_view_ctx *c, const ph_view_line *l, const yscale *s, siz
 			double yv0 = ya, yv1 = y_of(s, l->v[i + 1]);
 			if (xv >= lo && xv <= hi)
 				SDL_RenderDrawLine(c->r, (int)lround(xv), (int)yv0, (int)lround(xv),
-						   (int)yv1);
+				                   (int)yv1);
 		}
 		if (clip_x(&xa, &ya, &xb, &yb, lo, hi))
 			SDL_RenderDrawLine(c->r, (int)lround(xa), (int)lround(ya), (int)lround(xb),
-					   (int)lround(yb));
+			                   (int)lround(yb));
 	}
 }
 
@@ -215,7 +214,7 @@ static void draw_envelope(ph_view_ctx *c, const ph_view_line *l, const yscale *s
 			top = top > prev ? prev : top;
 			bot = bot < prev ? prev : bot;
 		}
-		c->rects[nrect++] = (SDL_Rect){ c->x0 + x, top, 1, bot - top + 1 };
+		c->rects[nrect++] = ph_view_rect(c->x0 + x, top, 1, bot - top + 1);
 		prev = last;
 		a = b;
 	}
@@ -230,7 +229,7 @@ void ph_view_draw_analog(ph_view_ctx *c, const ph_view_track *t, int y, int h)
 
 	if (!r.any) {
 		ph_view_text_draw(c->txt, "no data", c->x0 + 6, y + h / 2 - 7, PH_VIEW_COL_DIM,
-				  PH_ALIGN_LEFT);
+		                  PH_ALIGN_LEFT);
 		return;
 	}
 	pad = r.hi > r.lo ? (double)(r.hi - r.lo) * 0.08 : fabs((double)r.hi) * 0.05 + 1;
@@ -256,8 +255,8 @@ void ph_view_draw_analog(ph_view_ctx *c, const ph_view_track *t, int y, int h)
 }
 
 /* Frames per column of one channel, as bars in [y, y + h). */
-static void draw_frame_row(ph_view_ctx *c, const ph_trace_series *se, int y, int h,
-			   uint32_t rgba, const char *label)
+static void draw_frame_row(ph_view_ctx *c, const ph_trace_series *se, int y, int h, uint32_t rgba,
+                           const char *label)
 {
 	size_t a = ph_trace_series_lower(se, c->vp->t0);
 	uint32_t max = 1;
@@ -275,14 +274,14 @@ static void draw_frame_row(ph_view_ctx *c, const ph_trace_series *se, int y, int
 		if (c->counts[x]) {
 			int bh = (int)((double)c->counts[x] * (h - 2) / max);
 			bh = bh < 1 ? 1 : bh;
-			c->rects[n++] = (SDL_Rect){ c->x0 + x, y + h - 1 - bh, 1, bh };
+			c->rects[n++] = ph_view_rect(c->x0 + x, y + h - 1 - bh, 1, bh);
 		}
 	ph_view_color(c->r, rgba);
 	SDL_RenderFillRects(c->r, c->rects, n);
 	snprintf(buf, sizeof buf, "%s \xe2\x89\xa4%u", label, max);
 	clip_none(c, y, h + 2);
 	ph_view_text_draw(c->txt, buf, c->x0 - 4, y + h - ph_view_text_height(c->txt) + 2, rgba,
-			  PH_ALIGN_RIGHT);
+	                  PH_ALIGN_RIGHT);
 }
 
 void ph_view_draw_frames(ph_view_ctx *c, const ph_view_track *t, int y, int h)
@@ -291,9 +290,9 @@ void ph_view_draw_frames(ph_view_ctx *c, const ph_view_track *t, int y, int h)
 	if (!c->m->sig)
 		return;
 	draw_frame_row(c, &c->m->sig->sig[PH_SIG_FRAMES_PUMP], y + 1, h / 2 - 1, 0x1f77b4ffu,
-		       "pump");
-	draw_frame_row(c, &c->m->sig->sig[PH_SIG_FRAMES_FIXTURE], y + h / 2, h / 2 - 1,
-		       0x2ca02cffu, "fixture");
+	               "pump");
+	draw_frame_row(c, &c->m->sig->sig[PH_SIG_FRAMES_FIXTURE], y + h / 2, h / 2 - 1, 0x2ca02cffu,
+	               "fixture");
 }
 
 static uint32_t span_rgba(const ph_trace_span *sp)
@@ -325,19 +324,19 @@ static void draw_span(ph_view_ctx *c, const ph_trace_span *sp, int y, int h)
 	if (x1 - x0 < 2)
 		x1 = x0 + 2;
 	ph_view_color(c->r, rgba);
-	SDL_RenderFillRect(c->r, &(SDL_Rect){ x0, y, x1 - x0, h });
+	ph_view_fill(c->r, x0, y, x1 - x0, h);
 	tw = ph_view_text_width(c->txt, sp->label);
 	if (tw + 6 <= x1 - x0)
-		ph_view_text_draw(c->txt, sp->label, x0 + 3, y + (h - ph_view_text_height(c->txt)) / 2,
-				  sp->kind == PH_SPAN_TEST ? PH_VIEW_COL_TEXT : 0xffffffffu,
-				  PH_ALIGN_LEFT);
+		ph_view_text_draw(
+		        c->txt, sp->label, x0 + 3, y + (h - ph_view_text_height(c->txt)) / 2,
+		        sp->kind == PH_SPAN_TEST ? PH_VIEW_COL_TEXT : 0xffffffffu, PH_ALIGN_LEFT);
 }
 
 void ph_view_draw_spans(ph_view_ctx *c, const ph_view_track *t, int y, int h)
 {
-	int want = t->kind == PH_TRACK_ALARMS ? PH_SPAN_ALARM
-		   : t->kind == PH_TRACK_FAULTS ? PH_SPAN_FAULT
-						: PH_SPAN_TEST;
+	int want = t->kind == PH_TRACK_ALARMS   ? PH_SPAN_ALARM
+	           : t->kind == PH_TRACK_FAULTS ? PH_SPAN_FAULT
+	                                        : PH_SPAN_TEST;
 	int sh = t->kind == PH_TRACK_TESTS ? h / 2 - 2 : h - 4;
 
 	if (!c->m->sig)
@@ -354,13 +353,13 @@ void ph_view_draw_markers(ph_view_ctx *c, int top, int bottom, int y, int h)
 
 	if (!c->m->sig)
 		return;
-	SDL_RenderSetClipRect(c->r, &(SDL_Rect){ c->x0, top, c->x1 - c->x0, bottom - top });
+	ph_view_clip(c->r, c->x0, top, c->x1 - c->x0, bottom - top);
 	for (size_t i = 0; i < c->m->sig->markers.n; i++) {
 		const ph_trace_marker *mk = &c->m->sig->markers.v[i];
 		double xf = ph_view_t_to_x(c, mk->t);
-		uint32_t rgba = mk->verdict == PH_VERDICT_PASS	 ? 0x208020ffu
-				: mk->verdict == PH_VERDICT_FAIL ? 0xd02020ffu
-								 : 0x606060ffu;
+		uint32_t rgba = mk->verdict == PH_VERDICT_PASS   ? 0x208020ffu
+		                : mk->verdict == PH_VERDICT_FAIL ? 0xd02020ffu
+		                                                 : 0x606060ffu;
 		char buf[160];
 		int x = (int)lround(xf);
 		if (xf < c->x0 || xf >= c->x1)
@@ -368,13 +367,13 @@ void ph_view_draw_markers(ph_view_ctx *c, int top, int bottom, int y, int h)
 		ph_view_color(c->r, (rgba & 0xffffff00u) | 0x60u);
 		SDL_RenderDrawLine(c->r, x, top, x, bottom - 1);
 		ph_view_color(c->r, rgba);
-		SDL_RenderFillRect(c->r, &(SDL_Rect){ x - 2, y + h / 2, 5, h / 2 - 2 });
+		ph_view_fill(c->r, x - 2, y + h / 2, 5, h / 2 - 2);
 		snprintf(buf, sizeof buf, "%s%s%s", mk->label, mk->detail ? " " : "",
-			 mk->detail ? mk->detail : "");
+		         mk->detail ? mk->detail : "");
 		if (x + 4 > label_end) {
 			int w = ph_view_text_draw(c->txt, buf, x + 4,
-						  y + h - ph_view_text_height(c->txt) - 1, rgba,
-						  PH_ALIGN_LEFT);
+			                          y + h - ph_view_text_height(c->txt) - 1, rgba,
+			                          PH_ALIGN_LEFT);
 			label_end = x + 4 + w + 6;
 		}
 	}

@@ -34,7 +34,7 @@ typedef struct win {
 	ph_view_text *txt;
 	ph_view_port vp;
 	char title[256];
-	int follow;   /* keep the right edge on the newest record */
+	int follow; /* keep the right edge on the newest record */
 	int dirty;
 	int dragging; /* left button down */
 	int drag_x;
@@ -74,7 +74,7 @@ static void zoom_about(win *v, int64_t tm, double f)
 {
 	v->follow = 0;
 	set_range(v, (double)tm - (double)(tm - v->vp.t0) / f,
-		  (double)tm + (double)(v->vp.t1 - tm) / f);
+	          (double)tm + (double)(v->vp.t1 - tm) / f);
 }
 
 static void pan(win *v, double frac)
@@ -114,8 +114,11 @@ static void on_key(win *v, SDL_Keycode k)
 	int64_t mid = v->vp.t0 + (v->vp.t1 - v->vp.t0) / 2;
 
 	switch (k) {
-	case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS: zoom_about(v, mid, KEY_ZOOM); break;
-	case SDLK_MINUS: case SDLK_KP_MINUS: zoom_about(v, mid, 1 / KEY_ZOOM); break;
+	case SDLK_PLUS:
+	case SDLK_EQUALS:
+	case SDLK_KP_PLUS: zoom_about(v, mid, KEY_ZOOM); break;
+	case SDLK_MINUS:
+	case SDLK_KP_MINUS: zoom_about(v, mid, 1 / KEY_ZOOM); break;
 	case SDLK_LEFT: pan(v, -KEY_PAN); break;
 	case SDLK_RIGHT: pan(v, KEY_PAN); break;
 	case SDLK_HOME: show_all(v); break;
@@ -124,7 +127,8 @@ static void on_key(win *v, SDL_Keycode k)
 		v->vp.cursor[0] = v->vp.cursor[1] = PH_VIEW_NO_CURSOR;
 		v->dirty = 1;
 		break;
-	case SDLK_q: case SDLK_ESCAPE: v->quit = 1; break;
+	case SDLK_q:
+	case SDLK_ESCAPE: v->quit = 1; break;
 	default: break;
 	}
 }
@@ -180,7 +184,7 @@ static void on_event(win *v, const SDL_Event *e)
 		SDL_GetMouseState(&mx, &my);
 		if (e->wheel.y)
 			zoom_about(v, ph_view_x_to_t(&v->vp, mx),
-				   e->wheel.y > 0 ? WHEEL_ZOOM : 1 / WHEEL_ZOOM);
+			           e->wheel.y > 0 ? WHEEL_ZOOM : 1 / WHEEL_ZOOM);
 		break;
 	case SDL_WINDOWEVENT:
 		if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
@@ -232,10 +236,10 @@ static int open_window(win *v, const char *path, int w, int h, char *err, size_t
 
 	snprintf(v->title, sizeof v->title, "pumphil view - %s", base ? base + 1 : path);
 	v->w = SDL_CreateWindow(v->title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, w, h,
-				SDL_WINDOW_RESIZABLE);
+	                        SDL_WINDOW_RESIZABLE);
 	if (!v->w) {
 		snprintf(err, errlen, "cannot open a window: %s (headless: use --png)",
-			 SDL_GetError());
+		         SDL_GetError());
 		return -1;
 	}
 	SDL_SetWindowMinimumSize(v->w, PH_VIEW_MIN_W, PH_VIEW_MIN_H);
@@ -260,13 +264,14 @@ static int no_display(char *err, size_t errlen)
 
 	if (!d || (asked && *asked) || (strcmp(d, "offscreen") && strcmp(d, "dummy")))
 		return 0;
-	snprintf(err, errlen, "cannot open a window: no display (DISPLAY is not set; headless: "
-			      "use --png)");
+	snprintf(err, errlen,
+	         "cannot open a window: no display (DISPLAY is not set; headless: "
+	         "use --png)");
 	return 1;
 }
 
 int ph_view_window_run(const char *path, int w, int h, int64_t from_ns, int64_t to_ns, char *err,
-		       size_t errlen)
+                       size_t errlen)
 {
 	win v;
 	int rc;
@@ -290,7 +295,7 @@ int ph_view_window_run(const char *path, int w, int h, int64_t from_ns, int64_t 
 	SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
 	if (SDL_InitSubSystem(SDL_INIT_VIDEO) < 0) {
 		snprintf(err, errlen, "cannot open a window: %s (headless: use --png)",
-			 SDL_GetError());
+		         SDL_GetError());
 		rc = PH_VIEW_ERR_SDL;
 		goto out_doc;
 	}

@@ -14,6 +14,6 @@
  * PH_VIEW_OK, or a ph_view_err with err filled (PH_VIEW_ERR_SDL when there
  * is no display). */
 int ph_view_window_run(const char *path, int w, int h, int64_t from_ns, int64_t to_ns, char *err,
-		       size_t errlen);
+                       size_t errlen);
 
 #endif

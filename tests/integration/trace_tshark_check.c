@@ -26,17 +26,17 @@
 #include "trace/trace_read.h"
 
 typedef struct seen {
-	int count;          /* packets of this type */
-	int first_checked;  /* the numbered fields were checked */
+	int count;         /* packets of this type */
+	int first_checked; /* the numbered fields were checked */
 } seen;
 
 static int failures;
 
-#define FAIL(...)                                  \
-	do {                                       \
-		fprintf(stderr, "FAIL: " __VA_ARGS__); \
-		fputc('\n', stderr);               \
-		failures++;                        \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		fprintf(stderr, "FAIL: " __VA_ARGS__);                                             \
+		fputc('\n', stderr);                                                               \
+		failures++;                                                                        \
 	} while (0)
 
 /* The value of key anywhere under o (tshark nests subtrees), or NULL. */
@@ -47,18 +47,14 @@ static json_t *find(json_t *o, const char *key)
 
 	if (json_is_array(o)) {
 		size_t i;
-		json_array_foreach(o, i, v)
-			if ((r = find(v, key)))
-				return r;
+		json_array_foreach(o, i, v) if ((r = find(v, key))) return r;
 		return NULL;
 	}
 	if (!json_is_object(o))
 		return NULL;
 	if ((v = json_object_get(o, key)))
 		return v;
-	json_object_foreach(o, k, v)
-		if ((r = find(v, key)))
-			return r;
+	json_object_foreach(o, k, v) if ((r = find(v, key))) return r;
 	return NULL;
 }
 
@@ -93,7 +89,8 @@ static int is_run_reply(uint8_t type)
 
 static void check_packet(json_t *layers, seen *s, int *npumphil, int *ev_seen)
 {
-	json_t *pl = json_object_get(layers, "pumphil"), *ev = json_object_get(layers, "pumphil_ev");
+	json_t *pl = json_object_get(layers, "pumphil"),
+	       *ev = json_object_get(layers, "pumphil_ev");
 	const pp_msg_desc *d;
 	const char *name;
 
@@ -164,9 +161,9 @@ int main(int argc, char **argv)
 	}
 	frames = count_frames(argv[3]);
 	snprintf(cmd, sizeof cmd,
-		 "HOME='%s' XDG_CONFIG_HOME='%s' '%s' -n -X 'lua_script:%s' -r '%s' -T json "
-		 "2>'%s/tshark.err'",
-		 argv[4], argv[4], argv[1], argv[2], argv[3], argv[4]);
+	         "HOME='%s' XDG_CONFIG_HOME='%s' '%s' -n -X 'lua_script:%s' -r '%s' -T json "
+	         "2>'%s/tshark.err'",
+	         argv[4], argv[4], argv[1], argv[2], argv[3], argv[4]);
 	p = popen(cmd, "r");
 	if (!p) {
 		perror("popen");
@@ -180,8 +177,7 @@ int main(int argc, char **argv)
 		json_decref(all);
 		return 1;
 	}
-	json_array_foreach(all, i, pkt)
-		check_packet(find(pkt, "layers"), s, &npumphil, ev_seen);
+	json_array_foreach(all, i, pkt) check_packet(find(pkt, "layers"), s, &npumphil, ev_seen);
 	json_decref(all);
 	if (npumphil != frames)
 		FAIL("%d pumphil packets decoded, the trace holds %d frames", npumphil, frames);

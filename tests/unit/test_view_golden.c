@@ -25,7 +25,7 @@
 #include "view/view.h"
 #include "view/view_time.h"
 
-#define CHANNEL_TOL 48      /* per colour channel, of 255 */
+#define CHANNEL_TOL 48 /* per colour channel, of 255 */
 #define MAX_BAD_FRACTION 0.005
 
 typedef struct golden_ctx {
@@ -51,20 +51,32 @@ static int setup(void **state)
 	char err[256];
 	ph_trace_synth_opts o;
 	ph_trace *t;
+	int r;
 
+	if (!c)
+		return -1;
 	snprintf(c->dir, sizeof c->dir, "/tmp/test_view_golden_XXXXXX");
 	if (!mkdtemp(c->dir))
-		return -1;
+		goto fail_free;
 	snprintf(c->trace, sizeof c->trace, "%s/synth.pcapng", c->dir);
 	t = ph_trace_open(c->trace, err, sizeof err);
 	if (!t)
-		return -1;
+		goto fail_dir;
 	ph_trace_synth_defaults(&o);
-	if (ph_trace_synth(t, &o) < 0)
-		return -1;
+	r = ph_trace_synth(t, &o);
 	ph_trace_close(t);
+	if (r < 0)
+		goto fail_trace;
 	*state = c;
 	return 0;
+
+fail_trace:
+	unlink(c->trace);
+fail_dir:
+	rmdir(c->dir);
+fail_free:
+	free(c);
+	return -1;
 }
 
 static int teardown(void **state)
@@ -167,11 +179,11 @@ static void test_golden(void **state)
 		}
 		bad = count_diff(got, want);
 		print_message("%s: %ld of %d pixels differ (limit %ld)\n", cases[i].name, bad,
-			      cases[i].w * cases[i].h, limit);
+		              cases[i].w * cases[i].h, limit);
 		if (bad < 0 || bad > limit)
 			fail_msg("%s differs from %s (%ld pixels); look at both, then regenerate "
-				 "with PUMPHIL_REGEN_GOLDEN=1 if the change is intended",
-				 got, want, bad);
+			         "with PUMPHIL_REGEN_GOLDEN=1 if the change is intended",
+			         got, want, bad);
 	}
 }
 
@@ -199,16 +211,16 @@ static void test_render_errors(void **state)
 
 	snprintf(out, sizeof out, "%s/x.png", c->dir);
 	assert_int_equal(ph_view_render_png(c->trace, out, 10, 10, -1, -1, err, sizeof err),
-			 PH_VIEW_ERR_ARG);
+	                 PH_VIEW_ERR_ARG);
 	assert_int_equal(ph_view_render_png(c->trace, out, 800, 600, 5, 5, err, sizeof err),
-			 PH_VIEW_ERR_ARG);
-	assert_int_equal(ph_view_render_png("/nonexistent.pcapng", out, 800, 600, -1, -1, err,
-					    sizeof err),
-			 PH_VIEW_ERR_TRACE);
+	                 PH_VIEW_ERR_ARG);
+	assert_int_equal(
+	        ph_view_render_png("/nonexistent.pcapng", out, 800, 600, -1, -1, err, sizeof err),
+	        PH_VIEW_ERR_TRACE);
 	assert_non_null(strstr(err, "/nonexistent.pcapng: "));
 	assert_int_equal(ph_view_render_png(c->trace, "/nonexistent/dir/x.png", 800, 600, -1, -1,
-					    err, sizeof err),
-			 PH_VIEW_ERR_IO);
+	                                    err, sizeof err),
+	                 PH_VIEW_ERR_IO);
 	assert_string_equal(ph_view_strerror(PH_VIEW_ERR_TRACE), "bad trace");
 	unlink(out);
 }

@@ -26,39 +26,66 @@ typedef struct live_ctx {
 	size_t n;
 } live_ctx;
 
-static int setup(void **state)
+/* Write a 6 h synthetic trace to path.  0 or -1. */
+static int write_synth(const char *path)
 {
-	live_ctx *c = calloc(1, sizeof *c);
 	char err[256];
 	ph_trace_synth_opts o;
-	ph_trace *t;
-	FILE *f;
-	long len;
+	ph_trace *t = ph_trace_open(path, err, sizeof err);
+	int r;
 
-	snprintf(c->dir, sizeof c->dir, "/tmp/test_view_live_XXXXXX");
-	if (!mkdtemp(c->dir))
-		return -1;
-	snprintf(c->full, sizeof c->full, "%s/full.pcapng", c->dir);
-	snprintf(c->growing, sizeof c->growing, "%s/growing.pcapng", c->dir);
-	t = ph_trace_open(c->full, err, sizeof err);
 	if (!t)
 		return -1;
 	ph_trace_synth_defaults(&o);
 	o.duration_ns = 6 * PH_NS_H;
-	if (ph_trace_synth(t, &o) < 0)
-		return -1;
+	r = ph_trace_synth(t, &o);
 	ph_trace_close(t);
-	f = fopen(c->full, "rb");
-	if (!f || fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) <= 0)
-		return -1;
-	rewind(f);
-	c->n = (size_t)len;
-	c->bytes = malloc(c->n);
-	if (!c->bytes || fread(c->bytes, 1, c->n, f) != c->n)
-		return -1;
+	return r;
+}
+
+/* The whole file, malloc'd; NULL on failure. */
+static uint8_t *read_all(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long len;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
+		buf = malloc((size_t)len);
+		if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
+			free(buf);
+			buf = NULL;
+		}
+		*n = (size_t)len;
+	}
 	fclose(f);
+	return buf;
+}
+
+static int setup(void **state)
+{
+	live_ctx *c = calloc(1, sizeof *c);
+
+	if (!c)
+		return -1;
+	snprintf(c->dir, sizeof c->dir, "/tmp/test_view_live_XXXXXX");
+	if (!mkdtemp(c->dir))
+		goto fail_free;
+	snprintf(c->full, sizeof c->full, "%s/full.pcapng", c->dir);
+	snprintf(c->growing, sizeof c->growing, "%s/growing.pcapng", c->dir);
+	if (write_synth(c->full) < 0 || !(c->bytes = read_all(c->full, &c->n)))
+		goto fail_dir;
 	*state = c;
 	return 0;
+
+fail_dir:
+	unlink(c->full);
+	rmdir(c->dir);
+fail_free:
+	free(c);
+	return -1;
 }
 
 static int teardown(void **state)
@@ -111,7 +138,7 @@ static void assert_same_model(const ph_view_model *a, const ph_view_model *b)
 				assert_int_equal(la->env.n[lv], lb->env.n[lv]);
 				if (la->env.n[lv])
 					assert_memory_equal(la->env.lv[lv], lb->env.lv[lv],
-							    la->env.n[lv] * sizeof(ph_view_minmax));
+					                    la->env.n[lv] * sizeof(ph_view_minmax));
 			}
 		}
 	assert_int_equal(a->sig->spans.n, b->sig->spans.n);

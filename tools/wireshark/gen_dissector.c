@@ -77,11 +77,13 @@ static int check_mappings(void)
 		const pp_msg_desc *d = pp_msg_desc_by_name(code_fields[i].msg);
 		const pp_field_desc *fd = NULL;
 		if (d)
-			for (fd = d->fields; fd->name && strcmp(fd->name, code_fields[i].field); fd++)
+			for (fd = d->fields; fd->name && strcmp(fd->name, code_fields[i].field);
+			     fd++)
 				;
 		if (!d || !fd || !fd->name) {
-			fprintf(stderr, "gen_dissector: %s.%s no longer exists; fix code_fields[]\n",
-				code_fields[i].msg, code_fields[i].field);
+			fprintf(stderr,
+			        "gen_dissector: %s.%s no longer exists; fix code_fields[]\n",
+			        code_fields[i].msg, code_fields[i].field);
 			return -1;
 		}
 	}
@@ -111,17 +113,21 @@ static void put_messages(FILE *f)
 {
 	fputs("local messages = {\n", f);
 	for (const pp_msg_desc *d = pp_msg_descs; d->name; d++) {
-		fprintf(f, "\t[0x%02x] = {\n\t\tname = \"%s\",\n\t\tchannel = \"%s\",\n\t\tlen = %u,\n",
-			d->type, d->name,
-			d->channel == PP_CH_PUMP ? "pump" : d->channel == PP_CH_FIXTURE ? "fixture" : "any",
-			d->wire_len);
+		fprintf(f,
+		        "\t[0x%02x] = {\n\t\tname = \"%s\",\n\t\tchannel = \"%s\",\n\t\tlen = "
+		        "%u,\n",
+		        d->type, d->name,
+		        d->channel == PP_CH_PUMP      ? "pump"
+		        : d->channel == PP_CH_FIXTURE ? "fixture"
+		                                      : "any",
+		        d->wire_len);
 		fputs("\t\tdoc = ", f);
 		put_str(f, d->doc);
 		fputs(",\n\t\tfields = {\n", f);
 		for (const pp_field_desc *fd = d->fields; fd->name; fd++) {
 			const char *t = table_of(d->name, fd->name);
 			fprintf(f, "\t\t\t{ name = \"%s\", type = \"%s\", unit = \"%s\"", fd->name,
-				type_names[fd->type], fd->unit);
+			        type_names[fd->type], fd->unit);
 			if (t)
 				fprintf(f, ", codes = \"%s\"", t);
 			fputs(", doc = ", f);
@@ -144,9 +150,10 @@ static char *generate(size_t *len)
 	fputs("-- Generated from proto/pp_messages.def and proto/pp_codes.def by\n"
 	      "-- tools/wireshark/gen_dissector.c; regenerate with\n"
 	      "--   build/tests/gen_dissector --write tools/wireshark/pumphil.lua\n"
-	      "-- A test (trace_dissector_in_sync) fails when this section is stale.\n\n", f);
+	      "-- A test (trace_dissector_in_sync) fails when this section is stale.\n\n",
+	      f);
 	fprintf(f, "local PP_VERSION = %d\nlocal PP_HEADER_SIZE = %d\nlocal PP_CRC_SIZE = %d\n\n",
-		PP_VERSION, PP_HEADER_SIZE, PP_CRC_SIZE);
+	        PP_VERSION, PP_HEADER_SIZE, PP_CRC_SIZE);
 	put_codes(f);
 	put_messages(f);
 	fputs(END, f);
@@ -178,7 +185,7 @@ static char *slurp(const char *path, size_t *len)
 }
 
 static int write_back(const char *path, const char *file, const char *b, const char *e,
-		      const char *gen, size_t glen)
+                      const char *gen, size_t glen)
 {
 	FILE *f = fopen(path, "wb");
 
@@ -221,9 +228,9 @@ int main(int argc, char **argv)
 		status = (size_t)(e - b) == glen && !memcmp(b, gen, glen) ? 0 : 1;
 		if (status)
 			fprintf(stderr,
-				"%s: the message tables are stale (proto/*.def changed); run "
-				"gen_dissector --write %s\n",
-				argv[2], argv[2]);
+			        "%s: the message tables are stale (proto/*.def changed); run "
+			        "gen_dissector --write %s\n",
+			        argv[2], argv[2]);
 	} else {
 		status = write_back(argv[2], file, b, e, gen, glen) < 0 ? 2 : 0;
 		if (status)
