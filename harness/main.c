@@ -15,10 +15,8 @@ static const ph_cmd cmds[] = {
 	{ "board", ph_cmd_board, "serve the virtual bench as a USB device" },
 #endif
 	{ "view", ph_cmd_view, "show a trace's timing (window or headless PNG)" },
-#ifdef PH_HAVE_CMD_REPORT
 	{ "report", ph_cmd_report, "regenerate reports from a record or trace" },
 	{ "merge", ph_cmd_merge, "merge several runs into one report" },
-#endif
 	{ "fta", ph_cmd_fta, "analyse and validate fault trees" },
 	{ NULL, NULL, NULL },
 };
