@@ -94,6 +94,7 @@ local codes = {
 		[13] = "ALARM_ACK",
 		[14] = "RATE_CHANGE",
 		[15] = "NVM_RECOVER",
+		[16] = "SOFT_OVERRIDE",
 	},
 	FX = {
 		[1] = "PINCH_PM",
@@ -194,10 +195,11 @@ local messages = {
 	[0x07] = {
 		name = "rx_commit",
 		channel = "pump",
-		len = 4,
+		len = 5,
 		doc = "Commit the staged prescription if its CRC matches.  Reply: ack (result = refusal reason).",
 		fields = {
 			{ name = "crc", type = "u32", unit = "", doc = "CRC the host computed and verified with rx_verify" },
+			{ name = "override_soft", type = "u8", unit = "", doc = "1 = the clinician confirmed a daily dose above the soft limit (never the hard one)" },
 		},
 	},
 	[0x08] = {
