@@ -12,9 +12,7 @@
 static const ph_cmd cmds[] = {
 	{ "run", ph_cmd_run, "run Lua test suites against a bench" },
 	{ "board", ph_cmd_board, "serve the virtual bench as a USB device" },
-#ifdef PH_HAVE_CMD_VIEW
 	{ "view", ph_cmd_view, "show a trace's timing (window or headless PNG)" },
-#endif
 	{ "report", ph_cmd_report, "regenerate reports from a record or trace" },
 	{ "merge", ph_cmd_merge, "merge several runs into one report" },
 	{ "fta", ph_cmd_fta, "analyse and validate fault trees" },

@@ -10,7 +10,7 @@
 
 /* Write one row at time t, advancing the series that have a sample there. */
 static int write_row(const ph_trace_signals *s, const int *sigs, size_t nsigs, size_t *pos,
-		     int64_t t, FILE *out)
+                     int64_t t, FILE *out)
 {
 	if (fprintf(out, "%lld", (long long)t) < 0)
 		return -1;

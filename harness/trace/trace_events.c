@@ -5,6 +5,7 @@
  *   {"ev":"run_start","seed":..,"board":".."}
  *   {"ev":"test_start","name":".."}      {"ev":"test_end","name":"..","verdict":".."}
  *   {"ev":"fault_on","fault":"..","params":{..}}   {"ev":"fault_off","fault":".."}
+ *     (without "params", the other fields of fault_on are its parameters)
  *   {"ev":"measurement","name":"..","value":..,"unit":"..","verdict":".."}
  *   {"ev":"check_failed","message":".."}
  * Unknown "ev" values are ignored (newer runners); a packet that is not a
@@ -24,7 +25,7 @@ static char *dup_str(const char *s)
 }
 
 int ph_trace_span_open(ph_trace_signals *s, int kind, int64_t t, const char *label,
-		       const char *detail)
+                       const char *detail)
 {
 	ph_trace_span *sp;
 
@@ -75,7 +76,7 @@ static int verdict_of(const char *v)
 }
 
 static int add_marker(ph_trace_signals *s, int64_t t, int kind, int verdict, const char *label,
-		      const char *detail)
+                      const char *detail)
 {
 	ph_trace_marker *m;
 
@@ -123,26 +124,44 @@ static int on_measurement(ph_trace_signals *s, int64_t t, json_t *o)
 	const char *unit = json_string_value(json_object_get(o, "unit"));
 
 	scalar_text(json_object_get(o, "value"), value, sizeof value);
-	snprintf(detail, sizeof detail, "%s%s%s", value, unit && *unit ? " " : "", unit ? unit : "");
+	snprintf(detail, sizeof detail, "%s%s%s", value, unit && *unit ? " " : "",
+	         unit ? unit : "");
 	return add_marker(s, t, PH_MARK_MEASUREMENT,
-			  verdict_of(json_string_value(json_object_get(o, "verdict"))),
-			  json_string_value(json_object_get(o, "name")), detail);
+	                  verdict_of(json_string_value(json_object_get(o, "verdict"))),
+	                  json_string_value(json_object_get(o, "name")), detail);
+}
+
+/* Fault parameters: "params" when given, else every other field (the
+ * Lua test language's Bench:mark flattens them into the event). */
+static char *fault_params(json_t *o)
+{
+	json_t *params = json_object_get(o, "params"), *rest;
+	char *text;
+
+	if (params)
+		return json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	rest = json_deep_copy(o);
+	if (!rest)
+		return NULL;
+	json_object_del(rest, "ev");
+	json_object_del(rest, "fault");
+	text = json_object_size(rest) ? json_dumps(rest, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(rest);
+	return text;
 }
 
 static int on_fault_on(ph_trace_signals *s, int64_t t, json_t *o)
 {
-	json_t *params = json_object_get(o, "params");
-	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY)
-			    : NULL;
+	char *text = fault_params(o);
 	int r = ph_trace_span_open(s, PH_SPAN_FAULT, t,
-				   json_string_value(json_object_get(o, "fault")), text);
+	                           json_string_value(json_object_get(o, "fault")), text);
 
 	free(text);
 	return r;
 }
 
 static void close_span(ph_trace_signals *s, int kind, int64_t t, const char *label,
-		       const char *verdict)
+                       const char *verdict)
 {
 	ph_trace_span *sp = find_open(s, kind, label);
 
@@ -175,21 +194,21 @@ static int dispatch(ph_trace_signals *s, int64_t t, const char *ev, json_t *o)
 		return ph_trace_span_open(s, PH_SPAN_TEST, t, name, NULL);
 	if (!strcmp(ev, "test_end")) {
 		close_span(s, PH_SPAN_TEST, t, name,
-			   json_string_value(json_object_get(o, "verdict")));
+		           json_string_value(json_object_get(o, "verdict")));
 		return 0;
 	}
 	if (!strcmp(ev, "fault_on"))
 		return on_fault_on(s, t, o);
 	if (!strcmp(ev, "fault_off")) {
 		close_span(s, PH_SPAN_FAULT, t, json_string_value(json_object_get(o, "fault")),
-			   NULL);
+		           NULL);
 		return 0;
 	}
 	if (!strcmp(ev, "measurement"))
 		return on_measurement(s, t, o);
 	if (!strcmp(ev, "check_failed"))
 		return add_marker(s, t, PH_MARK_CHECK_FAILED, PH_VERDICT_FAIL,
-				  json_string_value(json_object_get(o, "message")), NULL);
+		                  json_string_value(json_object_get(o, "message")), NULL);
 	if (!strcmp(ev, "run_start"))
 		return on_run_start(s, o);
 	return 0;

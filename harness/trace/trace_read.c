@@ -26,8 +26,8 @@
 
 typedef struct ph_trace_iface {
 	uint16_t linktype;
-	uint64_t units;    /* timestamp units per second */
-	int64_t offset_s;  /* if_tsoffset */
+	uint64_t units;   /* timestamp units per second */
+	int64_t offset_s; /* if_tsoffset */
 } ph_trace_iface;
 
 struct ph_trace_reader {
@@ -57,7 +57,7 @@ static void fail(ph_trace_reader *r, uint64_t off, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	snprintf(r->error, sizeof r->error, "%s: offset %llu: %s", r->name, (unsigned long long)off,
-		 msg);
+	         msg);
 	r->failed = 1;
 }
 
@@ -141,11 +141,10 @@ static uint64_t tsresol_units(uint8_t v)
 
 /* Walk the options in [p, p + n).  For each option calls fn; returns -1 on a
  * malformed list (error set at base offset). */
-typedef int (*opt_fn)(ph_trace_reader *r, uint16_t code, const uint8_t *v, uint16_t len,
-		      void *ctx);
+typedef int (*opt_fn)(ph_trace_reader *r, uint16_t code, const uint8_t *v, uint16_t len, void *ctx);
 
 static int walk_options(ph_trace_reader *r, const uint8_t *p, size_t n, uint64_t off, opt_fn fn,
-			void *ctx)
+                        void *ctx)
 {
 	size_t i = 0;
 
@@ -192,9 +191,9 @@ static int epb_option(ph_trace_reader *r, uint16_t code, const uint8_t *v, uint1
 
 	if (code == PH_PCAPNG_EPB_FLAGS && len >= 4) {
 		uint32_t f = get32(r, v) & 3u;
-		*dir = f == PH_PCAPNG_DIR_INBOUND	 ? PH_DIR_FROM_BOARD
+		*dir = f == PH_PCAPNG_DIR_INBOUND    ? PH_DIR_FROM_BOARD
 		       : f == PH_PCAPNG_DIR_OUTBOUND ? PH_DIR_TO_BOARD
-						     : -1;
+		                                     : -1;
 	}
 	return 0;
 }
@@ -290,7 +289,7 @@ static int parse_epb(ph_trace_reader *r, const uint8_t *b, uint32_t len, ph_trac
 	rec->len = caplen;
 	rec->dir = -1;
 	if (walk_options(r, b + 28 + padded, len - 32 - padded, r->pos + 28 + padded, epb_option,
-			 &rec->dir) < 0)
+	                 &rec->dir) < 0)
 		return -1;
 	rec->offset = r->pos;
 	rec->index = r->npackets++;
@@ -308,8 +307,8 @@ static const uint8_t *next_block(ph_trace_reader *r, uint32_t *type, uint32_t *l
 	if (!h) {
 		if (avail && !r->failed)
 			snprintf(r->warning, sizeof r->warning,
-				 "%s: offset %llu: torn last block (%zu bytes), ignored", r->name,
-				 (unsigned long long)r->pos, avail);
+			         "%s: offset %llu: torn last block (%zu bytes), ignored", r->name,
+			         (unsigned long long)r->pos, avail);
 		return NULL;
 	}
 	*type = get32(r, h);
@@ -336,8 +335,8 @@ static const uint8_t *next_block(ph_trace_reader *r, uint32_t *type, uint32_t *l
 	if (!b) {
 		if (!r->failed)
 			snprintf(r->warning, sizeof r->warning,
-				 "%s: offset %llu: torn last block (%zu of %u bytes), ignored",
-				 r->name, (unsigned long long)r->pos, avail, *len);
+			         "%s: offset %llu: torn last block (%zu of %u bytes), ignored",
+			         r->name, (unsigned long long)r->pos, avail, *len);
 		return NULL;
 	}
 	if (get32(r, b + *len - 4) != *len) {
@@ -350,8 +349,8 @@ static const uint8_t *next_block(ph_trace_reader *r, uint32_t *type, uint32_t *l
 torn_header:
 	if (!r->failed)
 		snprintf(r->warning, sizeof r->warning,
-			 "%s: offset %llu: torn last block (%zu bytes), ignored", r->name,
-			 (unsigned long long)r->pos, avail);
+		         "%s: offset %llu: torn last block (%zu bytes), ignored", r->name,
+		         (unsigned long long)r->pos, avail);
 	return NULL;
 }
 
@@ -407,8 +406,9 @@ static int check_header(ph_trace_reader *r, char *err, size_t errlen)
 
 	if (!b) {
 		if (!r->failed)
-			fail(r, 0, avail ? "not a pcapng file (too short)"
-					 : "empty file, not a pcapng trace");
+			fail(r, 0,
+			     avail ? "not a pcapng file (too short)"
+			           : "empty file, not a pcapng trace");
 		goto bad;
 	}
 	memcpy(&type, b, 4);
@@ -456,7 +456,7 @@ fail_free:
 }
 
 ph_trace_reader *ph_trace_reader_open_mem(const void *buf, size_t n, const char *name, char *err,
-					  size_t errlen)
+                                          size_t errlen)
 {
 	ph_trace_reader *r = reader_new(name, err, errlen);
 

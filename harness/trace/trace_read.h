@@ -47,7 +47,7 @@ ph_trace_reader *ph_trace_reader_open(const char *path, char *err, size_t errlen
 
 /* The same over a memory buffer (copied); name is used in messages. */
 ph_trace_reader *ph_trace_reader_open_mem(const void *buf, size_t n, const char *name, char *err,
-					  size_t errlen);
+                                          size_t errlen);
 
 /* Next packet.  Returns PH_TRACE_RECORD, PH_TRACE_END or PH_TRACE_ERROR.
  * After PH_TRACE_END a later call reads what was appended meanwhile. */

@@ -54,6 +54,8 @@ int ph_trace_signal_find(const char *name)
 void ph_trace_signals_init(ph_trace_signals *s)
 {
 	memset(s, 0, sizeof *s);
+	for (int i = 0; i < PH_SIG_COUNT; i++)
+		s->sig[i].moved_from = SIZE_MAX;
 	s->t_first = INT64_MAX;
 	s->t_last = INT64_MIN;
 }
@@ -119,6 +121,8 @@ int ph_trace_series_push(ph_trace_series *se, int64_t t, int64_t value)
 	while (at > 0 && se->t_ns[at - 1] > t)
 		at--;
 	if (at < se->n) {
+		if (at < se->moved_from)
+			se->moved_from = at;
 		memmove(se->t_ns + at + 1, se->t_ns + at, (se->n - at) * sizeof *se->t_ns);
 		memmove(se->v + at + 1, se->v + at, (se->n - at) * sizeof *se->v);
 	}
@@ -256,9 +260,9 @@ static int on_wire(ph_trace_signals *s, const ph_trace_rec *rec)
 	uint64_t count;
 
 	count = s->sig[PH_SIG_FRAMES_PUMP + rec->iface].n
-			? (uint64_t)s->sig[PH_SIG_FRAMES_PUMP + rec->iface].v
-				  [s->sig[PH_SIG_FRAMES_PUMP + rec->iface].n - 1]
-			: 0;
+	                ? (uint64_t)s->sig[PH_SIG_FRAMES_PUMP + rec->iface]
+	                          .v[s->sig[PH_SIG_FRAMES_PUMP + rec->iface].n - 1]
+	                : 0;
 	if (sig_push(s, PH_SIG_FRAMES_PUMP + (int)rec->iface, rec->t_ns, (int64_t)count + 1) < 0)
 		return -1;
 	for (size_t i = 0; i <= rec->len; i++) {
@@ -293,7 +297,7 @@ int ph_trace_signals_load(ph_trace_signals *s, ph_trace_reader *r, char *err, si
 	while ((k = ph_trace_reader_next(r, &rec)) == PH_TRACE_RECORD) {
 		if (ph_trace_signals_add(s, &rec) < 0) {
 			snprintf(err, errlen, "out of memory at packet %llu",
-				 (unsigned long long)rec.index + 1);
+			         (unsigned long long)rec.index + 1);
 			return PH_TRACE_ERROR;
 		}
 	}

@@ -49,6 +49,9 @@ typedef struct ph_trace_series {
 	size_t n, cap;
 	int64_t *t_ns;
 	int32_t *v;
+	/* Lowest index where a sample was inserted out of time order (samples
+	 * from there on moved) since a reader last reset it; SIZE_MAX if none. */
+	size_t moved_from;
 } ph_trace_series;
 
 enum ph_trace_span_kind { PH_SPAN_ALARM, PH_SPAN_FAULT, PH_SPAN_TEST };
@@ -91,9 +94,9 @@ typedef struct ph_trace_signals {
 	ph_trace_marker_list markers;
 	int64_t t_first, t_last; /* over every record; t_first > t_last when empty */
 	uint64_t records;
-	uint64_t bad_frames;  /* frames that failed to decode */
-	uint64_t bad_events;  /* harness events that are not JSON objects */
-	char *run_seed;       /* from run_start, or NULL */
+	uint64_t bad_frames; /* frames that failed to decode */
+	uint64_t bad_events; /* harness events that are not JSON objects */
+	char *run_seed;      /* from run_start, or NULL */
 	char *run_board;
 	/* decoding state */
 	int64_t balance0, prev_balance;

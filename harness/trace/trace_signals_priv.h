@@ -13,7 +13,7 @@ int ph_trace_series_push(ph_trace_series *se, int64_t t, int64_t value);
 /* Append an open span (t1 = -1); label and detail are copied, detail may be
  * NULL.  0 or -1 (out of memory). */
 int ph_trace_span_open(ph_trace_signals *s, int kind, int64_t t, const char *label,
-		       const char *detail);
+                       const char *detail);
 
 /* Decode one harness event record (JSON object).  0 or -1 (out of memory);
  * anything malformed is counted in s->bad_events. */

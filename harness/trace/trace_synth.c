@@ -54,11 +54,12 @@ static const item schedule[] = {
 	  "{\"ev\":\"measurement\",\"name\":\"mean_error\",\"value\":-3.0,\"unit\":\"%\","
 	  "\"verdict\":\"pass\"}",
 	  0, 0, 0, 0 },
-	{ 8.0, ITEM_JSON, "{\"ev\":\"test_end\",\"name\":\"basal_accuracy\",\"verdict\":\"pass\"}", 0,
-	  0, 0, 0 },
+	{ 8.0, ITEM_JSON, "{\"ev\":\"test_end\",\"name\":\"basal_accuracy\",\"verdict\":\"pass\"}",
+	  0, 0, 0, 0 },
 	{ 8.01, ITEM_JSON, "{\"ev\":\"test_start\",\"name\":\"occlusion\"}", 0, 0, 0, 0 },
 	{ T_OCC_ON, ITEM_JSON,
-	  "{\"ev\":\"fault_on\",\"fault\":\"occlusion\",\"params\":{\"pinch_pm\":1000}}", 0, 0, 0, 0 },
+	  "{\"ev\":\"fault_on\",\"fault\":\"occlusion\",\"params\":{\"pinch_pm\":1000}}", 0, 0, 0,
+	  0 },
 	{ T_OCC_ALARM, ITEM_EVENT, NULL, PP_EV_ALARM_ON, PP_ALARM_OCCLUSION, PP_PRIO_HIGH, 40000 },
 	{ T_OCC_ALARM, ITEM_EVENT, NULL, PP_EV_STOP, 0, 0, PP_ALARM_OCCLUSION },
 	{ T_OCC_ALARM + 0.001, ITEM_JSON,
@@ -72,34 +73,37 @@ static const item schedule[] = {
 	  "{\"ev\":\"measurement\",\"name\":\"post_occlusion_bolus\",\"value\":242,\"unit\":\"uL\","
 	  "\"verdict\":\"fail\"}",
 	  0, 0, 0, 0 },
-	{ 11.0, ITEM_JSON, "{\"ev\":\"test_end\",\"name\":\"occlusion\",\"verdict\":\"fail\"}", 0, 0,
-	  0, 0 },
+	{ 11.0, ITEM_JSON, "{\"ev\":\"test_end\",\"name\":\"occlusion\",\"verdict\":\"fail\"}", 0,
+	  0, 0, 0 },
 	{ 16.0, ITEM_JSON, "{\"ev\":\"test_start\",\"name\":\"low_supply\"}", 0, 0, 0, 0 },
 	{ T_SUPPLY_ON, ITEM_JSON,
-	  "{\"ev\":\"fault_on\",\"fault\":\"supply\",\"params\":{\"supply_mv\":2500}}", 0, 0, 0, 0 },
+	  "{\"ev\":\"fault_on\",\"fault\":\"supply\",\"params\":{\"supply_mv\":2500}}", 0, 0, 0,
+	  0 },
 	{ T_SUPPLY_ON + 0.1, ITEM_EVENT, NULL, PP_EV_ALARM_ON, PP_ALARM_BATTERY_ERI, PP_PRIO_LOW,
 	  2500 },
 	{ T_SUPPLY_OFF, ITEM_JSON, "{\"ev\":\"fault_off\",\"fault\":\"supply\"}", 0, 0, 0, 0 },
 	{ T_SUPPLY_OFF + 0.05, ITEM_EVENT, NULL, PP_EV_ALARM_OFF, PP_ALARM_BATTERY_ERI, PP_PRIO_LOW,
 	  0 },
-	{ 20.0, ITEM_JSON, "{\"ev\":\"test_end\",\"name\":\"low_supply\",\"verdict\":\"pass\"}", 0, 0,
-	  0, 0 },
+	{ 20.0, ITEM_JSON, "{\"ev\":\"test_end\",\"name\":\"low_supply\",\"verdict\":\"pass\"}", 0,
+	  0, 0, 0 },
 	{ 20.5, ITEM_JSON, "{\"ev\":\"test_start\",\"name\":\"link_loss\"}", 0, 0, 0, 0 },
 	{ T_LINK_ON, ITEM_JSON,
-	  "{\"ev\":\"fault_on\",\"fault\":\"rf_loss\",\"params\":{\"rf_loss_pm\":1000}}", 0, 0, 0, 0 },
-	{ T_LINK_ON + 0.05, ITEM_EVENT, NULL, PP_EV_ALARM_ON, PP_ALARM_LINK_LOSS, PP_PRIO_MEDIUM, 0 },
+	  "{\"ev\":\"fault_on\",\"fault\":\"rf_loss\",\"params\":{\"rf_loss_pm\":1000}}", 0, 0, 0,
+	  0 },
+	{ T_LINK_ON + 0.05, ITEM_EVENT, NULL, PP_EV_ALARM_ON, PP_ALARM_LINK_LOSS, PP_PRIO_MEDIUM,
+	  0 },
 	{ T_LINK_OFF, ITEM_JSON, "{\"ev\":\"fault_off\",\"fault\":\"rf_loss\"}", 0, 0, 0, 0 },
 	{ T_LINK_OFF + 0.05, ITEM_EVENT, NULL, PP_EV_ALARM_OFF, PP_ALARM_LINK_LOSS, PP_PRIO_MEDIUM,
 	  0 },
-	{ 22.0, ITEM_JSON, "{\"ev\":\"test_end\",\"name\":\"link_loss\",\"verdict\":\"pass\"}", 0, 0,
-	  0, 0 },
+	{ 22.0, ITEM_JSON, "{\"ev\":\"test_end\",\"name\":\"link_loss\",\"verdict\":\"pass\"}", 0,
+	  0, 0, 0 },
 	{ 22.01, ITEM_JSON, "{\"ev\":\"test_start\",\"name\":\"reservoir\"}", 0, 0, 0, 0 },
 	{ T_RATE2, ITEM_EVENT, NULL, PP_EV_RATE_CHANGE, 0, 0, (int32_t)RATE2_NL_H },
 	{ 23.0, ITEM_JSON,
 	  "{\"ev\":\"check_failed\",\"message\":\"reservoir computed vs true differs by 3.1%\"}", 0,
 	  0, 0, 0 },
-	{ 23.9, ITEM_JSON, "{\"ev\":\"test_end\",\"name\":\"reservoir\",\"verdict\":\"fail\"}", 0, 0,
-	  0, 0 },
+	{ 23.9, ITEM_JSON, "{\"ev\":\"test_end\",\"name\":\"reservoir\",\"verdict\":\"fail\"}", 0,
+	  0, 0, 0 },
 };
 
 typedef struct synth {
@@ -125,8 +129,9 @@ static int64_t to_ns(double sec)
 static int emit(synth *s, double sec, uint8_t ch, int dir, const pp_msg *m)
 {
 	uint8_t wire[PP_MAX_WIRE];
-	int n = pp_msg_encode(m, ch, s->seq[ch]++, dir == PH_DIR_FROM_BOARD ? (uint64_t)(sec * 1e6) : 0,
-			      wire, sizeof wire);
+	int n = pp_msg_encode(m, ch, s->seq[ch]++,
+	                      dir == PH_DIR_FROM_BOARD ? (uint64_t)(sec * 1e6) : 0, wire,
+	                      sizeof wire);
 
 	if (n < 0) {
 		errno = EINVAL;
@@ -157,7 +162,7 @@ static int prelude(synth *s)
 			memcpy(body + f->offset, &v, sizes[f->type]);
 		}
 		if (emit(s, sec, d->channel == PP_CH_FIXTURE ? PP_CH_FIXTURE : PP_CH_PUMP,
-			 d->type < 0x80 ? PH_DIR_TO_BOARD : PH_DIR_FROM_BOARD, &m) < 0)
+		         d->type < 0x80 ? PH_DIR_TO_BOARD : PH_DIR_FROM_BOARD, &m) < 0)
 			return -1;
 	}
 	return 0;

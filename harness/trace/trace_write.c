@@ -31,7 +31,7 @@ struct ph_trace {
 	uint8_t *buf;
 	size_t n;
 	size_t cap;
-	int64_t oldest_ns;  /* host time of the oldest buffered record (n > 0) */
+	int64_t oldest_ns;   /* host time of the oldest buffered record (n > 0) */
 	int64_t oldest_mono; /* CLOCK_MONOTONIC when it was buffered */
 };
 
@@ -42,9 +42,11 @@ static const struct {
 } ph_trace_ifs[] = {
 	{ "pump", "pumphil pump channel: COBS frames as they crossed, 0x00 delimiter included",
 	  PH_PCAPNG_LINKTYPE_USER0 },
-	{ "fixture", "pumphil fixture channel: COBS frames as they crossed, 0x00 delimiter included",
+	{ "fixture",
+	  "pumphil fixture channel: COBS frames as they crossed, 0x00 delimiter included",
 	  PH_PCAPNG_LINKTYPE_USER0 },
-	{ "events", "pumphil harness events: one JSON object per packet", PH_PCAPNG_LINKTYPE_USER1 },
+	{ "events", "pumphil harness events: one JSON object per packet",
+	  PH_PCAPNG_LINKTYPE_USER1 },
 };
 
 static int64_t mono_ns(void)
@@ -186,7 +188,7 @@ static int put_idb(ph_trace *t, const char *name, const char *desc, uint16_t lin
 
 /* Append one EPB; flags < 0 omits the epb_flags option. */
 static int put_epb(ph_trace *t, uint32_t iface, int64_t host_ns, const void *data, size_t n,
-		   int64_t flags)
+                   int64_t flags)
 {
 	size_t len = 28 + pad4(n) + (flags >= 0 ? opt_size(4) + 4 : 0) + 4;
 	uint64_t ts = (uint64_t)host_ns;
@@ -241,7 +243,8 @@ ph_trace *ph_trace_open(const char *path, char *err, size_t errlen)
 	if (put_shb(t) < 0)
 		goto fail_io;
 	for (uint32_t i = 0; i < sizeof ph_trace_ifs / sizeof ph_trace_ifs[0]; i++)
-		if (put_idb(t, ph_trace_ifs[i].name, ph_trace_ifs[i].desc, ph_trace_ifs[i].linktype) < 0)
+		if (put_idb(t, ph_trace_ifs[i].name, ph_trace_ifs[i].desc,
+		            ph_trace_ifs[i].linktype) < 0)
 			goto fail_io;
 	if (drain(t) < 0)
 		goto fail_io;
@@ -257,7 +260,7 @@ fail_free:
 }
 
 int ph_trace_frame(ph_trace *t, int64_t host_ns, uint8_t channel, int dir, const uint8_t *wire,
-		   size_t n)
+                   size_t n)
 {
 	size_t before;
 
@@ -272,7 +275,7 @@ int ph_trace_frame(ph_trace *t, int64_t host_ns, uint8_t channel, int dir, const
 	}
 	before = t->n;
 	if (put_epb(t, channel, host_ns, wire, n,
-		    dir == PH_DIR_FROM_BOARD ? PH_PCAPNG_DIR_INBOUND : PH_PCAPNG_DIR_OUTBOUND) < 0)
+	            dir == PH_DIR_FROM_BOARD ? PH_PCAPNG_DIR_INBOUND : PH_PCAPNG_DIR_OUTBOUND) < 0)
 		return -1;
 	return after_record(t, before, host_ns);
 }
@@ -303,7 +306,7 @@ int ph_trace_clock(ph_trace *t, int64_t host_ns)
 		return -1;
 	}
 	if (t->n && (host_ns - t->oldest_ns >= PH_TRACE_FLUSH_NS ||
-		     mono_ns() - t->oldest_mono >= PH_TRACE_FLUSH_NS))
+	             mono_ns() - t->oldest_mono >= PH_TRACE_FLUSH_NS))
 		return drain(t);
 	return 0;
 }

@@ -77,11 +77,11 @@ int ph_view_env_extend(ph_view_env *e, const int32_t *v, size_t n)
 				return -1;
 			if (k == 0)
 				build_raw(e->lv[0] + e->n[0], v + (e->n[0] << PH_VIEW_ENV_SHIFT),
-					  want - e->n[0]);
+				          want - e->n[0]);
 			else
 				build_level(e->lv[k] + e->n[k],
-					    e->lv[k - 1] + (e->n[k] << PH_VIEW_ENV_SHIFT),
-					    want - e->n[k]);
+				            e->lv[k - 1] + (e->n[k] << PH_VIEW_ENV_SHIFT),
+				            want - e->n[k]);
 			e->n[k] = want;
 		}
 		below = e->n[k];
@@ -114,7 +114,7 @@ static void merge(ph_view_minmax *acc, int32_t mn, int32_t mx)
 
 /* Min/max of v[a .. b) using levels <= k (k = 0: raw samples). */
 static void range_at(const ph_view_env *e, const int32_t *v, size_t a, size_t b, int k,
-		     ph_view_minmax *acc)
+                     ph_view_minmax *acc)
 {
 	while (k > 0) {
 		int sh = PH_VIEW_ENV_SHIFT * k;

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define PH_VIEW_ENV_FANOUT 16
-#define PH_VIEW_ENV_SHIFT 4 /* log2(FANOUT) */
+#define PH_VIEW_ENV_SHIFT 4  /* log2(FANOUT) */
 #define PH_VIEW_ENV_LEVELS 7 /* 16^7 = 268M samples per top entry */
 
 typedef struct ph_view_minmax {

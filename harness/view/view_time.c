@@ -13,7 +13,7 @@ static const struct {
 	const char *suffix;
 	double ns;
 } units[] = {
-	{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "min", 60e9 },
+	{ "ns", 1 },   { "us", 1e3 },   { "ms", 1e6 },    { "s", 1e9 }, { "min", 60e9 },
 	{ "m", 60e9 }, { "h", 3600e9 }, { "d", 86400e9 }, { "", 1 },
 };
 
@@ -60,10 +60,10 @@ static int64_t ladder125(int64_t unit, double want)
 int64_t ph_view_time_step(double ns_per_px, double min_px)
 {
 	static const int64_t clock[] = {
-		PH_NS_S,	2 * PH_NS_S,	5 * PH_NS_S,	10 * PH_NS_S,	15 * PH_NS_S,
-		30 * PH_NS_S,	PH_NS_MIN,	2 * PH_NS_MIN,	5 * PH_NS_MIN,	10 * PH_NS_MIN,
-		15 * PH_NS_MIN, 30 * PH_NS_MIN, PH_NS_H,	2 * PH_NS_H,	3 * PH_NS_H,
-		6 * PH_NS_H,	12 * PH_NS_H,
+		PH_NS_S,        2 * PH_NS_S,    5 * PH_NS_S,   10 * PH_NS_S,  15 * PH_NS_S,
+		30 * PH_NS_S,   PH_NS_MIN,      2 * PH_NS_MIN, 5 * PH_NS_MIN, 10 * PH_NS_MIN,
+		15 * PH_NS_MIN, 30 * PH_NS_MIN, PH_NS_H,       2 * PH_NS_H,   3 * PH_NS_H,
+		6 * PH_NS_H,    12 * PH_NS_H,
 	};
 	double want = ns_per_px * min_px;
 
@@ -89,19 +89,24 @@ void ph_view_time_label(int64_t t, int64_t step, char *buf, size_t n)
 		snprintf(buf, n, "%s%llud", sign, (unsigned long long)d);
 	else if (step >= PH_NS_MIN)
 		snprintf(buf, n, "%s%s%02llu:%02llu", sign, day, (unsigned long long)h,
-			 (unsigned long long)m);
+		         (unsigned long long)m);
 	else if (step >= PH_NS_S)
 		snprintf(buf, n, "%s%s%02llu:%02llu:%02llu", sign, day, (unsigned long long)h,
-			 (unsigned long long)m, (unsigned long long)s);
+		         (unsigned long long)m, (unsigned long long)s);
 	else if (a < PH_NS_MIN) {
-		int digits = step >= 100000000 ? 1 : step >= 10000000 ? 2 : step >= 1000000 ? 3
-			   : step >= 100000 ? 4 : step >= 10000 ? 5 : step >= 1000 ? 6 : 9;
+		int digits = step >= 100000000  ? 1
+		             : step >= 10000000 ? 2
+		             : step >= 1000000  ? 3
+		             : step >= 100000   ? 4
+		             : step >= 10000    ? 5
+		             : step >= 1000     ? 6
+		                                : 9;
 		snprintf(buf, n, "%s%llu.%0*llu s", sign, (unsigned long long)s, digits,
-			 (unsigned long long)(frac / (uint64_t)pow(10, 9 - digits)));
+		         (unsigned long long)(frac / (uint64_t)pow(10, 9 - digits)));
 	} else {
-		snprintf(buf, n, "%s%s%02llu:%02llu:%02llu.%03llu", sign, day, (unsigned long long)h,
-			 (unsigned long long)m, (unsigned long long)s,
-			 (unsigned long long)(frac / 1000000));
+		snprintf(buf, n, "%s%s%02llu:%02llu:%02llu.%03llu", sign, day,
+		         (unsigned long long)h, (unsigned long long)m, (unsigned long long)s,
+		         (unsigned long long)(frac / 1000000));
 	}
 }
 
@@ -112,10 +117,10 @@ void ph_view_time_span(int64_t dt, char *buf, size_t n)
 
 	if (a >= (double)PH_NS_D)
 		snprintf(buf, n, "%s%.0f d %.0f h", sign, floor(a / 86400e9),
-			 floor(fmod(a, 86400e9) / 3600e9));
+		         floor(fmod(a, 86400e9) / 3600e9));
 	else if (a >= (double)PH_NS_H)
 		snprintf(buf, n, "%s%.0f h %.0f min", sign, floor(a / 3600e9),
-			 floor(fmod(a, 3600e9) / 60e9));
+		         floor(fmod(a, 3600e9) / 60e9));
 	else if (a >= (double)PH_NS_MIN)
 		snprintf(buf, n, "%s%.0f min %.1f s", sign, floor(a / 60e9), fmod(a, 60e9) / 1e9);
 	else if (a >= 1e9)

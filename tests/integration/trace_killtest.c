@@ -49,8 +49,9 @@ static int record(ph_trace *t, uint64_t i, int64_t ns)
 	int n;
 
 	if (i % 50 == 49) {
-		snprintf(json, sizeof json, "{\"ev\":\"measurement\",\"name\":\"i\",\"value\":%llu}",
-			 (unsigned long long)i);
+		snprintf(json, sizeof json,
+		         "{\"ev\":\"measurement\",\"name\":\"i\",\"value\":%llu}",
+		         (unsigned long long)i);
 		return ph_trace_event(t, ns, json);
 	}
 	memset(&m, 0, sizeof m);
@@ -60,7 +61,7 @@ static int record(ph_trace *t, uint64_t i, int64_t ns)
 	if (n < 0)
 		return -1;
 	return ph_trace_frame(t, ns, i % 7 == 3 ? PP_CH_FIXTURE : PP_CH_PUMP, (int)(i & 1), wire,
-			      (size_t)n);
+	                      (size_t)n);
 }
 
 /* Child: record forever, reporting {i, ns} after each record. */
@@ -100,8 +101,9 @@ static int check_record(const ph_trace_rec *rec, uint64_t i)
 
 	if (i % 50 == 49) {
 		char want[96];
-		snprintf(want, sizeof want, "{\"ev\":\"measurement\",\"name\":\"i\",\"value\":%llu}",
-			 (unsigned long long)i);
+		snprintf(want, sizeof want,
+		         "{\"ev\":\"measurement\",\"name\":\"i\",\"value\":%llu}",
+		         (unsigned long long)i);
 		return rec->iface == PH_IF_EVENTS && rec->len == strlen(want) &&
 		       !memcmp(rec->data, want, rec->len);
 	}
@@ -155,7 +157,7 @@ static int verify(const char *path, const reports *rp)
 		/* The child may die after recording and before reporting once. */
 		if (!check_record(&rec, i) || i > rp->n || (i < rp->n && rec.t_ns != rp->ns[i])) {
 			fprintf(stderr, "FAIL: %s: record %llu is wrong or was never reported\n",
-				path, (unsigned long long)i);
+			        path, (unsigned long long)i);
 			ok = 0;
 			break;
 		}
@@ -168,7 +170,7 @@ static int verify(const char *path, const reports *rp)
 	}
 	if (ok && i < need) {
 		fprintf(stderr, "FAIL: %s: %llu records kept, %llu were older than 100 ms\n", path,
-			(unsigned long long)i, (unsigned long long)need);
+		        (unsigned long long)i, (unsigned long long)need);
 		ok = 0;
 	}
 	printf("%s: %llu of %zu reported records kept (%llu required), last %.1f ms before the "

@@ -113,11 +113,11 @@ static void test_series(void **state)
 	assert_int_equal(s->sig[PH_SIG_RATE].v[s->sig[PH_SIG_RATE].n - 1], 40000);
 	/* The pump believes it delivered 3 % more than it did. */
 	assert_true(s->sig[PH_SIG_RESERVOIR].v[s->sig[PH_SIG_RESERVOIR].n - 1] <
-		    s->sig[PH_SIG_RESERVOIR_TRUE].v[s->sig[PH_SIG_RESERVOIR_TRUE].n - 1]);
+	            s->sig[PH_SIG_RESERVOIR_TRUE].v[s->sig[PH_SIG_RESERVOIR_TRUE].n - 1]);
 	assert_in_range(s->sig[PH_SIG_RESERVOIR_TRUE].v[0], 19990000, 20000000);
 	/* Frames: every record on each channel is counted. */
 	assert_int_equal(s->sig[PH_SIG_FRAMES_FIXTURE].v[s->sig[PH_SIG_FRAMES_FIXTURE].n - 1],
-			 s->sig[PH_SIG_FRAMES_FIXTURE].n);
+	                 s->sig[PH_SIG_FRAMES_FIXTURE].n);
 	assert_true(s->sig[PH_SIG_FRAMES_FIXTURE].n >= 2 * 2880);
 	assert_int_equal(s->bad_frames, 0);
 	assert_int_equal(s->bad_events, 0);
@@ -246,6 +246,12 @@ static void test_resent_events_and_garbage(void **state)
 	r.len = strlen((const char *)r.data);
 	assert_int_equal(ph_trace_signals_add(&s, &r), 0);
 	assert_int_equal(s.bad_events, 1);
+	/* Fault parameters flattened into the event, as Bench:mark writes them. */
+	r.data = (const uint8_t *)"{\"ev\":\"fault_on\",\"fault\":\"pinch\",\"pm\":800}";
+	r.len = strlen((const char *)r.data);
+	assert_int_equal(ph_trace_signals_add(&s, &r), 0);
+	assert_string_equal(s.spans.v[s.spans.n - 1].label, "pinch");
+	assert_string_equal(s.spans.v[s.spans.n - 1].detail, "{\"pm\":800}");
 	ph_trace_signals_free(&s);
 }
 
@@ -271,7 +277,8 @@ static void test_csv(void **state)
 		size_t rows = 0;
 		for (char *p = buf; *p; p++)
 			rows += *p == '\n';
-		assert_int_equal(rows, 1 + c->s.sig[PH_SIG_RATE].n + c->s.sig[PH_SIG_ALARM_LEVEL].n);
+		assert_int_equal(rows,
+		                 1 + c->s.sig[PH_SIG_RATE].n + c->s.sig[PH_SIG_ALARM_LEVEL].n);
 	}
 	free(buf);
 
