@@ -637,9 +637,10 @@ end
 -- injected into: the drug library, a refill of o.volume (the rig's reservoir
 -- receives the same), the prescription committed at o.rate (default 1 mL/day
 -- of drug o.drug at o.conc, default morphine 1 mg/mL, with o.patient_bolus),
--- the balance tared, delivery started, and the set-up's own events (the boot's
--- reservoir alarms) drained, so waits see only what follows.  Returns the
--- commit outcome (with .crc).
+-- the balance tared, delivery started, the session closed as a programmer
+-- does when it leaves (an idle open session would time out into LINK_LOSS),
+-- and the set-up's own events (the boot's reservoir alarms) drained, so waits
+-- see only what follows.  Returns the commit outcome (with .crc).
 function F.running(b, o)
   o = o or {}
   local conc, volume, drug = o.conc or U.mg / U.mL, o.volume or 20 * U.mL, o.drug or 1
@@ -650,6 +651,7 @@ function F.running(b, o)
                              conc = conc, patient_bolus = o.patient_bolus }
   b.fixture:tare()
   b.pump:start()
+  b.pump:close_session()
   b:run_for(0)
   return c
 end
