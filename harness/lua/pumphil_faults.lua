@@ -25,8 +25,10 @@ local ph, U, fail, measure -- from pumphil.lua (install)
 
 ------------------------------------------------------------------ errors
 -- A misuse by the script: an error naming the script line, never a clamp.
+local context -- "schedule entry 2: " while b:schedule injects its entries
+
 local function usage(msg)
-  error(ph.caller_line() .. ": " .. msg, 0)
+  error(ph.caller_line() .. ": " .. (context or "") .. msg, 0)
 end
 
 local function fmtnum(x)
@@ -474,9 +476,12 @@ local function check_timing(spec, t)
   local allowed = spec.timing or {}
   local now = ph.now()
   local out = { at = t.at or now, duration = t.duration, ramp = t.ramp }
-  if type(out.at) ~= "number" or out.at < now then
-    usage(string.format("fault '%s': at = %s is not a bench time from now (%s) on", spec.name,
-                        tostring(t.at), U.fmt_time(now)))
+  if type(out.at) ~= "number" then
+    usage(string.format("fault '%s': at must be a bench time (ns), got %s", spec.name, tostring(t.at)))
+  end
+  if out.at < now then
+    usage(string.format("fault '%s': at = %s is in the past (the bench is at %s)", spec.name,
+                        U.fmt_time(out.at), U.fmt_time(now)))
   end
   out.at = math.floor(out.at + 0.5)
   if out.duration ~= nil then
@@ -669,8 +674,12 @@ function F.install(env)
     if type(list) ~= "table" then usage("schedule{ { name, params, at = t, duration = d }, ... }") end
     local out = {}
     for i, e in ipairs(list) do
-      out[i] = inject(self, e[1] or e.name, e[2] or e.params,
-                      { at = e.at, duration = e.duration, ramp = e.ramp })
+      context = string.format("schedule entry %d: ", i)
+      local ok, h = pcall(inject, self, e[1] or e.name, e[2] or e.params,
+                          { at = e.at, duration = e.duration, ramp = e.ramp })
+      context = nil
+      if not ok then error(h, 0) end
+      out[i] = h
     end
     return out
   end
