@@ -363,7 +363,12 @@ local function io_for(h)
       if not o.ok then fail(string.format("fault '%s': hook %s refused: %s", h.name, name, o.reason)) end
     end,
     reset = function(kind, nth) check("reset", kind); b.fixture:reset(kind, nth) end,
-    refill = function(r) check("pump", "refill"); b.pump:refill(r) end,
+    refill = function(r)
+      check("pump", "refill")
+      local was_open = b.pump.open
+      b.pump:refill(r)
+      if not was_open then b.pump:close_session() end -- the programmer leaves again
+    end,
     link = function(msg, fn) check("link", msg); S.filters[msg] = fn end,
     read = function() return b.fixture:read() end,
   }
