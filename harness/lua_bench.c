@@ -8,11 +8,13 @@
 #include "lua_bench.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <lauxlib.h>
 
 #include "lua_sandbox.h"
+#include "record.h"
 
 static const char CTX_KEY = 'C';
 
@@ -362,13 +364,27 @@ static int l_next_event(lua_State *L)
 	return 0;
 }
 
-/* record(json_text): a harness event into the trace. */
+/* record(event): a harness event into the trace.  event is a table (encoded
+ * here as a JSON object, strings made valid UTF-8) or JSON text. */
 static int l_record(lua_State *L)
 {
 	ph_ctx *c = ctx_get(L);
-	const char *json = luaL_checkstring(L, 1);
+	char *text = NULL;
+	const char *json;
+
+	if (lua_type(L, 1) == LUA_TTABLE) {
+		json_t *j = ph_record_from_lua(L, 1);
+		text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
+		json_decref(j);
+		if (!text)
+			return luaL_error(L, "record: cannot encode the event");
+		json = text;
+	} else {
+		json = luaL_checkstring(L, 1);
+	}
 	if (c->record)
 		c->record(c->record_ud, ph_link_now(c->link), json);
+	free(text);
 	return 0;
 }
 

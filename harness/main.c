@@ -17,13 +17,9 @@ static const ph_cmd cmds[] = {
 #ifdef PH_HAVE_CMD_VIEW
 	{ "view", ph_cmd_view, "show a trace's timing (window or headless PNG)" },
 #endif
-#ifdef PH_HAVE_CMD_REPORT
 	{ "report", ph_cmd_report, "regenerate reports from a record or trace" },
 	{ "merge", ph_cmd_merge, "merge several runs into one report" },
-#endif
-#ifdef PH_HAVE_CMD_FTA
 	{ "fta", ph_cmd_fta, "analyse and validate fault trees" },
-#endif
 	{ NULL, NULL, NULL },
 };
 

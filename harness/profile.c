@@ -85,10 +85,10 @@ static int apply(const char *path, const char *section, json_t *obj, const key *
 			return -1;
 		}
 		char *p = (char *)cfg + d->offset;
-		if (d->type == 'u') *(uint32_t *)p = (uint32_t)x;
-		else if (d->type == 'h') *(uint16_t *)p = (uint16_t)x;
-		else if (d->type == 'i') *(int32_t *)p = (int32_t)x;
-		else *(double *)p = x;
+		if (d->type == 'u') { uint32_t v32 = (uint32_t)x; memcpy(p, &v32, sizeof v32); }
+		else if (d->type == 'h') { uint16_t v16 = (uint16_t)x; memcpy(p, &v16, sizeof v16); }
+		else if (d->type == 'i') { int32_t i32 = (int32_t)x; memcpy(p, &i32, sizeof i32); }
+		else memcpy(p, &x, sizeof x);
 	}
 	return 0;
 }

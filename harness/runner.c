@@ -192,6 +192,7 @@ typedef struct run_env {
 	bench_config cfg;
 	char dir[1024];    /* report directory */
 	char board_desc[256];
+	json_t *run;       /* the record's "run" object, also written into every trace */
 } run_env;
 
 typedef struct live {
@@ -214,9 +215,65 @@ static void trace_tap(void *ud, int64_t t_ns, uint8_t ch, int dir, const uint8_t
 	ph_trace_frame(ud, t_ns, ch, dir, w, n);
 }
 
+/* Harness events are flushed at once: they are few, and a run killed while a
+ * Lua test spins without touching the bench must still leave the test's
+ * test_start (and what led up to it) in the trace for `pumphil report`. */
 static void trace_record(void *ud, int64_t t_ns, const char *json)
 {
 	ph_trace_event(ud, t_ns, json);
+	ph_trace_flush(ud);
+}
+
+/* First event of every trace: the run it belongs to and the test's place in
+ * it, so a trace alone can rebuild its part of the record (docs/record.md). */
+static void trace_run_start(ph_trace *trace, int64_t t_ns, const run_env *env, json_t *plan_entry,
+			    size_t index)
+{
+	json_t *ev = json_pack("{s:s,s:O,s:O,s:O,s:{s:I,s:O,s:O}}", "ev", "run_start", "seed",
+			       json_object_get(env->run, "seed"), "board",
+			       json_object_get(env->run, "board"), "run", env->run, "test", "index",
+			       (json_int_t)index + 1, "repeat", json_object_get(plan_entry, "rep"),
+			       "seed", json_object_get(plan_entry, "seed"));
+	char *text = ev ? json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	if (text)
+		trace_record(trace, t_ns, text);
+	free(text);
+	json_decref(ev);
+}
+
+/* Identify the board under test the way a bench operator would: interrogate
+ * it once before the test and keep its serial and firmware version (the
+ * exchange is in the trace).  Returns a new {"serial","fw_version"} object,
+ * or NULL when the board does not answer (the test will say why). */
+static json_t *identify_dut(ph_link *link)
+{
+	pp_msg req = { .type = pp_type_interrogate }, reply;
+	char ver[32], serial[16];
+
+	if (ph_link_call(link, PP_CH_PUMP, &req, &reply, NULL) != PH_LINK_OK ||
+	    reply.type != pp_type_status)
+		return NULL;
+	uint32_t v = reply.u.status.fw_version;
+	snprintf(ver, sizeof ver, "%u.%u.%u", (unsigned)(v >> 16), (unsigned)(v >> 8 & 0xff),
+		 (unsigned)(v & 0xff));
+	snprintf(serial, sizeof serial, "%lu", (unsigned long)reply.u.status.serial);
+	return json_pack("{s:s,s:s}", "serial", serial, "fw_version", ver);
+}
+
+/* The test's identity (from its script) and place in the plan, into res. */
+static void set_identity(run_env *env, size_t index, json_t *res)
+{
+	static const char *const keys[] = { "file", "line", "suite", "name", "tags", "req", "hazard" };
+	json_t *p = json_array_get(env->plan, index);
+	ph_script *s = env->scripts[json_integer_value(json_object_get(p, "script"))];
+	json_t *t = json_array_get(s->tests, (size_t)json_integer_value(json_object_get(p, "id")) - 1);
+
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+		json_object_set(res, keys[k], json_object_get(t, keys[k]));
+	json_object_set(res, "ordinal", json_object_get(p, "id")); /* definition order in its file */
+	json_object_set(res, "seed", json_object_get(p, "seed"));
+	json_object_set(res, "repeat", json_object_get(p, "rep"));
+	json_object_set_new(res, "index", json_integer((json_int_t)index + 1));
 }
 
 static json_t *ph_run_planned(void *envp, size_t index)
@@ -232,7 +289,7 @@ static json_t *ph_run_planned(void *envp, size_t index)
 	ph_transport *tr;
 	ph_link *link = NULL;
 	ph_trace *trace = NULL;
-	json_t *res;
+	json_t *res, *dut = NULL;
 
 	cfg.seed = seed;
 	tr = ph_bench_open(env->o->board, &cfg, err, sizeof err);
@@ -252,6 +309,9 @@ static json_t *ph_run_planned(void *envp, size_t index)
 		else
 			ph_link_set_tap(link, trace_tap, trace);
 	}
+	if (trace)
+		trace_run_start(trace, ph_link_now(link), env, p, index);
+	dut = identify_dut(link);
 	ph_ctx ctx = {
 		.link = link,
 		.seed = seed,
@@ -290,17 +350,13 @@ static json_t *ph_run_planned(void *envp, size_t index)
 						   "retries", st->retries, "timeouts", st->timeouts));
 	if (trace)
 		json_object_set_new(res, "trace", json_string(rel));
+	if (dut)
+		json_object_set_new(res, "dut", dut);
 out:
 	ph_trace_close(trace);
 	ph_link_free(link);
 	ph_transport_close(tr);
-	/* Identity of the test, for the record. */
-	const char *keys[] = { "file", "line", "suite", "name", "tags", "req", "hazard" };
-	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
-		json_object_set(res, keys[k], json_object_get(t, keys[k]));
-	json_object_set_new(res, "seed", json_integer((json_int_t)seed));
-	json_object_set(res, "repeat", json_object_get(p, "rep"));
-	json_object_set_new(res, "index", json_integer((json_int_t)index + 1));
+	set_identity(env, index, res);
 	return res;
 }
 
@@ -429,19 +485,64 @@ static void point_latest(const ph_run_opts *o, const char *run_id)
 		unlink(tmp);
 }
 
+static void utc_now(char *buf, size_t n)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 static json_t *run_info(const ph_run_opts *o, run_env *env, const char *run_id)
 {
 	char host[256] = "?";
-	time_t now = time(NULL);
 	char when[64];
 	gethostname(host, sizeof host - 1);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	utc_now(when, sizeof when);
 	const char *profile = json_string_value(json_object_get(env->profile, "path"));
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:i,s:s}", "id", run_id, "started", when,
-			 "harness_version", PUMPHIL_VERSION, "git", PUMPHIL_GIT, "board", o->board, "seed",
-			 (json_int_t)o->seed, "board_desc", env->board_desc, "profile",
-			 profile ? profile : o->profile, "host", host, "jobs", o->jobs, "command",
-			 o->argv_line ? o->argv_line : "");
+	json_t *run = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:i,s:s}", "id", run_id,
+				"started", when, "harness_version", PUMPHIL_VERSION, "git", PUMPHIL_GIT,
+				"board", o->board, "seed", (json_int_t)o->seed, "board_desc",
+				env->board_desc, "profile", profile ? profile : o->profile, "host", host,
+				"jobs", o->jobs, "command", o->argv_line ? o->argv_line : "");
+	if (run && o->shard_n > 1) {
+		char shard[32];
+		snprintf(shard, sizeof shard, "%d/%d", o->shard_k, o->shard_n);
+		json_object_set_new(run, "shard", json_string(shard));
+	}
+	return run;
+}
+
+/* When the run ended and how long it took (wall time). */
+static void run_finished(json_t *run, int64_t wall_start_ns)
+{
+	char when[64];
+	struct timespec ts;
+	utc_now(when, sizeof when);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	json_object_set_new(run, "finished", json_string(when));
+	json_object_set_new(run, "wall_s", json_real((double)((int64_t)ts.tv_sec * 1000000000 +
+							       ts.tv_nsec - wall_start_ns) / 1e9));
+}
+
+/* A worker that died mid-test returns a bare error: give it its identity. */
+static void fill_identities(run_env *env, json_t *results)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(results, i, r) {
+		if (json_object_get(r, "name"))
+			continue;
+		set_identity(env, i, r);
+		if (!env->o->no_report) {
+			char rel[64], path[1200];
+			struct stat st;
+			snprintf(rel, sizeof rel, "traces/%04zu.pcapng", i + 1);
+			snprintf(path, sizeof path, "%s/%s", env->dir, rel);
+			if (stat(path, &st) == 0)
+				json_object_set_new(r, "trace", json_string(rel));
+		}
+	}
 }
 
 int ph_run(const ph_run_opts *o)
@@ -450,7 +551,7 @@ int ph_run(const ph_run_opts *o)
 	ph_script **scripts = NULL;
 	run_env env = { .o = o };
 	json_t *results = NULL, *record = NULL;
-	char err[1024], run_id[64];
+	char err[1024], run_id[64] = "";
 	int status = 2;
 
 	for (int i = 0; i < o->npaths; i++)
@@ -488,9 +589,14 @@ int ph_run(const ph_run_opts *o)
 		snprintf(traces, sizeof traces, "%s/traces", env.dir);
 		ph_mkdirs(traces);
 	}
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	env.run = run_info(o, &env, run_id);
 	results = ph_pool_run(&env, json_array_size(env.plan), o->jobs, ph_run_planned);
-	record = json_pack("{s:s,s:o,s:o}", "schema", "pumphil-record/1", "run",
-			   run_info(o, &env, run_id), "tests", json_incref(results));
+	fill_identities(&env, results);
+	run_finished(env.run, (int64_t)t0.tv_sec * 1000000000 + t0.tv_nsec);
+	record = json_pack("{s:s,s:O,s:O}", "schema", "pumphil-record/1", "run", env.run, "tests",
+			   results);
 	int passed = 0, failed = 0, skipped = 0;
 	size_t i;
 	json_t *r;
@@ -501,7 +607,8 @@ int ph_run(const ph_run_opts *o)
 		else failed++;
 	}
 	if (!o->no_report) {
-		if (ph_report_write_all(env.dir, record, o->fixtures_dir, err, sizeof err) < 0)
+		ph_report_opts ro = { .src_dir = env.dir, .fixtures_dir = o->fixtures_dir, .plots = 1 };
+		if (ph_report_write_all(env.dir, record, &ro, err, sizeof err) < 0)
 			fprintf(stderr, "pumphil: report: %s\n", err);
 		else
 			printf("report: %s/index.html\n", env.dir);
@@ -520,6 +627,7 @@ out:
 	strvec_free(&files);
 	json_decref(env.plan);
 	json_decref(env.profile);
+	json_decref(env.run);
 	json_decref(results);
 	json_decref(record);
 	return status;

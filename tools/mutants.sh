@@ -4,8 +4,10 @@
 # firmware's unit tests and every Lua suite under scripts/.
 #
 # Each plant gets its own tree BUILDROOT/plant-<name> configured with
-# -DPUMPHIL_PLANT=<name>.  Prints one line per plant with what failed, and
-# exits 1 if any plant survives (nothing failed) or a build fails.
+# -DPUMPHIL_PLANT=<name>.  A clean tree BUILDROOT/clean runs the same tests
+# first: only tests that pass there and fail with the plant count as
+# catching it.  Prints one line per plant with what caught it, and exits 1
+# if any plant survives or a build fails.
 set -eu
 
 root=${1:?usage: mutants.sh BUILDROOT}
@@ -20,30 +22,46 @@ suites=$(cd "$src" && ls -d scripts/*/ 2>/dev/null | tr '\n' ' ')
 [ -n "$plants" ] || { echo "mutants: no plants found in fw_plant.h" >&2; exit 1; }
 mkdir -p "$root"
 
-survivors=0
-for plant in $plants; do
-	dir="$root/plant-$plant"
-	log="$root/plant-$plant.log"
-	cmake -S "$src" -B "$dir" $gen -DCMAKE_BUILD_TYPE=Release -DPUMPHIL_PLANT="$plant" >"$log" 2>&1 ||
-		{ echo "$plant: configure failed (see $log)"; exit 1; }
-	# shellcheck disable=SC2086
-	cmake --build "$dir" -j "$jobs" --target pumphil $tests >>"$log" 2>&1 ||
-		{ echo "$plant: build failed (see $log)"; exit 1; }
-	caught=
+# failures DIR: the names of the failing tests of the tree in DIR, one a line.
+failures() {
+	dir=$1
 	for t in $tests; do
 		if ! "$dir/tests/$t" >"$dir/$t.out" 2>&1; then
-			failed=$(sed -n 's/^\[  FAILED  \] \([a-z_0-9]*\)$/\1/p' "$dir/$t.out" | sort -u | tr '\n' ' ')
-			caught="$caught $t(${failed% })"
+			sed -n 's/^\[  FAILED  \] \([a-z_0-9]*\)$/'"$t"'(\1)/p' "$dir/$t.out" | sort -u
 		fi
 	done
 	if [ -n "$suites" ]; then
 		# shellcheck disable=SC2086
 		(cd "$src" && "$dir/harness/pumphil" run --no-report -j "$jobs" $suites) >"$dir/suites.out" 2>&1 || true
-		lua=$(sed -n 's/^\(FAIL\|ERROR\) *\(.*\)  \[bench.*/\2/p' "$dir/suites.out" | sed 's/^/"/; s/$/"/' | tr '\n' ' ')
-		[ -n "$lua" ] && caught="$caught lua: $lua"
+		sed -n 's/^\(FAIL\|ERROR\) *\(.*\)  \[bench.*/lua "\2"/p' "$dir/suites.out"
 	fi
-	if [ -n "$caught" ]; then
-		echo "$plant: caught by$caught"
+}
+
+# build NAME [PLANT]: configure and build BUILDROOT/NAME.
+build() {
+	dir="$root/$1"
+	log="$root/$1.log"
+	cmake -S "$src" -B "$dir" $gen -DCMAKE_BUILD_TYPE=Release -DPUMPHIL_PLANT="${2:-}" >"$log" 2>&1 ||
+		{ echo "$1: configure failed (see $log)"; exit 1; }
+	# shellcheck disable=SC2086
+	cmake --build "$dir" -j "$jobs" --target pumphil $tests >>"$log" 2>&1 ||
+		{ echo "$1: build failed (see $log)"; exit 1; }
+}
+
+build clean
+failures "$root/clean" >"$root/clean.failures"
+if [ -s "$root/clean.failures" ]; then
+	echo "clean build: these fail without any plant and are not counted:"
+	sed 's/^/  /' "$root/clean.failures"
+fi
+
+survivors=0
+for plant in $plants; do
+	build "plant-$plant" "$plant"
+	failures "$root/plant-$plant" | grep -vxF -f "$root/clean.failures" >"$root/plant-$plant.caught" || true
+	if [ -s "$root/plant-$plant.caught" ]; then
+		echo "$plant: caught by $(wc -l <"$root/plant-$plant.caught") test(s):"
+		sed 's/^/  /' "$root/plant-$plant.caught"
 	else
 		echo "$plant: SURVIVED"
 		survivors=$((survivors + 1))

@@ -56,6 +56,10 @@ static void alarm_raise(fw_pump *p, uint8_t a)
 			fw_event(p, PP_EV_STOP, 0, a);
 		fw_bolus_cancel(p);
 	}
+	/* Max dose halts a bolus in progress (Open PCA OPENPCAB-80); only the
+	 * minimum basal rate goes on. */
+	if (d->action == FW_ACT_MIN_RATE && p->bolus.kind)
+		fw_bolus_cancel(p);
 }
 
 static void alarm_clear(fw_pump *p, uint8_t a)

@@ -245,6 +245,11 @@ void fw_cmd_rx_commit(fw_pump *p, const pp_rx_commit *m)
 		return;
 	}
 	r = fw_limits_check_rx(p, &p->staged, &detail);
+	if (r == PP_REFUSE_SOFT_LIMIT && m->override_soft) {
+		/* The clinician confirmed it: allowed, and logged. */
+		fw_event(p, PP_EV_SOFT_OVERRIDE, 0, detail);
+		r = PP_REFUSE_OK;
+	}
 	if (r != PP_REFUSE_OK) {
 		fw_ack(p, r, detail);
 		return;

@@ -329,8 +329,13 @@ static void reset_dut(bench *b, int kind, uint32_t at_write)
 		power_on(b, 2);
 	else if (kind == 1)
 		b->brownout_in_writes = at_write;
-	else
+	else if (kind == 2)
 		power_on(b, 0);
+	else {
+		/* Factory state: the rig's programmer erases the board's flash. */
+		memset(b->nvm, 0xff, sizeof b->nvm);
+		power_on(b, 0);
+	}
 }
 
 static void fixture_frame(bench *b, const uint8_t *cobs, size_t n)
@@ -384,8 +389,18 @@ void bench_rx(bench *b, uint8_t channel, const uint8_t *wire, size_t n)
 	fixture_advance(&b->fx, b->now_ns);
 	if (channel == PP_CH_FIXTURE) {
 		size_t len;
-		while ((len = pp_deframer_push(&b->fx_in, &wire, &n)) > 0)
+		for (;;) {
+			uint32_t overruns = b->fx_in.overruns;
+			len = pp_deframer_push(&b->fx_in, &wire, &n);
+			if (b->fx_in.overruns != overruns) {
+				/* An overlong frame was dropped whole: say so. */
+				pp_frame none = { 0 };
+				fixture_nak(b, PP_NAK_TOO_LONG, &none);
+			}
+			if (len == 0)
+				break;
 			fixture_frame(b, b->fx_in.buf, len);
+		}
 		return;
 	}
 	if (channel != PP_CH_PUMP || n > sizeof copy)

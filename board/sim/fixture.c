@@ -364,7 +364,7 @@ int fixture_handle(fixture *fx, int64_t t_ns, const pp_msg *req, pp_msg *reply,
 			reply->u.ack.result = (uint8_t)r;
 		return 0;
 	case pp_type_fx_reset:
-		if (req->u.fx_reset.kind > 2) {
+		if (req->u.fx_reset.kind > 3) {
 			reply->u.ack.result = PP_REFUSE_BAD_PARAM;
 			return 0;
 		}

@@ -82,7 +82,7 @@ local function test(name, opts, fn)
   opts = opts or {}
   local s = R.suite
   if not s or s.file ~= R.file then s = suite{ name = R.file:match("([^/]+)%.lua$") or R.file } end
-  local line = ph.caller_line()
+  local line = tonumber(ph.caller_line():match(":(%d+)$")) or 0
   local base = {
     file = R.file, line = line, suite = s, name = name,
     tags = merge_lists(s.tags, list_of(opts.tags)),
@@ -112,8 +112,14 @@ local Failure = {}
 Failure.__index = Failure
 Failure.__tostring = function(f) return (f.where and (f.where .. ": ") or "") .. f.msg end
 
+local current -- the running test's result table
+
+-- A failure raises; the trace gets a check_failed event first, so a report
+-- rebuilt from the trace knows when and where the test failed.
 local function fail(msg, kind)
-  error(setmetatable({ kind = kind or "fail", msg = msg, where = ph.caller_line() }, Failure), 0)
+  local where = ph.caller_line()
+  if current then ph.record { ev = "check_failed", message = msg, where = where } end
+  error(setmetatable({ kind = kind or "fail", msg = msg, where = where }, Failure), 0)
 end
 
 local function show(v)
@@ -129,8 +135,6 @@ local function show(v)
   end
   return tostring(v)
 end
-
-local current -- the running test's result table
 
 local function counted() if current then current.checks = current.checks + 1 end end
 
@@ -227,9 +231,10 @@ local function measure(name, value, spec)
         tostring(value), m.unit, tostring(lo or "-inf"), tostring(hi or "inf"))
       current.measure_where = m.where
     end
-    ph.record(string.format('{"ev":"measurement","name":%q,"value":%s,"unit":%q,"verdict":%q}',
-      name, type(value) == "number" and value == value and string.format("%.17g", value) or "null",
-      m.unit, m.verdict))
+    local num = type(value) == "number" and value == value and value or nil
+    ph.record { ev = "measurement", name = name, value = num,
+                unit = m.unit, min = lo, max = hi, nominal = spec.nominal, verdict = m.verdict,
+                where = m.where }
   end
   return value
 end
@@ -240,7 +245,9 @@ Bench.__index, Pump.__index, Fixture.__index = Bench, Pump, Fixture
 
 local function log(msg)
   if current then
-    current.log[#current.log + 1] = string.format("[%s] %s", fmt_time(ph.now()), msg)
+    local line = string.format("[%s] %s", fmt_time(ph.now()), msg)
+    current.log[#current.log + 1] = line
+    ph.record { ev = "log", text = line }
   end
 end
 
@@ -355,7 +362,7 @@ function Pump:try_program(p)
                                      v.complete, crc) }
   end
   if p.commit == false then return { ok = true, crc = crc, staged = true } end
-  local c = outcome(self:command("rx_commit", { crc = crc }))
+  local c = outcome(self:command("rx_commit", { crc = crc, override_soft = p.override_soft and 1 or 0 }))
   c.crc = crc
   return c
 end
@@ -454,8 +461,8 @@ function Fixture:supply(mv) return self:set("SUPPLY_MV", mv) end
 function Fixture:rf_loss(permille) return self:set("RF_LOSS_PM", permille) end
 function Fixture:tare() return call("fixture", "fx_tare", {}) end
 function Fixture:reset(kind, at_write)
-  local k = ({ watchdog = 0, brownout = 1, power = 2 })[kind or "power"]
-  if not k then error("reset kind is 'watchdog', 'brownout' or 'power'", 2) end
+  local k = ({ watchdog = 0, brownout = 1, power = 2, factory = 3 })[kind or "power"]
+  if not k then error("reset kind is 'watchdog', 'brownout', 'power' or 'factory'", 2) end
   return call("fixture", "fx_reset", { kind = k, at_write = at_write or 0 })
 end
 -- Delivered volume (nL) as the balance measures it, from its mass (ug).
@@ -479,6 +486,13 @@ function Bench:run_until(t)
     keep(self, ev)
   end
   ph.run_until(t)
+  -- Frames due at t itself (run_for(0) right after a command) are read by
+  -- run_until, not next_event: collect their events too.
+  while true do
+    local ev = ph.next_event(t)
+    if not ev then break end
+    keep(self, ev)
+  end
   return ph.now()
 end
 
@@ -558,13 +572,13 @@ function Bench:log(msg) log(msg) end
 
 -- Record a harness event (fault on/off...) in the trace.
 function Bench:mark(kind, fields)
-  local parts = { string.format('"ev":%q', kind) }
+  local ev = { ev = tostring(kind) }
   for k, v in pairs(fields or {}) do
-    if type(v) == "number" then parts[#parts + 1] = string.format("%q:%.17g", k, v)
-    else parts[#parts + 1] = string.format("%q:%q", k, tostring(v)) end
+    if type(k) == "string" and k ~= "ev" then
+      ev[k] = (type(v) == "number" or type(v) == "boolean" or type(v) == "table") and v or tostring(v)
+    end
   end
-  table.sort(parts)
-  ph.record("{" .. table.concat(parts, ",") .. "}")
+  ph.record(ev)
 end
 
 local function new_bench()
@@ -613,8 +627,8 @@ function M.begin(id)
   t.bench = new_bench()
   faults.begin(t.bench)
   math.randomseed(ph.seed())
-  ph.record(string.format('{"ev":"test_start","name":%q,"suite":%q,"file":%q}', t.name,
-                          t.suite.name, t.file))
+  ph.record { ev = "test_start", name = t.name, suite = t.suite.name, file = t.file,
+              line = t.line, tags = t.tags, req = t.req, hazard = t.hazard }
 end
 
 -- One phase of a test: "suite_setup", "setup", "body", "teardown",
@@ -650,7 +664,8 @@ function M.finish(id, verdict, message, where)
   end
   r.verdict, r.message, r.where = verdict, message, where
   r.bench = nil
-  ph.record(string.format('{"ev":"test_end","name":%q,"verdict":%q}', R.tests[id].name, verdict))
+  ph.record { ev = "test_end", name = R.tests[id].name, verdict = verdict, message = message,
+              where = where, checks = r.checks }
   R.tests[id].bench = nil
   current = nil
   return r

@@ -212,7 +212,7 @@ static pp_status check(prop *p)
 			int64_t w = (int64_t)(p->f.now / 1000u) + p->wall_offset_ms;
 			printf("minute %u alarms %x running %u\n", (unsigned)((uint64_t)w / 60000u % 1440u), s.alarms, s.running);
 			for (int i = 0; i < x->b.nsteps; i++)
-				printf("  step %u at %u rate %u\n", i, x->steps[i].start_min, x->steps[i].rate_nl_h);
+				printf("  step %d at %u rate %u\n", i, (unsigned)x->steps[i].start_min, x->steps[i].rate_nl_h);
 		}
 		CHECK(s.rate_nl_h == want, "rate %u, prescription says %u", s.rate_nl_h, want);
 		CHECK(s.mode == x->b.mode, "mode %u vs %u", s.mode, x->b.mode);

@@ -1,0 +1,224 @@
+/*
+ * bench_fta.c - minimal cut sets: pumphil against SCRAM on the same models.
+ *
+ *   bench_fta [SCRAM_INPUT_DIR [PUMP_TREE]]
+ *
+ * Prints one `make bench` table row per model:
+ *   | fta cut sets <model> | <ms> | scram <ms> | ratio <x> |
+ * pumphil's figure is the median wall time of ph_fta_analyse over every
+ * top event (BDD, cut-set ZBDD, listing, probability; parsing excluded);
+ * SCRAM's is the median of the cut-set time it reports itself (the sum of
+ * its <calculation-time><products> over the top events), so
+ * neither side pays for process start-up or XML input/output.  Each side
+ * runs up to 5 times or about 3 s per model.  Without scram the SCRAM
+ * column says "skipped".  Models and order limits are those of
+ * tests/integration/fta_vs_scram.sh.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fta/fta.h"
+
+#define RUNS 5
+#define BUDGET_S 3.0
+
+extern char **environ;
+
+typedef struct model {
+	const char *name;
+	int limit; /* 0: SCRAM's default 20 */
+	const char *files[2];
+} model;
+
+static const model models[] = {
+	{ "Theatre", 0, { "Theatre/theatre.xml" } },
+	{ "TwoTrain", 0, { "TwoTrain/two_train.xml" } },
+	{ "ne574", 0, { "ne574/ne574.xml" } },
+	{ "Lift", 0, { "Lift/lift.xml" } },
+	{ "ThreeMotor", 0, { "ThreeMotor/three_motor.xml" } },
+	{ "Chinese", 0, { "Chinese/chinese.xml", "Chinese/chinese-basic-events.xml" } },
+	{ "Baobab2", 0, { "Baobab/baobab2.xml", "Baobab/baobab2-basic-events.xml" } },
+	{ "Baobab1 -l 6", 6, { "Baobab/baobab1.xml", "Baobab/baobab1-basic-events.xml" } },
+	{ "CEA9601 -l 3", 3, { "CEA9601/CEA9601.xml", "CEA9601/CEA9601-basic-events.xml" } },
+};
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Median ms of ph_fta_analyse on the model; < 0 when it fails. */
+static double time_ours(const char *const *paths, size_t n, int limit, size_t *products)
+{
+	char err[512];
+	ph_fta_model *m = NULL;
+	if (ph_fta_model_load(paths, n, &m, err, sizeof err)) {
+		fprintf(stderr, "bench_fta: %s\n", err);
+		return -1;
+	}
+	ph_fta_options o;
+	ph_fta_options_init(&o);
+	if (limit)
+		o.limit_order = limit;
+	double ms[RUNS], start = now_s();
+	int runs = 0;
+	while (runs < RUNS && (runs == 0 || now_s() - start < BUDGET_S)) {
+		double t0 = now_s();
+		*products = 0;
+		/* Every top event, as SCRAM analyses them all. */
+		for (size_t i = 0; i < ph_fta_model_top_count(m); i++) {
+			ph_fta_result *r = NULL;
+			if (ph_fta_analyse(m, ph_fta_model_top(m, i), &o, &r, err, sizeof err)) {
+				fprintf(stderr, "bench_fta: %s\n", err);
+				ph_fta_model_free(m);
+				return -1;
+			}
+			*products += r->n_products;
+			ph_fta_result_free(r);
+		}
+		ms[runs++] = (now_s() - t0) * 1e3;
+	}
+	ph_fta_model_free(m);
+	return median(ms, runs);
+}
+
+/* Runs scram once; returns its self-reported cut-set time in ms, or < 0
+ * (-2 when scram is not installed). */
+static double scram_once(const char *const *paths, size_t n, int limit, const char *out)
+{
+	char lim[16];
+	const char *argv[16];
+	int k = 0;
+	argv[k++] = "scram";
+	if (limit) {
+		snprintf(lim, sizeof lim, "%d", limit);
+		argv[k++] = "-l";
+		argv[k++] = lim;
+	}
+	argv[k++] = "-o";
+	argv[k++] = out;
+	for (size_t i = 0; i < n; i++)
+		argv[k++] = paths[i];
+	argv[k] = NULL;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, "scram", &fa, NULL, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc)
+		return rc == ENOENT ? -2 : -1;
+	int status;
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	if (WEXITSTATUS(status) == 127)
+		return -2;
+	if (WEXITSTATUS(status))
+		return -1;
+	FILE *f = fopen(out, "r");
+	char buf[4096];
+	size_t len = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[len] = 0;
+	/* One <products> time per top event: sum them. */
+	double total = -1;
+	for (const char *p = buf; (p = strstr(p, "<products>")); p += strlen("<products>"))
+		total = (total < 0 ? 0 : total) + strtod(p + strlen("<products>"), NULL) * 1e3;
+	return total;
+}
+
+static double time_scram(const char *const *paths, size_t n, int limit)
+{
+	char out[] = "/tmp/bench_fta_XXXXXX";
+	int fd = mkstemp(out);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	double ms[RUNS], start = now_s();
+	int runs = 0;
+	while (runs < RUNS && (runs == 0 || now_s() - start < BUDGET_S)) {
+		ms[runs] = scram_once(paths, n, limit, out);
+		if (ms[runs] < 0) {
+			unlink(out);
+			return ms[runs];
+		}
+		runs++;
+	}
+	unlink(out);
+	return median(ms, runs);
+}
+
+static void row(const char *name, const char *const *paths, size_t n, int limit)
+{
+	size_t products = 0;
+	double ours = time_ours(paths, n, limit, &products);
+	if (ours < 0) {
+		printf("| fta cut sets %s | failed | | |\n", name);
+		return;
+	}
+	double theirs = time_scram(paths, n, limit);
+	if (theirs == -2)
+		printf("| fta cut sets %s (%zu) | %.2f | scram skipped | |\n", name, products,
+		       ours);
+	else if (theirs < 0)
+		printf("| fta cut sets %s (%zu) | %.2f | scram failed | |\n", name, products, ours);
+	else
+		printf("| fta cut sets %s (%zu) | %.2f | scram %.2f | ratio %.2fx |\n", name,
+		       products, ours, theirs, theirs > 0 ? ours / theirs : 0.0);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : "/usr/share/scram/input";
+	const char *src = getenv("PUMPHIL_SOURCE_DIR");
+	char pump[4096];
+	if (argc > 2)
+		snprintf(pump, sizeof pump, "%s", argv[2]);
+	else
+		snprintf(pump, sizeof pump, "%s/fixtures/faulttrees/pump.xml", src ? src : ".");
+	for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+		char path[2][4096];
+		const char *paths[2];
+		size_t n = 0;
+		for (; n < 2 && models[i].files[n]; n++) {
+			snprintf(path[n], sizeof path[n], "%s/%s", dir, models[i].files[n]);
+			paths[n] = path[n];
+		}
+		if (access(paths[0], R_OK)) {
+			printf("| fta cut sets %s | skipped (no %s) | | |\n", models[i].name,
+			       paths[0]);
+			continue;
+		}
+		row(models[i].name, paths, n, models[i].limit);
+	}
+	const char *paths[] = { pump };
+	if (!access(pump, R_OK))
+		row("pump.xml (3 tops)", paths, 1, 0);
+	else
+		printf("| fta cut sets pump.xml | skipped (no %s) | | |\n", pump);
+	return 0;
+}

@@ -1,0 +1,130 @@
+/*
+ * fta.h - fault trees in the Open-PSA Model Exchange Format (MEF): reading,
+ * minimal cut sets and top-event probability.
+ *
+ * A model is read from one or more MEF files into one name space
+ * (ph_fta_model_load).  Each top event of the model is then analysed
+ * (ph_fta_analyse) into a result that owns copies of every name it holds,
+ * so it stays valid after the model is freed.  Nothing here keeps global
+ * state: two threads may use two models at once.
+ *
+ * Errors are one enum, 0 for success and negative for failures; the
+ * functions that can fail on bad input also fill a caller-provided buffer
+ * with one line "file:line: error: <element> '<name>': <what>".
+ */
+#ifndef PH_FTA_H
+#define PH_FTA_H
+
+#include <stddef.h>
+
+typedef enum ph_fta_err {
+	PH_FTA_OK = 0,
+	PH_FTA_ENOMEM = -1,       /* out of memory */
+	PH_FTA_EIO = -2,          /* a file could not be read */
+	PH_FTA_EXML = -3,         /* malformed XML or not an MEF document */
+	PH_FTA_EUNDEFINED = -4,   /* reference to an undefined event */
+	PH_FTA_EDUPLICATE = -5,   /* a name defined twice, or a duplicate argument */
+	PH_FTA_ECYCLE = -6,       /* a gate depends on itself */
+	PH_FTA_EEMPTY = -7,       /* a gate without formula or a formula without arguments */
+	PH_FTA_EUNSUPPORTED = -8, /* valid MEF this reader does not handle */
+	PH_FTA_EINVALID = -9,     /* a bad attribute, value or argument count */
+	PH_FTA_ETOP = -10,        /* no top event, or the one asked for is unknown */
+	PH_FTA_ELIMIT = -11,      /* a size limit (BDD nodes, cut sets) was reached */
+	PH_FTA_EARG = -12,        /* misuse of the API (NULL where not allowed ...) */
+} ph_fta_err;
+
+/* Returns a static English description of a ph_fta_err; never NULL. */
+const char *ph_fta_strerror(int err);
+
+typedef struct ph_fta_model ph_fta_model;
+
+/*
+ * Reads the MEF files paths[0..n-1] into one model (their definitions are
+ * merged; a name defined in two files is a duplicate).  Blocks on file I/O;
+ * never touches the network (XML_PARSE_NONET, no external entities).
+ * On success stores a new model the caller frees with ph_fta_model_free and
+ * returns PH_FTA_OK.  On failure stores NULL, writes one error line into
+ * err (if errlen > 0; truncated to fit) and returns a negative ph_fta_err.
+ */
+int ph_fta_model_load(const char *const *paths, size_t n, ph_fta_model **out, char *err,
+                      size_t errlen);
+
+/*
+ * As ph_fta_model_load for one document held in memory (buf, len bytes, not
+ * NUL-terminated necessarily); name is used in error messages only.
+ * The buffer is not kept.  Used by the fuzzer and the tests.
+ */
+int ph_fta_model_load_memory(const char *buf, size_t len, const char *name, ph_fta_model **out,
+                             char *err, size_t errlen);
+
+/* Frees a model and everything it owns.  NULL is allowed. */
+void ph_fta_model_free(ph_fta_model *m);
+
+/*
+ * The top events: per fault tree (in input order), the gates of that tree
+ * that no other gate of the same tree uses, in definition order (SCRAM's
+ * rule).  Returns their number; ph_fta_model_top returns the i-th name,
+ * owned by the model, or NULL when i is out of range.
+ */
+size_t ph_fta_model_top_count(const ph_fta_model *m);
+const char *ph_fta_model_top(const ph_fta_model *m, size_t i);
+
+/* Counts of what the model defines, for reports. */
+size_t ph_fta_model_gate_count(const ph_fta_model *m);
+size_t ph_fta_model_basic_count(const ph_fta_model *m);
+size_t ph_fta_model_house_count(const ph_fta_model *m);
+
+typedef struct ph_fta_options {
+	int limit_order;     /* keep cut sets of at most this many events; <= 0: no limit */
+	size_t max_nodes;    /* BDD/ZBDD node cap each; 0: PH_FTA_DEFAULT_MAX_NODES */
+	size_t max_products; /* cut-set cap; 0: PH_FTA_DEFAULT_MAX_PRODUCTS */
+} ph_fta_options;
+
+#define PH_FTA_DEFAULT_LIMIT_ORDER 20 /* SCRAM's default */
+#define PH_FTA_DEFAULT_MAX_NODES ((size_t)1 << 25)
+#define PH_FTA_DEFAULT_MAX_PRODUCTS ((size_t)1000000)
+
+/* Fills o with the defaults (order limit 20 like SCRAM, default caps). */
+void ph_fta_options_init(ph_fta_options *o);
+
+typedef struct ph_fta_product {
+	size_t order;        /* number of basic events */
+	const char **events; /* order names, sorted with strcmp, owned by the result */
+	double probability;  /* product of the events' probabilities (0 if unknown) */
+} ph_fta_product;
+
+typedef struct ph_fta_result {
+	const char *top;   /* the top event analysed, owned by the result */
+	size_t n_products; /* minimal cut sets, sorted by order then names */
+	ph_fta_product *products;
+	int limit_order;     /* the limit used; 0: none */
+	int has_probability; /* 0 when some basic event has no probability */
+	const char *missing; /* then: the first such basic event, else NULL */
+	double probability;  /* exact, from the BDD (Shannon expansion) */
+	double rare_event;   /* sum of cut-set probabilities, at most 1 (as SCRAM) */
+	double mcub;         /* min-cut upper bound 1 - prod(1 - p(cut set)) */
+	size_t n_vars;       /* basic events under the top event */
+	size_t bdd_nodes;    /* nodes the BDD manager created */
+	size_t zbdd_nodes;   /* nodes the ZBDD manager created */
+} ph_fta_result;
+
+/*
+ * Analyses one top event of m: builds the BDD of the top gate (variables in
+ * depth-first order of the tree), its exact probability, and the minimal cut
+ * sets as a ZBDD (for non-coherent trees: the minimal sets of failed basic
+ * events that make the top event true with every other basic event working,
+ * which is what SCRAM reports without --prime-implicants).
+ * top may be NULL when the model has exactly one top event; otherwise it is
+ * a gate's name (or full path for a private gate).  opt may be NULL for the
+ * defaults.  CPU-bound, does not block on I/O.
+ * On success stores a new result the caller frees with ph_fta_result_free
+ * and returns PH_FTA_OK.  On failure stores NULL, writes one line into err
+ * and returns a negative ph_fta_err (ETOP, ELIMIT, ENOMEM, EARG).
+ */
+int ph_fta_analyse(const ph_fta_model *m, const char *top, const ph_fta_options *opt,
+                   ph_fta_result **out, char *err, size_t errlen);
+
+/* Frees a result and the names it owns.  NULL is allowed. */
+void ph_fta_result_free(ph_fta_result *r);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * fta_dd.c - the node store shared by the BDD and ZBDD managers: node
+ * array, unique table (hash consing) and lossy computed cache.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fta_dd.h"
+#include "fta_internal.h"
+
+#define CACHE_MIN ((size_t)1 << 12)
+#define CACHE_MAX ((size_t)1 << 21)
+
+static size_t hash3(uint32_t a, uint32_t b, uint32_t c)
+{
+	uint64_t h = a * 0x9E3779B97F4A7C15ull;
+	h ^= (b + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
+	h ^= (c + 0x165667B19E3779F9ull) * 0xFF51AFD7ED558CCDull;
+	h ^= h >> 31;
+	return (size_t)h;
+}
+
+int ph_fta_dd_store_init(ph_fta_dd_store *s, uint32_t nvars, size_t max_nodes)
+{
+	memset(s, 0, sizeof *s);
+	s->nvars = nvars;
+	s->max = max_nodes < 2 ? 2 : max_nodes;
+	if (s->max > UINT32_MAX - 1)
+		s->max = UINT32_MAX - 1;
+	s->cap = 1024;
+	s->table_cap = 2048;
+	s->cache_cap = CACHE_MIN;
+	s->nodes = malloc(s->cap * sizeof *s->nodes);
+	s->table = calloc(s->table_cap, sizeof *s->table);
+	s->cache = calloc(s->cache_cap, sizeof *s->cache);
+	if (!s->nodes || !s->table || !s->cache) {
+		ph_fta_dd_store_fini(s);
+		return PH_FTA_ENOMEM;
+	}
+	for (uint32_t t = 0; t < 2; t++)
+		s->nodes[t] = (ph_fta_dd_node){ UINT32_MAX, t, t };
+	s->n = 2;
+	return 0;
+}
+
+void ph_fta_dd_store_fini(ph_fta_dd_store *s)
+{
+	free(s->nodes);
+	free(s->table);
+	free(s->cache);
+	s->nodes = NULL;
+	s->table = NULL;
+	s->cache = NULL;
+}
+
+static void table_insert(uint32_t *table, size_t cap, const ph_fta_dd_node *nodes, uint32_t id)
+{
+	const ph_fta_dd_node *x = &nodes[id];
+	size_t i = hash3(x->var, x->lo, x->hi) & (cap - 1);
+	while (table[i])
+		i = (i + 1) & (cap - 1);
+	table[i] = id;
+}
+
+static int grow_table(ph_fta_dd_store *s)
+{
+	size_t cap = s->table_cap * 2;
+	uint32_t *t = calloc(cap, sizeof *t);
+	if (!t)
+		return PH_FTA_ENOMEM;
+	for (size_t i = 0; i < s->table_cap; i++)
+		if (s->table[i])
+			table_insert(t, cap, s->nodes, s->table[i]);
+	free(s->table);
+	s->table = t;
+	s->table_cap = cap;
+	return 0;
+}
+
+/* The cache follows the node count (lossy: a resize just forgets). */
+static void grow_cache(ph_fta_dd_store *s)
+{
+	if (s->cache_cap >= CACHE_MAX || s->n < s->cache_cap)
+		return;
+	ph_fta_dd_cache_entry *c = calloc(s->cache_cap * 4, sizeof *c);
+	if (!c)
+		return; /* keep the small cache: slower, still correct */
+	free(s->cache);
+	s->cache = c;
+	s->cache_cap *= 4;
+}
+
+static uint32_t fail(ph_fta_dd_store *s, int err)
+{
+	if (!s->error)
+		s->error = err;
+	return PH_FTA_DD_FAIL;
+}
+
+uint32_t ph_fta_dd_store_node(ph_fta_dd_store *s, uint32_t var, uint32_t lo, uint32_t hi)
+{
+	size_t i = hash3(var, lo, hi) & (s->table_cap - 1);
+	for (uint32_t id; (id = s->table[i]); i = (i + 1) & (s->table_cap - 1)) {
+		const ph_fta_dd_node *x = &s->nodes[id];
+		if (x->var == var && x->lo == lo && x->hi == hi)
+			return id;
+	}
+	if (s->n >= s->max)
+		return fail(s, PH_FTA_ELIMIT);
+	if (s->n == s->cap) {
+		ph_fta_dd_node *nn = realloc(s->nodes, s->cap * 2 * sizeof *nn);
+		if (!nn)
+			return fail(s, PH_FTA_ENOMEM);
+		s->nodes = nn;
+		s->cap *= 2;
+	}
+	uint32_t id = (uint32_t)s->n++;
+	s->nodes[id] = (ph_fta_dd_node){ var, lo, hi };
+	s->table[i] = id;
+	if (s->n * 2 > s->table_cap && grow_table(s))
+		return fail(s, PH_FTA_ENOMEM);
+	grow_cache(s);
+	return id;
+}
+
+int ph_fta_dd_cache_get(const ph_fta_dd_store *s, uint32_t op, uint32_t f, uint32_t g, uint32_t *r)
+{
+	const ph_fta_dd_cache_entry *e = &s->cache[hash3(op, f, g) & (s->cache_cap - 1)];
+	if (e->op != op || e->f != f || e->g != g)
+		return 0;
+	*r = e->r;
+	return 1;
+}
+
+void ph_fta_dd_cache_put(ph_fta_dd_store *s, uint32_t op, uint32_t f, uint32_t g, uint32_t r)
+{
+	ph_fta_dd_cache_entry *e = &s->cache[hash3(op, f, g) & (s->cache_cap - 1)];
+	*e = (ph_fta_dd_cache_entry){ op, f, g, r };
+}

@@ -1,0 +1,778 @@
+/*
+ * fta_reader.c - reads Open-PSA MEF files into a ph_fta_model with libxml2.
+ *
+ * Two passes over the parsed documents, like SCRAM: the first registers
+ * every definition (so files and definitions may come in any order), the
+ * second reads gate formulas, basic-event probabilities and house-event
+ * values and resolves references.  Then the model checks cycles and finds
+ * its top events.  Every error names file:line of the offending element.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "fta_internal.h"
+
+#define PH_FTA_MAX_FILE ((size_t)1 << 30)
+
+typedef struct reader {
+	ph_fta_model *m;
+	xmlDocPtr *docs;
+	size_t ndocs;
+} reader;
+
+static int is(const xmlNode *n, const char *name)
+{
+	return !xmlStrcmp(n->name, BAD_CAST name);
+}
+
+static const xmlNode *next_element(const xmlNode *n)
+{
+	while (n && n->type != XML_ELEMENT_NODE)
+		n = n->next;
+	return n;
+}
+
+#define FOR_ELEMENTS(c, parent)                                                                    \
+	for (const xmlNode *c = next_element((parent)->children); c; c = next_element(c->next))
+
+/* Returns a malloc'd copy of an attribute, or NULL when absent (or ENOMEM). */
+static char *attr(const xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	if (!v)
+		return NULL;
+	char *s = strdup((const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+static long line_of(const xmlNode *n)
+{
+	return xmlGetLineNo(n);
+}
+
+static int fail_at(reader *r, int file, const xmlNode *n, int code, const char *name,
+                   const char *what)
+{
+	return ph_fta_fail(r->m, code, file, line_of(n), (const char *)n->name, name, "%s", what);
+}
+
+/* Metadata elements that may appear in definitions and are ignored. */
+static int is_meta(const xmlNode *n)
+{
+	return is(n, "label") || is(n, "attributes");
+}
+
+static const char *unsupported_reason(const xmlNode *n)
+{
+	static const char *const table[][2] = {
+		{ "define-event-tree", "event trees are not supported" },
+		{ "define-initiating-event", "event trees are not supported" },
+		{ "define-sequence", "event trees are not supported" },
+		{ "define-rule", "event-tree rules are not supported" },
+		{ "define-CCF-group", "common-cause failure groups are not supported" },
+		{ "define-parameter", "parameters are not supported" },
+		{ "define-substitution", "substitutions are not supported" },
+		{ "define-alignment", "alignments are not supported" },
+		{ "define-extern-function", "external functions are not supported" },
+		{ "define-extern-library", "external libraries are not supported" },
+	};
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (is(n, table[i][0]))
+			return table[i][1];
+	return "unknown or unsupported element here";
+}
+
+static int unsupported(reader *r, int file, const xmlNode *n)
+{
+	char *name = attr(n, "name");
+	int rc = fail_at(r, file, n, PH_FTA_EUNSUPPORTED, name, unsupported_reason(n));
+	free(name);
+	return rc;
+}
+
+/* --- parsing -------------------------------------------------------------- */
+
+static int read_all(const char *path, char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -errno;
+	size_t cap = 1 << 16, n = 0;
+	char *b = malloc(cap);
+	int rc = b ? 0 : -ENOMEM;
+	while (!rc) {
+		if (n == cap) {
+			char *nb = cap < PH_FTA_MAX_FILE ? realloc(b, cap * 2) : NULL;
+			if (!nb) {
+				rc = cap < PH_FTA_MAX_FILE ? -ENOMEM : -EFBIG;
+				break;
+			}
+			b = nb;
+			cap *= 2;
+		}
+		size_t k = fread(b + n, 1, cap - n, f);
+		n += k;
+		if (k == 0)
+			rc = ferror(f) ? -EIO : 1;
+	}
+	fclose(f);
+	if (rc < 0) {
+		free(b);
+		return rc;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+static int xml_fail(reader *r, int file, xmlParserCtxtPtr ctxt)
+{
+	const xmlError *e = ctxt ? xmlCtxtGetLastError(ctxt) : NULL;
+	char msg[256] = "cannot parse";
+	long line = 0;
+	if (e && e->message) {
+		snprintf(msg, sizeof msg, "%s", e->message);
+		for (size_t k = strlen(msg); k && (msg[k - 1] == '\n' || msg[k - 1] == ' '); k--)
+			msg[k - 1] = 0;
+		line = e->line;
+	}
+	return ph_fta_fail(r->m, PH_FTA_EXML, file, line, NULL, NULL, "malformed XML: %s", msg);
+}
+
+static int parse_buffer(reader *r, int file, const char *buf, size_t len, xmlDocPtr *out)
+{
+	if (len > (size_t)0x7fffffff)
+		return ph_fta_fail(r->m, PH_FTA_EIO, file, 0, NULL, NULL, "file too large");
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	if (!ctxt)
+		return ph_fta_fail(r->m, PH_FTA_ENOMEM, file, 0, NULL, NULL, "out of memory");
+	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
+	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int)len, r->m->files.v[file], NULL, opts);
+	int rc = 0;
+	if (!doc)
+		rc = xml_fail(r, file, ctxt);
+	else if (doc->intSubset)
+		rc = ph_fta_fail(r->m, PH_FTA_EUNSUPPORTED, file,
+		                 line_of((xmlNodePtr)doc->intSubset), NULL, NULL,
+		                 "document type declarations are not supported");
+	xmlFreeParserCtxt(ctxt);
+	if (rc) {
+		xmlFreeDoc(doc);
+		return rc;
+	}
+	*out = doc;
+	return 0;
+}
+
+static int add_file(reader *r, const char *name)
+{
+	ph_fta_model *m = r->m;
+	char *copy = strdup(name);
+	if (!copy || PH_FTA_VEC_RESERVE(m->files)) {
+		free(copy);
+		return ph_fta_fail(m, PH_FTA_ENOMEM, -1, 0, NULL, NULL, "out of memory");
+	}
+	m->files.v[m->files.n++] = copy;
+	return 0;
+}
+
+/* --- pass 1: definitions ---------------------------------------------------- */
+
+static int role_of(reader *r, int file, const xmlNode *n, const char *name, int inherited,
+                   int *is_public)
+{
+	char *role = attr(n, "role");
+	int rc = 0;
+	*is_public = inherited;
+	if (role && !strcmp(role, "public"))
+		*is_public = 1;
+	else if (role && !strcmp(role, "private"))
+		*is_public = 0;
+	else if (role)
+		rc = fail_at(r, file, n, PH_FTA_EINVALID, name,
+		             "role must be \"public\" or \"private\"");
+	free(role);
+	return rc;
+}
+
+static int define_event(reader *r, int file, const xmlNode *n, ph_fta_kind kind, const char *base,
+                        int inherited, int tree)
+{
+	char *name = attr(n, "name");
+	int is_public = 1, rc;
+	uint32_t index;
+	if (!name)
+		return fail_at(r, file, n, PH_FTA_EINVALID, "", "missing name attribute");
+	rc = role_of(r, file, n, name, inherited, &is_public);
+	if (!rc)
+		rc = ph_fta_model_define(r->m, kind, name, base, is_public, tree, file, line_of(n),
+		                         (void *)n, &index);
+	free(name);
+	return rc;
+}
+
+static int register_container(reader *r, int file, const xmlNode *parent, const char *base,
+                              int is_public, int tree);
+
+static int register_component(reader *r, int file, const xmlNode *n, const char *base,
+                              int inherited, int tree)
+{
+	char *name = attr(n, "name");
+	int is_public = 1, rc;
+	if (!name)
+		return fail_at(r, file, n, PH_FTA_EINVALID, "", "missing name attribute");
+	rc = role_of(r, file, n, name, inherited, &is_public);
+	if (!rc && (strchr(name, '.') || !*name))
+		rc = fail_at(r, file, n, PH_FTA_EINVALID, name, "invalid name");
+	char *path = NULL;
+	if (!rc) {
+		path = malloc(strlen(base) + strlen(name) + 2);
+		if (!path)
+			rc = fail_at(r, file, n, PH_FTA_ENOMEM, name, "out of memory");
+		else
+			sprintf(path, "%s.%s", base, name);
+	}
+	if (!rc)
+		rc = register_container(r, file, n, path, is_public, tree);
+	free(path);
+	free(name);
+	return rc;
+}
+
+/* Children of a fault tree or component (tree >= 0) or of model-data. */
+static int register_container(reader *r, int file, const xmlNode *parent, const char *base,
+                              int is_public, int tree)
+{
+	int rc = 0;
+	FOR_ELEMENTS(c, parent)
+	{
+		if (is(c, "define-basic-event"))
+			rc = define_event(r, file, c, PH_FTA_BASIC, base, is_public, tree);
+		else if (is(c, "define-house-event"))
+			rc = define_event(r, file, c, PH_FTA_HOUSE, base, is_public, tree);
+		else if (tree >= 0 && is(c, "define-gate"))
+			rc = define_event(r, file, c, PH_FTA_GATE, base, is_public, tree);
+		else if (tree >= 0 && is(c, "define-component"))
+			rc = register_component(r, file, c, base, is_public, tree);
+		else if (!is_meta(c))
+			rc = unsupported(r, file, c);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int register_tree(reader *r, int file, const xmlNode *n)
+{
+	ph_fta_model *m = r->m;
+	char *name = attr(n, "name");
+	if (!name)
+		return fail_at(r, file, n, PH_FTA_EINVALID, "", "missing name attribute");
+	int rc = 0;
+	if (!*name || strchr(name, '.'))
+		rc = fail_at(r, file, n, PH_FTA_EINVALID, name, "invalid name");
+	for (size_t i = 0; !rc && i < m->trees.n; i++)
+		if (!strcmp(m->trees.v[i], name))
+			rc = fail_at(r, file, n, PH_FTA_EDUPLICATE, name,
+			             "duplicate fault tree name");
+	if (!rc && PH_FTA_VEC_RESERVE(m->trees))
+		rc = fail_at(r, file, n, PH_FTA_ENOMEM, name, "out of memory");
+	if (rc) {
+		free(name);
+		return rc;
+	}
+	m->trees.v[m->trees.n++] = name;
+	return register_container(r, file, n, name, 1, (int)m->trees.n - 1);
+}
+
+static int register_doc(reader *r, int file, xmlDocPtr doc)
+{
+	const xmlNode *root = xmlDocGetRootElement(doc);
+	int rc = 0;
+	if (!root)
+		return ph_fta_fail(r->m, PH_FTA_EXML, file, 0, NULL, NULL, "empty document");
+	if (!is(root, "opsa-mef")) {
+		char *name = attr(root, "name");
+		rc = fail_at(r, file, root, PH_FTA_EXML, name,
+		             "not an Open-PSA MEF document (expected <opsa-mef>)");
+		free(name);
+		return rc;
+	}
+	FOR_ELEMENTS(c, root)
+	{
+		if (is(c, "define-fault-tree"))
+			rc = register_tree(r, file, c);
+		else if (is(c, "model-data"))
+			rc = register_container(r, file, c, NULL, 1, -1);
+		else if (!is_meta(c))
+			rc = unsupported(r, file, c);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* --- pass 2: bodies --------------------------------------------------------- */
+
+static int parse_number(const char *s, double *out)
+{
+	char *end;
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	double v = strtod(s, &end);
+	while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+		end++;
+	if (*end || errno || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_bool(const char *s, int *out)
+{
+	if (s && !strcmp(s, "true"))
+		*out = 1;
+	else if (s && !strcmp(s, "false"))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static int read_probability(reader *r, ph_fta_event *e)
+{
+	const xmlNode *n = e->node, *expr = NULL;
+	FOR_ELEMENTS(c, n)
+	{
+		if (is_meta(c))
+			continue;
+		if (expr)
+			return fail_at(r, e->file, c, PH_FTA_EINVALID, e->name,
+			               "more than one expression in a basic event");
+		expr = c;
+	}
+	if (!expr)
+		return 0; /* no probability: cut sets only */
+	if (!is(expr, "float") && !is(expr, "int"))
+		return ph_fta_fail(
+		        r->m, PH_FTA_EUNSUPPORTED, e->file, line_of(expr), "define-basic-event",
+		        e->name, "unsupported probability expression <%s> (only <float> and <int>)",
+		        (const char *)expr->name);
+	char *v = attr(expr, "value");
+	double p = 0;
+	int bad = parse_number(v, &p);
+	free(v);
+	if (bad || p < 0 || p > 1)
+		return fail_at(r, e->file, expr, PH_FTA_EINVALID, e->name,
+		               "value must be a probability between 0 and 1");
+	e->prob = p;
+	e->has_prob = 1;
+	return 0;
+}
+
+static int read_house(reader *r, ph_fta_event *e)
+{
+	const xmlNode *n = e->node;
+	FOR_ELEMENTS(c, n)
+	{
+		if (is_meta(c))
+			continue;
+		if (!is(c, "constant"))
+			return ph_fta_fail(r->m, PH_FTA_EUNSUPPORTED, e->file, line_of(c),
+			                   "define-house-event", e->name,
+			                   "unsupported value <%s> (only <constant>)",
+			                   (const char *)c->name);
+		char *v = attr(c, "value");
+		int bad = parse_bool(v, &e->value);
+		free(v);
+		if (bad)
+			return fail_at(r, e->file, c, PH_FTA_EINVALID, e->name,
+			               "value must be \"true\" or \"false\"");
+	}
+	return 0;
+}
+
+typedef struct connective {
+	const char *name;
+	ph_fta_op op;
+	size_t min_args, max_args; /* max 0: unbounded */
+} connective;
+
+static const connective connectives[] = {
+	{ "and", PH_FTA_AND, 2, 0 },           { "or", PH_FTA_OR, 2, 0 },
+	{ "atleast", PH_FTA_ATLEAST, 3, 0 },   { "not", PH_FTA_NOT, 1, 1 },
+	{ "xor", PH_FTA_XOR, 2, 2 },           { "nand", PH_FTA_NAND, 2, 0 },
+	{ "nor", PH_FTA_NOR, 2, 0 },           { "null", PH_FTA_NULL, 1, 1 },
+	{ "iff", PH_FTA_IFF, 2, 2 },           { "imply", PH_FTA_IMPLY, 2, 2 },
+	{ "cardinal", PH_FTA_CARDINAL, 1, 0 },
+};
+
+static const connective *find_connective(const xmlNode *n)
+{
+	for (size_t i = 0; i < sizeof connectives / sizeof connectives[0]; i++)
+		if (is(n, connectives[i].name))
+			return &connectives[i];
+	return NULL;
+}
+
+static int ref_kind(const xmlNode *n)
+{
+	if (is(n, "gate"))
+		return PH_FTA_GATE;
+	if (is(n, "basic-event"))
+		return PH_FTA_BASIC;
+	if (is(n, "house-event"))
+		return PH_FTA_HOUSE;
+	if (is(n, "event"))
+		return -1;
+	return -2;
+}
+
+typedef struct ctx {
+	reader *r;
+	ph_fta_event *owner; /* the gate being read */
+} ctx;
+
+static int event_type(ctx *c, const xmlNode *n, const char *name, int *want)
+{
+	char *type = attr(n, "type");
+	int rc = 0;
+	if (type) {
+		if (!strcmp(type, "gate"))
+			*want = PH_FTA_GATE;
+		else if (!strcmp(type, "basic-event"))
+			*want = PH_FTA_BASIC;
+		else if (!strcmp(type, "house-event"))
+			*want = PH_FTA_HOUSE;
+		else
+			rc = fail_at(c->r, c->owner->file, n, PH_FTA_EINVALID, name,
+			             "type must be gate, basic-event or house-event");
+	}
+	free(type);
+	return rc;
+}
+
+static int read_reference(ctx *c, const xmlNode *n, int want, ph_fta_ref *out)
+{
+	ph_fta_model *m = c->r->m;
+	char *name = attr(n, "name");
+	int rc = 0;
+	if (!name)
+		return fail_at(c->r, c->owner->file, n, PH_FTA_EINVALID, "",
+		               "missing name attribute");
+	if (want < 0)
+		rc = event_type(c, n, name, &want);
+	if (!rc && !ph_fta_model_resolve(m, name, c->owner->base, want, out)) {
+		const char *what = want < 0 ? "event" : ph_fta_kind_element(want);
+		rc = ph_fta_fail(m, PH_FTA_EUNDEFINED, c->owner->file, line_of(n),
+		                 (const char *)n->name, name, "undefined %s (used by gate '%s')",
+		                 what, c->owner->name);
+	}
+	free(name);
+	return rc;
+}
+
+static int read_constant(ctx *c, const xmlNode *n, ph_fta_ref *out)
+{
+	char *v = attr(n, "value");
+	int value = 0, bad = parse_bool(v, &value);
+	free(v);
+	if (bad)
+		return fail_at(c->r, c->owner->file, n, PH_FTA_EINVALID, c->owner->name,
+		               "value must be \"true\" or \"false\"");
+	out->kind = PH_FTA_CONST;
+	out->index = (uint32_t)value;
+	return 0;
+}
+
+static int read_formula(ctx *c, const xmlNode *n, ph_fta_ref *out);
+
+typedef PH_FTA_VEC(ph_fta_ref) ref_vec;
+
+static int read_args(ctx *c, const xmlNode *n, ref_vec *args)
+{
+	FOR_ELEMENTS(a, n)
+	{
+		if (PH_FTA_VEC_RESERVE(*args))
+			return fail_at(c->r, c->owner->file, a, PH_FTA_ENOMEM, c->owner->name,
+			               "out of memory");
+		int rc = read_formula(c, a, &args->v[args->n]);
+		if (rc)
+			return rc;
+		args->n++;
+	}
+	return 0;
+}
+
+static int check_duplicates(ctx *c, const xmlNode *n, const ref_vec *args)
+{
+	ph_fta_model *m = c->r->m;
+	for (size_t i = 0; i < args->n; i++) {
+		ph_fta_ref a = args->v[i];
+		if (a.kind > PH_FTA_HOUSE)
+			continue;
+		for (size_t j = i + 1; j < args->n; j++)
+			if (args->v[j].kind == a.kind && args->v[j].index == a.index)
+				return ph_fta_fail(m, PH_FTA_EDUPLICATE, c->owner->file, line_of(n),
+				                   (const char *)n->name, c->owner->name,
+				                   "duplicate argument '%s'",
+				                   m->ev[a.kind].v[a.index].name);
+	}
+	return 0;
+}
+
+static int read_vote(ctx *c, const xmlNode *n, const char *attr_name, int *out)
+{
+	char *v = attr(n, attr_name);
+	char *end = NULL;
+	long x = v ? strtol(v, &end, 10) : -1;
+	int bad = !v || !*v || *end || x < 0 || x > 1000000;
+	free(v);
+	if (bad)
+		return ph_fta_fail(c->r->m, PH_FTA_EINVALID, c->owner->file, line_of(n),
+		                   (const char *)n->name, c->owner->name,
+		                   "attribute %s must be a non-negative integer", attr_name);
+	*out = (int)x;
+	return 0;
+}
+
+static int check_votes(ctx *c, const xmlNode *n, ph_fta_formula *f)
+{
+	int rc = read_vote(c, n, "min", &f->vote);
+	if (rc)
+		return rc;
+	if (f->op == PH_FTA_ATLEAST) {
+		if (f->vote < 2 || (size_t)f->vote >= f->nargs)
+			return ph_fta_fail(c->r->m, PH_FTA_EINVALID, c->owner->file, line_of(n),
+			                   "atleast", c->owner->name,
+			                   "min must be at least 2 and below the %zu arguments",
+			                   f->nargs);
+		return 0;
+	}
+	if ((rc = read_vote(c, n, "max", &f->vote_max)))
+		return rc;
+	if (f->vote > f->vote_max || (size_t)f->vote_max > f->nargs)
+		return ph_fta_fail(c->r->m, PH_FTA_EINVALID, c->owner->file, line_of(n), "cardinal",
+		                   c->owner->name, "needs min <= max <= %zu arguments", f->nargs);
+	return 0;
+}
+
+static int check_arity(ctx *c, const xmlNode *n, const connective *k, size_t nargs)
+{
+	if (nargs == 0)
+		return ph_fta_fail(c->r->m, PH_FTA_EEMPTY, c->owner->file, line_of(n), k->name,
+		                   c->owner->name, "empty formula (no arguments)");
+	if (nargs < k->min_args || (k->max_args && nargs > k->max_args)) {
+		char need[64];
+		if (k->min_args == k->max_args)
+			snprintf(need, sizeof need, "exactly %zu", k->min_args);
+		else
+			snprintf(need, sizeof need, "%zu or more", k->min_args);
+		return ph_fta_fail(c->r->m, PH_FTA_EINVALID, c->owner->file, line_of(n), k->name,
+		                   c->owner->name, "needs %s arguments, has %zu", need, nargs);
+	}
+	return 0;
+}
+
+static int add_formula(ph_fta_model *m, const ph_fta_formula *f, const ref_vec *args,
+                       ph_fta_ref *out)
+{
+	if (PH_FTA_VEC_RESERVE(m->formulas))
+		return PH_FTA_ENOMEM;
+	while (m->args.cap - m->args.n < args->n)
+		if (ph_fta_vec_grow((void **)&m->args.v, &m->args.cap, m->args.cap,
+		                    sizeof *m->args.v))
+			return PH_FTA_ENOMEM;
+	ph_fta_formula *nf = &m->formulas.v[m->formulas.n];
+	*nf = *f;
+	nf->first = m->args.n;
+	nf->nargs = args->n;
+	memcpy(m->args.v + m->args.n, args->v, args->n * sizeof *args->v);
+	m->args.n += args->n;
+	out->kind = PH_FTA_FORMULA;
+	out->index = (uint32_t)m->formulas.n++;
+	return 0;
+}
+
+static int read_connective(ctx *c, const xmlNode *n, const connective *k, ph_fta_ref *out)
+{
+	ref_vec args = { 0 };
+	ph_fta_formula f = { .op = k->op };
+	int rc = read_args(c, n, &args);
+	if (!rc)
+		rc = check_arity(c, n, k, args.n);
+	f.nargs = args.n;
+	if (!rc && (k->op == PH_FTA_ATLEAST || k->op == PH_FTA_CARDINAL))
+		rc = check_votes(c, n, &f);
+	if (!rc)
+		rc = check_duplicates(c, n, &args);
+	if (!rc && add_formula(c->r->m, &f, &args, out))
+		rc = fail_at(c->r, c->owner->file, n, PH_FTA_ENOMEM, c->owner->name,
+		             "out of memory");
+	free(args.v);
+	return rc;
+}
+
+static int read_formula(ctx *c, const xmlNode *n, ph_fta_ref *out)
+{
+	int want = ref_kind(n);
+	if (want > -2)
+		return read_reference(c, n, want, out);
+	if (is(n, "constant"))
+		return read_constant(c, n, out);
+	const connective *k = find_connective(n);
+	if (!k)
+		return fail_at(c->r, c->owner->file, n, PH_FTA_EUNSUPPORTED, c->owner->name,
+		               "unsupported formula element");
+	return read_connective(c, n, k, out);
+}
+
+static int read_gate(reader *r, ph_fta_event *g)
+{
+	ctx c = { r, g };
+	const xmlNode *n = g->node, *body = NULL;
+	FOR_ELEMENTS(ch, n)
+	{
+		if (is_meta(ch))
+			continue;
+		if (body)
+			return fail_at(r, g->file, ch, PH_FTA_EINVALID, g->name,
+			               "a gate holds exactly one formula");
+		body = ch;
+	}
+	if (!body)
+		return ph_fta_fail(r->m, PH_FTA_EEMPTY, g->file, g->line, "define-gate", g->name,
+		                   "empty gate (no formula)");
+	ph_fta_ref root;
+	int rc = read_formula(&c, body, &root);
+	if (rc)
+		return rc;
+	if (root.kind != PH_FTA_FORMULA) {
+		/* A bare event or constant: a pass-through gate. */
+		ph_fta_formula f = { .op = PH_FTA_NULL };
+		ref_vec one = { &root, 1, 1 };
+		if (add_formula(r->m, &f, &one, &root))
+			return ph_fta_fail(r->m, PH_FTA_ENOMEM, g->file, g->line, "define-gate",
+			                   g->name, "out of memory");
+	}
+	g->formula = root.index;
+	return 0;
+}
+
+static int read_bodies(reader *r)
+{
+	ph_fta_model *m = r->m;
+	int rc = 0;
+	for (size_t i = 0; !rc && i < m->ev[PH_FTA_GATE].n; i++)
+		rc = read_gate(r, &m->ev[PH_FTA_GATE].v[i]);
+	for (size_t i = 0; !rc && i < m->ev[PH_FTA_BASIC].n; i++)
+		rc = read_probability(r, &m->ev[PH_FTA_BASIC].v[i]);
+	for (size_t i = 0; !rc && i < m->ev[PH_FTA_HOUSE].n; i++)
+		rc = read_house(r, &m->ev[PH_FTA_HOUSE].v[i]);
+	return rc;
+}
+
+/* --- entry points ----------------------------------------------------------- */
+
+static int finish(reader *r)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < r->ndocs; i++)
+		rc = register_doc(r, (int)i, r->docs[i]);
+	if (!rc)
+		rc = read_bodies(r);
+	if (!rc)
+		rc = ph_fta_model_check(r->m);
+	for (int k = 0; k < 3; k++)
+		for (size_t i = 0; i < r->m->ev[k].n; i++)
+			r->m->ev[k].v[i].node = NULL;
+	return rc;
+}
+
+static int start(reader *r, size_t ndocs, char *err, size_t errlen)
+{
+	memset(r, 0, sizeof *r);
+	if (err && errlen)
+		err[0] = 0;
+	r->m = ph_fta_model_new();
+	r->docs = calloc(ndocs ? ndocs : 1, sizeof *r->docs);
+	if (!r->m || !r->docs) {
+		if (err && errlen)
+			snprintf(err, errlen, "error: out of memory");
+		return PH_FTA_ENOMEM;
+	}
+	r->m->err = err;
+	r->m->errlen = err ? errlen : 0;
+	return 0;
+}
+
+static int stop(reader *r, int rc, ph_fta_model **out)
+{
+	for (size_t i = 0; i < r->ndocs; i++)
+		xmlFreeDoc(r->docs[i]);
+	free(r->docs);
+	if (r->m) {
+		r->m->err = NULL;
+		r->m->errlen = 0;
+	}
+	if (rc) {
+		ph_fta_model_free(r->m);
+		r->m = NULL;
+	}
+	*out = r->m;
+	return rc;
+}
+
+int ph_fta_model_load(const char *const *paths, size_t n, ph_fta_model **out, char *err,
+                      size_t errlen)
+{
+	reader r;
+	if (!out || (!paths && n))
+		return PH_FTA_EARG;
+	int rc = start(&r, n, err, errlen);
+	if (!rc && n == 0)
+		rc = ph_fta_fail(r.m, PH_FTA_EARG, -1, 0, NULL, NULL, "no input files");
+	for (size_t i = 0; !rc && i < n; i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		rc = add_file(&r, paths[i]);
+		int e = rc ? 0 : read_all(paths[i], &buf, &len);
+		if (e)
+			rc = ph_fta_fail(r.m, PH_FTA_EIO, -1, 0, NULL, NULL, "%s: %s", paths[i],
+			                 strerror(-e));
+		if (!rc)
+			rc = parse_buffer(&r, (int)i, buf, len, &r.docs[i]);
+		if (!rc)
+			r.ndocs++;
+		free(buf);
+	}
+	if (!rc)
+		rc = finish(&r);
+	return stop(&r, rc, out);
+}
+
+int ph_fta_model_load_memory(const char *buf, size_t len, const char *name, ph_fta_model **out,
+                             char *err, size_t errlen)
+{
+	reader r;
+	if (!out || (!buf && len))
+		return PH_FTA_EARG;
+	int rc = start(&r, 1, err, errlen);
+	if (!rc)
+		rc = add_file(&r, name ? name : "<memory>");
+	if (!rc)
+		rc = parse_buffer(&r, 0, buf ? buf : "", len, &r.docs[0]);
+	if (!rc) {
+		r.ndocs = 1;
+		rc = finish(&r);
+	}
+	return stop(&r, rc, out);
+}

@@ -1,0 +1,160 @@
+/*
+ * report_merge.c - one record from several runs (CI shards, several
+ * benches): the union of their tests, each tagged with its run, and the
+ * runs listed; the summary is recomputed by ph_report_prepare.
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+#include "report.h"
+#include "report_priv.h"
+
+#define str ph_report_str
+
+/* dir/rel as an absolute path when it exists, else dir/rel. */
+static json_t *reachable(const char *dir, const char *rel)
+{
+	char path[2048], abs[PATH_MAX];
+	if (rel[0] == '/')
+		return json_string(rel);
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	return json_string(realpath(path, abs) ? abs : path);
+}
+
+static json_t *merged_test(json_t *t, const char *run_id, const char *dir)
+{
+	json_t *c = json_deep_copy(t), *p;
+	size_t i;
+
+	json_object_set_new(c, "run_id", json_string(run_id));
+	if (*str(c, "trace"))
+		json_object_set_new(c, "trace", reachable(dir, str(c, "trace")));
+	json_array_foreach(json_object_get(c, "plots"), i, p)
+	        json_object_set_new(p, "file", reachable(dir, str(p, "file")));
+	return c;
+}
+
+/* The value of key when every run agrees, else "several (see runs)". */
+static void common(json_t *out, json_t *runs, const char *key)
+{
+	json_t *first = json_object_get(json_array_get(runs, 0), key), *r;
+	size_t i;
+	json_array_foreach(runs, i, r) if (!json_equal(json_object_get(r, key), first))
+	{
+		json_object_set_new(out, key, json_string("several (see runs)"));
+		return;
+	}
+	if (first)
+		json_object_set(out, key, first);
+}
+
+static json_t *merged_run(json_t *runs)
+{
+	static const char *const keys[] = { "harness_version", "git", "board", "seed",
+		                            "profile",         "host" };
+	json_t *run = json_object(), *r;
+	double wall = 0;
+	size_t i;
+	char id[64], note[128];
+
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+		common(run, runs, keys[k]);
+	json_array_foreach(runs, i, r)
+	{
+		double w = json_number_value(json_object_get(r, "wall_s"));
+		wall = w > wall ? w : wall;
+		if (i == 0 || strcmp(str(r, "started"), str(run, "started")) < 0)
+			json_object_set(run, "started", json_object_get(r, "started"));
+		if (strcmp(str(r, "finished"), str(run, "finished")) > 0)
+			json_object_set(run, "finished", json_object_get(r, "finished"));
+	}
+	snprintf(id, sizeof id, "merge of %zu runs", json_array_size(runs));
+	snprintf(note, sizeof note, "merged from %zu runs; duration is the longest run's",
+	         json_array_size(runs));
+	json_object_set_new(run, "id", json_string(id));
+	json_object_set_new(run, "wall_s", json_real(wall));
+	json_object_set_new(run, "note", json_string(note));
+	json_object_set_new(run, "command", json_string("pumphil merge"));
+	return run;
+}
+
+static int cmp_location(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int c = strcmp(str(x, "file"), str(y, "file"));
+	if (c)
+		return c;
+	/* Definition order within the file (tests defined in a loop or as
+	 * cases share a line), then repetitions, then the order seen. */
+	static const char *const keys[] = { "ordinal", "line", "repeat" };
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+		json_int_t lx = json_integer_value(json_object_get(x, keys[k]));
+		json_int_t ly = json_integer_value(json_object_get(y, keys[k]));
+		if (lx != ly)
+			return lx < ly ? -1 : 1;
+	}
+	json_int_t ox = json_integer_value(json_object_get(x, "merge_order"));
+	json_int_t oy = json_integer_value(json_object_get(y, "merge_order"));
+	return (ox > oy) - (ox < oy);
+}
+
+/* Tests in script order (as an unsharded run lists them), stable. */
+static int sort_tests(json_t *record)
+{
+	json_t *tests = json_object_get(record, "tests"), *out = json_array();
+	size_t n = json_array_size(tests);
+	json_t **v = calloc(n ? n : 1, sizeof *v);
+
+	if (!v || !out) {
+		free(v);
+		json_decref(out);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		v[i] = json_array_get(tests, i);
+		json_object_set_new(v[i], "merge_order", json_integer((json_int_t)i));
+	}
+	qsort(v, n, sizeof *v, cmp_location);
+	for (size_t i = 0; i < n; i++) {
+		json_object_del(v[i], "merge_order");
+		json_array_append(out, v[i]);
+	}
+	free(v);
+	json_object_set_new(record, "tests", out);
+	return 0;
+}
+
+json_t *ph_report_merge(json_t *const *records, const char *const *dirs, int n, char *err,
+                        size_t errlen)
+{
+	json_t *out = json_pack("{s:s,s:[],s:[]}", "schema", PH_RECORD_SCHEMA, "runs", "tests");
+	json_t *runs = json_object_get(out, "runs"), *tests = json_object_get(out, "tests"), *t;
+	size_t i;
+
+	for (int k = 0; k < n; k++) {
+		json_t *run = json_deep_copy(json_object_get(records[k], "run"));
+		char id[64];
+		if (!*str(run, "id")) {
+			snprintf(id, sizeof id, "run %d", k + 1);
+			json_object_set_new(run, "id", json_string(id));
+		}
+		json_object_set_new(run, "dir", reachable(".", dirs[k]));
+		json_array_append_new(runs, run);
+		json_array_foreach(json_object_get(records[k], "tests"), i, t)
+		        json_array_append_new(tests, merged_test(t, str(run, "id"), dirs[k]));
+		if (!json_object_get(out, "catalogue") && json_object_get(records[k], "catalogue"))
+			json_object_set(out, "catalogue", json_object_get(records[k], "catalogue"));
+	}
+	json_object_set_new(out, "run", merged_run(runs));
+	if (sort_tests(out) < 0) {
+		snprintf(err, errlen, "out of memory");
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}

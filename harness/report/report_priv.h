@@ -1,0 +1,40 @@
+/*
+ * report_priv.h - helpers shared by the report writers (not for other areas).
+ */
+#ifndef PH_REPORT_PRIV_H
+#define PH_REPORT_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+/* The string at o[k], or "" (never NULL). */
+const char *ph_report_str(json_t *o, const char *k);
+
+/* Whether this build has the viewer's headless renderer. */
+int ph_report_can_plot(void);
+
+/* Render the plots of test (its position pos in the record, from 0) from
+ * the trace at trace_path into out_dir/plots/ and list them in
+ * test["plots"]: the whole test, and for a test that did not pass a closer
+ * window around its failure (from the fault that led to it when there is
+ * one).  Returns 0, or -1 with err filled (the renderer's message). */
+int ph_report_plot_test(json_t *test, size_t pos, const char *trace_path, const char *out_dir,
+                        char *err, size_t errlen);
+
+/* Copy the file src to dst.  Returns 0 or -1 (errno set). */
+int ph_report_copy_file(const char *src, const char *dst);
+
+/* A bench time span as text ("1.00 d", "2.50 h", "12.0 min", "3.250 s"). */
+void ph_report_fmt_ns(int64_t ns, char *buf, size_t n);
+
+/* HTML-escape s (invalid XML characters dropped) to f. */
+void ph_report_html_esc(FILE *f, const char *s);
+
+/* Sections of index.html (report_html*.c). */
+void ph_report_html_matrix(FILE *f, json_t *record);
+void ph_report_html_test(FILE *f, json_t *test, size_t pos);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * report_write.c - every report file of a run from its record.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report.h"
+
+int ph_mkdirs(const char *path)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* record.json through a temporary file, so it is whole or absent. */
+static int write_record(const char *dir, json_t *record, char *err, size_t errlen)
+{
+	char path[4096], tmp[4200];
+
+	snprintf(path, sizeof path, "%s/record.json", dir);
+	snprintf(tmp, sizeof tmp, "%s/.record.json.%d", dir, (int)getpid());
+	if (json_dump_file(record, tmp, JSON_INDENT(1) | JSON_ENSURE_ASCII) < 0 ||
+	    rename(tmp, path) < 0) {
+		unlink(tmp);
+		snprintf(err, errlen, "%s: cannot write", path);
+		return -1;
+	}
+	return 0;
+}
+
+int ph_report_write_all(const char *dir, json_t *record, const ph_report_opts *o, char *err,
+                        size_t errlen)
+{
+	char path[4096];
+
+	if (ph_report_prepare(record, o, dir, err, errlen) < 0)
+		return -1;
+	if (write_record(dir, record, err, errlen) < 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/junit.xml", dir);
+	if (ph_report_junit(path, record, err, errlen) < 0)
+		return -1;
+	return ph_report_html(dir, record, err, errlen);
+}
