@@ -7,7 +7,7 @@
 
 Validates the catalogue on the way: levels, units, ranges, alarm / FX / hook
 names against proto/pp_codes.def, hazard and requirement ids against
-fixtures/requirements.json when that file exists.  A bad catalogue is an
+fixtures/hazards.json and fixtures/requirements.json when they exist.  A bad catalogue is an
 error naming the fault.
 """
 import json
@@ -39,11 +39,17 @@ def codes(root):
 
 
 def known_ids(root):
+    """Hazard and requirement ids of the traceability catalogues (None: absent)."""
+    hazards = reqs = None
+    for name, key in (("hazards.json", "hazards"), ("requirements.json", "hazards")):
+        p = root / "fixtures" / name
+        if p.exists() and key in json.loads(p.read_text()):
+            hazards = {h["id"] for h in json.loads(p.read_text())[key]}
+            break
     p = root / "fixtures/requirements.json"
-    if not p.exists():
-        return None, None
-    r = json.loads(p.read_text())
-    return {h["id"] for h in r.get("hazards", [])}, {q["id"] for q in r.get("requirements", [])}
+    if p.exists():
+        reqs = {q["id"] for q in json.loads(p.read_text()).get("requirements", [])}
+    return hazards, reqs
 
 
 def validate(cat, root):
