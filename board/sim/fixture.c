@@ -15,14 +15,14 @@ void fixture_config_default(fixture_config *cfg)
 	cfg->line_compliance_nl_kpa = 20.0;     /* 12.5 kPa per 250 nL stroke when occluded */
 	cfg->line_tau_s = 0.5;                  /* open line: < 10 kPa at 1 mL/h */
 	cfg->catheter_compliance_nl_kpa = 10.0; /* [U] a kink at the tip pressurises it too */
-	cfg->catheter_tau_s = 0.05;             /* [U] Poiseuille: ~0.4 Pa s/nL for 110 cm x 0.53 mm */
-	cfg->balance_period_us = 1000000;       /* one reading a second */
-	cfg->balance_resolution_ug = 10;        /* 0.01 mg */
+	cfg->catheter_tau_s = 0.05;       /* [U] Poiseuille: ~0.4 Pa s/nL for 110 cm x 0.53 mm */
+	cfg->balance_period_us = 1000000; /* one reading a second */
+	cfg->balance_resolution_ug = 10;  /* 0.01 mg */
 	cfg->balance_noise_ug = 0;
 	cfg->evaporation_ug_h = 0;
 	cfg->density_ug_ul = 1000;
 	cfg->supply_mv = 3600;
-	cfg->brownout_mv = 2000;                /* [U] MCU brown-out reset level */
+	cfg->brownout_mv = 2000; /* [U] MCU brown-out reset level */
 	cfg->temp_mc = 37000;
 }
 
@@ -100,7 +100,8 @@ static void line_to(fixture *fx, int64_t t_ns)
 		int64_t end = pinch_edge_after(fx, fx->t_ns);
 		if (end > t_ns)
 			end = t_ns;
-		fixture_line_flow(fx, (double)(end - fx->t_ns) / 1e9, fixture_pinch_at(fx, fx->t_ns));
+		fixture_line_flow(fx, (double)(end - fx->t_ns) / 1e9,
+		                  fixture_pinch_at(fx, fx->t_ns));
 		fx->t_ns = end;
 	}
 }
@@ -263,29 +264,33 @@ static int set_schedule(fixture *fx, int64_t t_ns, uint8_t param, int32_t v)
 {
 	switch (param) {
 	case PP_FX_PINCH_PERIOD_S:
-		if (!in(v, 0, 86400)) return PP_REFUSE_BAD_PARAM;
+		if (!in(v, 0, 86400))
+			return PP_REFUSE_BAD_PARAM;
 		fx->pinch_period_s = v;
 		break;
 	case PP_FX_SUPPLY_RAMP_S:
-		if (!in(v, 0, 30 * 86400)) return PP_REFUSE_BAD_PARAM;
+		if (!in(v, 0, 30 * 86400))
+			return PP_REFUSE_BAD_PARAM;
 		fx->ramp_s = v;
 		return PP_REFUSE_OK;
 	case PP_FX_SUPPLY_RAMP_MV:
-		if (!in(v, 0, 5000)) return PP_REFUSE_BAD_PARAM;
+		if (!in(v, 0, 5000))
+			return PP_REFUSE_BAD_PARAM;
 		supply_ramp(fx, t_ns, v);
 		return PP_REFUSE_OK;
 	case PP_FX_RF_FADE_PER_H:
-		if (!in(v, 0, 3600)) return PP_REFUSE_BAD_PARAM;
+		if (!in(v, 0, 3600))
+			return PP_REFUSE_BAD_PARAM;
 		fx->fade_per_h = v;
 		fixture_rf_fades_restart(fx, t_ns);
 		return PP_REFUSE_OK;
 	case PP_FX_RF_FADE_MS:
-		if (!in(v, 0, 3600000)) return PP_REFUSE_BAD_PARAM;
+		if (!in(v, 0, 3600000))
+			return PP_REFUSE_BAD_PARAM;
 		fx->fade_ms = v;
 		fixture_rf_fades_restart(fx, t_ns);
 		return PP_REFUSE_OK;
-	default:
-		return -1;
+	default: return -1;
 	}
 	fx->pinch_t0_ns = t_ns;
 	return PP_REFUSE_OK;
@@ -299,7 +304,8 @@ static int set_param(fixture *fx, int64_t t_ns, uint8_t param, int32_t v)
 
 	fixture_advance(fx, t_ns);
 	if (pm) {
-		if (!in(v, 0, 1000)) return PP_REFUSE_BAD_PARAM;
+		if (!in(v, 0, 1000))
+			return PP_REFUSE_BAD_PARAM;
 		*pm = v;
 		if (param == PP_FX_PINCH_PM || param == PP_FX_PINCH_DUTY_PM)
 			fx->pinch_t0_ns = t_ns; /* a cycle starts closed */
@@ -309,41 +315,46 @@ static int set_param(fixture *fx, int64_t t_ns, uint8_t param, int32_t v)
 		return r;
 	switch (param) {
 	case PP_FX_SUPPLY_MV:
-		if (!in(v, 0, 5000)) return PP_REFUSE_BAD_PARAM;
+		if (!in(v, 0, 5000))
+			return PP_REFUSE_BAD_PARAM;
 		fx->supply_mv = (uint16_t)v;
 		fx->ramp_ns = 0;
 		break;
 	case PP_FX_RESERVOIR_NL:
-		if (v < 0) return PP_REFUSE_BAD_PARAM;
+		if (v < 0)
+			return PP_REFUSE_BAD_PARAM;
 		fx->reservoir_nl = v;
 		break;
 	case PP_FX_TEMP_MC:
-		if (!in(v, 0, 60000)) return PP_REFUSE_BAD_PARAM;
+		if (!in(v, 0, 60000))
+			return PP_REFUSE_BAD_PARAM;
 		fx->temp_mc = v;
 		fx->visc = fixture_viscosity_ratio(v);
 		break;
 	case PP_FX_BALANCE_NOISE_UG:
-		if (!in(v, 0, 100000)) return PP_REFUSE_BAD_PARAM;
+		if (!in(v, 0, 100000))
+			return PP_REFUSE_BAD_PARAM;
 		fx->noise_ug = v;
 		break;
 	case PP_FX_EVAPORATION_UG_H:
-		if (!in(v, 0, 1000000)) return PP_REFUSE_BAD_PARAM;
+		if (!in(v, 0, 1000000))
+			return PP_REFUSE_BAD_PARAM;
 		fx->evap_before_ug = evaporated_ug(fx, t_ns);
 		fx->evap_since_ns = t_ns;
 		fx->evap_ug_h = v;
 		break;
 	case PP_FX_MOTOR_JAM:
-		if (!in(v, 0, 1)) return PP_REFUSE_BAD_PARAM;
+		if (!in(v, 0, 1))
+			return PP_REFUSE_BAD_PARAM;
 		fx->motor_jam = v;
 		break;
-	default:
-		return -1;
+	default: return -1;
 	}
 	return PP_REFUSE_OK;
 }
 
-int fixture_handle(fixture *fx, int64_t t_ns, const pp_msg *req, pp_msg *reply,
-		   int *reset_kind, uint32_t *reset_at_write)
+int fixture_handle(fixture *fx, int64_t t_ns, const pp_msg *req, pp_msg *reply, int *reset_kind,
+                   uint32_t *reset_at_write)
 {
 	int r;
 
@@ -359,7 +370,8 @@ int fixture_handle(fixture *fx, int64_t t_ns, const pp_msg *req, pp_msg *reply,
 	case pp_type_fx_set:
 		r = set_param(fx, t_ns, req->u.fx_set.param, req->u.fx_set.value);
 		if (r < 0)
-			reply->u.ack.result = PP_REFUSE_BAD_PARAM, reply->u.ack.detail = req->u.fx_set.param;
+			reply->u.ack.result = PP_REFUSE_BAD_PARAM,
+			reply->u.ack.detail = req->u.fx_set.param;
 		else
 			reply->u.ack.result = (uint8_t)r;
 		return 0;
@@ -375,7 +387,6 @@ int fixture_handle(fixture *fx, int64_t t_ns, const pp_msg *req, pp_msg *reply,
 		fx->tare_ug = 0;
 		fx->tare_ug = fixture_balance_ug(fx, t_ns);
 		return 0;
-	default:
-		return PP_NAK_UNKNOWN_TYPE;
+	default: return PP_NAK_UNKNOWN_TYPE;
 	}
 }

@@ -30,30 +30,30 @@
 #include "pp.h"
 
 typedef struct fixture_config {
-	uint32_t reservoir_nl;              /* true volume after the initial fill */
-	double line_compliance_nl_kpa;      /* segment A: nL stored per kPa */
-	double line_tau_s;                  /* segment A drained through the open pinch valve */
-	double catheter_compliance_nl_kpa;  /* segment B (0: a rigid catheter) */
-	double catheter_tau_s;              /* segment B drained through its open tip */
-	uint32_t balance_period_us;         /* the balance updates its reading this often */
+	uint32_t reservoir_nl;             /* true volume after the initial fill */
+	double line_compliance_nl_kpa;     /* segment A: nL stored per kPa */
+	double line_tau_s;                 /* segment A drained through the open pinch valve */
+	double catheter_compliance_nl_kpa; /* segment B (0: a rigid catheter) */
+	double catheter_tau_s;             /* segment B drained through its open tip */
+	uint32_t balance_period_us;        /* the balance updates its reading this often */
 	uint32_t balance_resolution_ug;
-	uint32_t balance_noise_ug;          /* standard deviation */
+	uint32_t balance_noise_ug; /* standard deviation */
 	uint32_t evaporation_ug_h;
-	uint32_t density_ug_ul;             /* fluid density: ug per uL (1000 for water) */
+	uint32_t density_ug_ul; /* fluid density: ug per uL (1000 for water) */
 	uint16_t supply_mv;
-	uint16_t brownout_mv;               /* the board is held in reset below this supply */
+	uint16_t brownout_mv; /* the board is held in reset below this supply */
 	int32_t temp_mc;
 } fixture_config;
 
 typedef struct fixture {
 	fixture_config cfg;
 	uint64_t seed;
-	int64_t t_ns;          /* time the line state refers to */
-	double line_nl;        /* volume stored in segment A */
-	double cath_nl;        /* volume stored in segment B */
-	double at_balance_nl;  /* volume that has reached the balance vessel */
-	double leaked_nl;      /* volume lost through a leak */
-	double reservoir_nl;   /* true reservoir volume */
+	int64_t t_ns;         /* time the line state refers to */
+	double line_nl;       /* volume stored in segment A */
+	double cath_nl;       /* volume stored in segment B */
+	double at_balance_nl; /* volume that has reached the balance vessel */
+	double leaked_nl;     /* volume lost through a leak */
+	double reservoir_nl;  /* true reservoir volume */
 	int64_t tare_ug;
 	int64_t sample_k;      /* index of the balance's latest sample, -1 none */
 	double sample_raw_ug;  /* its value before noise and quantisation */
@@ -72,11 +72,11 @@ typedef struct fixture {
 	 * between ramp_t0_ns and ramp_t0_ns + ramp_ns. */
 	uint16_t supply_mv;
 	uint16_t ramp_from_mv;
-	int32_t ramp_s;        /* duration of the next ramp (FX SUPPLY_RAMP_S) */
+	int32_t ramp_s; /* duration of the next ramp (FX SUPPLY_RAMP_S) */
 	int64_t ramp_t0_ns, ramp_ns;
 	int32_t temp_mc;
-	double visc;           /* viscosity relative to 37 degC */
-	uint64_t rf_state;     /* PRNG for per-frame RF decisions */
+	double visc;       /* viscosity relative to 37 degC */
+	uint64_t rf_state; /* PRNG for per-frame RF decisions */
 	/* RF fades (burst loss): exponential gaps and durations. */
 	int32_t fade_per_h, fade_ms;
 	uint64_t fade_state;
@@ -120,7 +120,7 @@ int fixture_rf_pass(fixture *fx, int64_t t_ns, int uplink, uint8_t *wire, uint32
 /* Fixture channel: act on one decoded request, fill the reply.  Returns 0,
  * or a PP_NAK_* code when the request is unknown or invalid.  reset_kind is
  * set (>= 0) when the request asks the bench to reset the DUT. */
-int fixture_handle(fixture *fx, int64_t t_ns, const pp_msg *req, pp_msg *reply,
-		   int *reset_kind, uint32_t *reset_at_write);
+int fixture_handle(fixture *fx, int64_t t_ns, const pp_msg *req, pp_msg *reply, int *reset_kind,
+                   uint32_t *reset_at_write);
 
 #endif

@@ -61,8 +61,8 @@ static net build(const fixture *fx, int32_t pinch_pm)
 	net n;
 	double ga = c->line_compliance_nl_kpa / c->line_tau_s / fx->visc;
 	double gb = c->catheter_compliance_nl_kpa > 0
-			    ? c->catheter_compliance_nl_kpa / c->catheter_tau_s / fx->visc
-			    : 0;
+	                    ? c->catheter_compliance_nl_kpa / c->catheter_tau_s / fx->visc
+	                    : 0;
 	double g0 = open_path(fx, ga, gb);
 
 	n.ca = c->line_compliance_nl_kpa;

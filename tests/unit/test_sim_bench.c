@@ -17,7 +17,7 @@
 #define S 1000000000LL
 
 typedef struct rec {
-	int pump_frames;        /* frames on the pump channel */
+	int pump_frames; /* frames on the pump channel */
 	int64_t last_pump_ns;
 	int boots, boot_cause;
 	int64_t boot_ns;
@@ -36,9 +36,9 @@ static void on_tx(void *ud, uint8_t channel, const uint8_t *wire, size_t n, int6
 	while ((len = pp_deframer_push(&r->df, &wire, &n)) > 0) {
 		pp_frame f;
 		pp_msg m;
-		if (pp_frame_decode(r->df.buf, len, &f) == PP_OK && pp_msg_unpack(&f, &m) == PP_OK &&
-		    m.type == pp_type_event && m.u.event.code == PP_EV_BOOT && m.u.event.evseq != 0 &&
-		    t_ns != r->boot_ns) {
+		if (pp_frame_decode(r->df.buf, len, &f) == PP_OK &&
+		    pp_msg_unpack(&f, &m) == PP_OK && m.type == pp_type_event &&
+		    m.u.event.code == PP_EV_BOOT && m.u.event.evseq != 0 && t_ns != r->boot_ns) {
 			r->boots++;
 			r->boot_cause = m.u.event.arg;
 			r->boot_ns = t_ns;

@@ -253,10 +253,11 @@ static void rf_fades_lose_bursts(void **state)
 		uint8_t wire[4] = { 1, 2, 3, 0 };
 		fixture a = copy, b = copy;
 		for (int i = 0; i < 70000; i++)
-			every_s[i] = (uint8_t)fixture_rf_pass(&a, (int64_t)i * S, 0, wire, sizeof wire);
+			every_s[i] =
+			        (uint8_t)fixture_rf_pass(&a, (int64_t)i * S, 0, wire, sizeof wire);
 		for (int i = 0; i < 70000; i += 7)
 			assert_int_equal(fixture_rf_pass(&b, (int64_t)i * S, 1, wire, sizeof wire),
-					 every_s[i]);
+			                 every_s[i]);
 	}
 }
 
@@ -308,7 +309,8 @@ int main(void)
 		cmocka_unit_test_setup(kink_at_the_tip_pressurises_the_catheter_too, setup),
 		cmocka_unit_test_setup(partial_occlusion_slows_but_delivers, setup),
 		cmocka_unit_test_setup(leak_diverts_its_share, setup),
-		cmocka_unit_test_setup(disconnection_starves_the_balance_and_masks_occlusion, setup),
+		cmocka_unit_test_setup(disconnection_starves_the_balance_and_masks_occlusion,
+		                       setup),
 		cmocka_unit_test_setup(pinch_valve_cycles_on_its_schedule, setup),
 		cmocka_unit_test_setup(dry_reservoir_strokes_nothing, setup),
 		cmocka_unit_test_setup(motor_jam_stops_strokes, setup),
