@@ -407,11 +407,19 @@ end
 
 local function wrap_primitives()
   raw.run_until, raw.next_event, raw.call = ph.run_until, ph.next_event, ph.call
+  -- Run to the next action's time and fire it; false when the clock could
+  -- not get there (the C side raises on a bench limit or a lost board, so
+  -- this only guards against looping).
+  local function reach(t)
+    if ph.now() < t then raw.run_until(t) end
+    if ph.now() < t then return false end
+    fire_due(ph.now())
+    return true
+  end
   ph.run_until = function(t)
     fire_due(ph.now())
     while not S.firing and S.actions[1] and S.actions[1].t <= t do
-      raw.run_until(S.actions[1].t)
-      fire_due(ph.now())
+      if not reach(S.actions[1].t) then break end
     end
     return raw.run_until(t)
   end
@@ -420,7 +428,7 @@ local function wrap_primitives()
     while not S.firing and S.actions[1] and S.actions[1].t < deadline do
       local ev = raw.next_event(S.actions[1].t)
       if ev then return ev end
-      fire_due(ph.now())
+      if not reach(S.actions[1].t) then break end
     end
     return raw.next_event(deadline)
   end
