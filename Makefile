@@ -20,7 +20,7 @@ mutants:
 property-long:
 	tools/fw-property-long.sh $(RELEASE_BUILD) 10000 7
 
-.PHONY: protocol-doc all build demo test bench lint firmware mutants fuzz fuzz-long property-long deps deps-test clean
+.PHONY: protocol-doc faults-doc all build demo test bench lint firmware mutants fuzz fuzz-long property-long deps deps-test clean
 
 all: build
 
@@ -63,3 +63,7 @@ clean:
 # Regenerate PROTOCOL.md's tables from the codec's tables.
 protocol-doc: build
 	$(BUILD)/tools/pp_doc --write PROTOCOL.md
+
+# Regenerate docs/faults.md's tables from the fault catalogue (fixtures/faults.json).
+faults-doc:
+	tools/faults_doc.py . --write

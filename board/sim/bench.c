@@ -1,7 +1,8 @@
 /*
  * bench.c - the virtual bench: firmware HAL on top of the fixture model, the
- * virtual clock, resets (watchdog, brown-out during an NVM write, power
- * cycle), board clock drift, and the fixture channel's frame handling.
+ * virtual clock, resets (watchdog, brown-out during an NVM write or from a
+ * supply below the brown-out level, power cycle), board clock drift, and the
+ * fixture channel's frame handling.
  */
 #include "bench.h"
 
@@ -26,6 +27,7 @@ struct bench {
 	uint8_t nvm[FW_NVM_SIZE];
 	uint32_t brownout_in_writes; /* cut power during this write (1 = next), 0 off */
 	int dead;                    /* power lost inside fw_run: reset when it returns */
+	int held;                    /* supply below the brown-out level: held in reset */
 	uint32_t feedback;           /* motor encoder count since the last reset */
 	int64_t last_kick_ns;
 	int32_t drift_ppm;
@@ -144,7 +146,7 @@ static void hal_link_send(void *ctx, const uint8_t *wire, uint32_t n)
 	if (b->dead || n > sizeof copy)
 		return;
 	memcpy(copy, wire, n);
-	if (fixture_rf_pass(&b->fx, copy, n))
+	if (fixture_rf_pass(&b->fx, b->now_ns, 1, copy, n))
 		return; /* lost on the air */
 	b->tx(b->ud, PP_CH_PUMP, copy, n, b->now_ns);
 }
@@ -210,14 +212,36 @@ static int64_t watchdog_due(const bench *b)
 
 int64_t bench_next_event_ns(const bench *b)
 {
+	int64_t bo = fixture_brownout_edge_ns(&b->fx, b->now_ns);
 	int64_t fw = ns_at_board_us(b, fw_next_deadline_us(&b->pump));
 	int64_t wd = watchdog_due(b);
-	return fw < wd ? fw : wd;
+
+	if (b->held)
+		return bo;
+	fw = fw < wd ? fw : wd;
+	return fw < bo ? fw : bo;
+}
+
+/* The supply rail against the brown-out level: hold the board in reset
+ * while it is below, power it on (reset cause brown-out) when it returns. */
+static void check_supply(bench *b)
+{
+	int low = fixture_brownout(&b->fx, b->now_ns);
+
+	if (low && !b->held) {
+		b->held = 1;
+	} else if (!low && b->held) {
+		b->held = 0;
+		power_on(b, 2);
+	}
 }
 
 /* Run the firmware once at the current instant, then apply a pending reset. */
 static void step(bench *b)
 {
+	check_supply(b);
+	if (b->held)
+		return;
 	if (b->now_ns >= watchdog_due(b)) {
 		power_on(b, 1);
 		return;
@@ -335,8 +359,9 @@ static void fixture_frame(bench *b, const uint8_t *cobs, size_t n)
 		return;
 	}
 	fixture_send(b, &reply, f.seq);
-	if (kind >= 0)
+	if (kind >= 0 && !b->held)
 		reset_dut(b, kind, at_write);
+	check_supply(b);
 }
 
 /* The clock-drift test hook acts on the board's oscillator, which the bench
@@ -380,8 +405,10 @@ void bench_rx(bench *b, uint8_t channel, const uint8_t *wire, size_t n)
 	}
 	if (channel != PP_CH_PUMP || n > sizeof copy)
 		return;
+	if (b->held)
+		return; /* the board is off */
 	memcpy(copy, wire, n);
-	if (fixture_rf_pass(&b->fx, copy, (uint32_t)n))
+	if (fixture_rf_pass(&b->fx, b->now_ns, 0, copy, (uint32_t)n))
 		return;
 	peek_pump(b, copy, n);
 	fw_rx(&b->pump, copy, (uint32_t)n);

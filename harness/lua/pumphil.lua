@@ -10,6 +10,7 @@
 local M = {}
 
 local ph -- the C primitives (lua_bench.c)
+local faults -- fault injection (pumphil_faults.lua): b:inject, b:schedule, b:campaign
 
 ------------------------------------------------------------------ units
 local U = {}
@@ -383,6 +384,7 @@ function Pump:stop() return must(self:try_stop(), "stop") end
 
 -- refill{ volume=, drug=, conc=, low_residual= }
 function Pump:try_refill(r)
+  self.last_refill = r -- the reservoir faults repeat the refill procedure
   return outcome(self:command("refill", {
     volume_nl = round(r.volume), drug_id = r.drug or 1, conc_ng_ml = round((r.conc or 0) * U.mL),
     low_residual_nl = round(r.low_residual or 0) }))
@@ -623,6 +625,7 @@ function M.begin(id)
   current = { id = id, verdict = "pass", checks = 0, measurements = {}, log = {}, bench = true }
   R.results[id] = current
   t.bench = new_bench()
+  faults.begin(t.bench)
   math.randomseed(ph.seed())
   ph.record { ev = "test_start", name = t.name, suite = t.suite.name, file = t.file,
               line = t.line, tags = t.tags, req = t.req, hazard = t.hazard }
@@ -641,8 +644,12 @@ function M.phase(id, which)
   elseif which == "body" then
     t.fn(b, t.case)
   elseif which == "teardown" then
-    if t.teardown then t.teardown(b) end
-    if s.after_each then s.after_each(b) end
+    local ok, err = pcall(function()
+      if t.teardown then t.teardown(b) end
+      if s.after_each then s.after_each(b) end
+    end)
+    faults.finish() -- whatever the teardowns did: leave the rig without faults
+    if not ok then error(err, 0) end
   elseif which == "suite_teardown" then
     s.pending = s.pending - 1
     if s.pending == 0 and s.teardown and s.ran_setup then s.teardown(b) end
@@ -670,6 +677,8 @@ end
 function M.init(primitives)
   ph = primitives
   M.units = U
+  faults = require("pumphil.faults").install { ph = ph, U = U, fail = fail, measure = measure,
+                                               Bench = Bench }
   return M
 end
 

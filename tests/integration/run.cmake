@@ -2,25 +2,7 @@
 # messages, the sandbox, the runner's selection and determinism.
 set(IT ${CMAKE_CURRENT_LIST_DIR})
 set(S ${IT}/scripts)
-set(RUNDIR ${CMAKE_BINARY_DIR}/it-run)
-file(MAKE_DIRECTORY ${RUNDIR})
-
-# ph_expect(NAME RC <rc> ARGS <args...> [MATCH <regex>...] [NOMATCH <regex>...])
-function(ph_expect name)
-  cmake_parse_arguments(E "" "RC" "ARGS;MATCH;NOMATCH;LABELS" ${ARGN})
-  string(REPLACE ";" "|||" match "${E_MATCH}")
-  string(REPLACE ";" "|||" nomatch "${E_NOMATCH}")
-  if(NOT E_LABELS)
-    set(E_LABELS integration)
-  endif()
-  add_test(NAME ${name}
-    COMMAND ${CMAKE_COMMAND} "-DCMD=${PUMPHIL_BIN};${E_ARGS}" -DRC=${E_RC}
-            "-DMATCH=${match}" "-DNOMATCH=${nomatch}" -DWORKDIR=${CMAKE_SOURCE_DIR}
-            -P ${CMAKE_SOURCE_DIR}/tests/cmake/expect_run.cmake)
-  set_tests_properties(${name} PROPERTIES LABELS "${E_LABELS}" TIMEOUT 600)
-endfunction()
-
-set(NR --report ${RUNDIR})
+include(${CMAKE_SOURCE_DIR}/tests/cmake/ph_expect.cmake)
 
 ph_expect(run_help RC 0 ARGS run --help MATCH "usage: pumphil run" "--shard K/N")
 ph_expect(run_unknown_option RC 2 ARGS run --bogus x.lua MATCH "unknown option '--bogus'" "usage: pumphil run")

@@ -1,0 +1,23 @@
+/*
+ * fixture_priv.h - what the fixture's own files share (not for the bench or
+ * the harness: they use fixture.h).
+ */
+#ifndef FIXTURE_PRIV_H
+#define FIXTURE_PRIV_H
+
+#include "fixture.h"
+
+/* fixture_line.c: let the line drain for dt_s seconds with the pinch valve
+ * at pinch_pm and every other setting as it is now (no stroke in between). */
+void fixture_line_flow(fixture *fx, double dt_s, int32_t pinch_pm);
+/* Viscosity of water at temp_mc relative to 37 degC. */
+double fixture_viscosity_ratio(int32_t temp_mc);
+
+/* fixture_rf.c: (re)start the fade process at t_ns after a setting changed. */
+void fixture_rf_fades_restart(fixture *fx, int64_t t_ns);
+
+/* fixture.c */
+uint64_t fixture_mix64(uint64_t z);
+double fixture_unit(uint64_t x); /* uniform in (0, 1) */
+
+#endif

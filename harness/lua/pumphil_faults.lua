@@ -1,0 +1,730 @@
+-- pumphil_faults.lua - fault injection for the test language.
+--
+-- The catalogue (fixtures/faults.json) says which faults exist, their
+-- parameters (unit, range, default), hazards and expected responses with
+-- limits.  This module holds only how each fault is driven (its "driver"),
+-- and checks every driver against the catalogue: a driver may touch only the
+-- actuators its catalogue entry names under "mechanism".
+--
+-- pumphil.lua installs b:inject, b:schedule, b:campaign and b:faults on the
+-- bench and calls begin/finish around every test.  Scripts use
+--   local faults = require "pumphil.faults"
+-- for the catalogue and for measurements against its limits.
+--
+-- Timing: an injection may start at a later bench time and end after a
+-- duration.  The scheduler sits between the test language and the C
+-- primitives (run_until, next_event, call): time never passes a scheduled
+-- action without the action firing at its exact bench time, whichever way
+-- the script lets time pass.  Rig-side schedules (valve cycle, supply ramp,
+-- RF fades) are exact on any bench; host-scheduled start/stop times are exact
+-- on the virtual bench and as exact as the host clock on a real one.
+
+local F = {}
+
+local ph, U, fail, measure -- from pumphil.lua (install)
+
+------------------------------------------------------------------ errors
+-- A misuse by the script: an error naming the script line, never a clamp.
+local context -- "schedule entry 2: " while b:schedule injects its entries
+
+local function usage(msg)
+  error(ph.caller_line() .. ": " .. (context or "") .. msg, 0)
+end
+
+local function fmtnum(x)
+  if math.type(x) == "integer" or x == math.floor(x) and math.abs(x) < 1e15 then
+    return string.format("%d", math.floor(x))
+  end
+  return string.format("%.6g", x)
+end
+
+------------------------------------------------------------------ units
+local DIMENSIONLESS = { permille = true, ppm = true, count = true, ["%"] = true, degC = true }
+
+-- Base units per catalogue unit: 1 for dimensionless, U[u], or U[a] / U[b].
+local function factor(unit)
+  if DIMENSIONLESS[unit] then return 1 end
+  if type(U[unit]) == "number" then return U[unit] end
+  local a, b = tostring(unit):match("^(%w+)/(%w+)$")
+  if a and type(U[a]) == "number" and type(U[b]) == "number" then return U[a] / U[b] end
+  return nil
+end
+
+------------------------------------------------------------------ drivers
+-- on(io, p, t) applies the fault (p: parameters in base units, t: timing
+-- options); off(io, p) removes it.  check(p) rejects combinations of valid
+-- parameters that make no sense (an error naming the script line).
+local function set_off(param, value)
+  return function(io) io.fx(param, value) end
+end
+
+local function refill_procedure(io, p)
+  local r = io.bench.pump.last_refill
+  if not r then
+    error("the reservoir faults repeat the test's refill: call pump:refill first", 0)
+  end
+  io.fx("RESERVOIR_NL", p.volume - p.shortfall)
+  io.refill { volume = p.volume, drug = r.drug, conc = r.conc, low_residual = p.residual }
+end
+
+local function shortfall_check(p)
+  if p.shortfall > p.volume then return "shortfall is larger than the volume" end
+end
+
+local drivers = {
+  occlusion_total = { on = function(io) io.fx("PINCH_PM", 1000) end, off = set_off("PINCH_PM", 0) },
+  occlusion_partial = { on = function(io, p) io.fx("PINCH_PM", p.closure) end, off = set_off("PINCH_PM", 0) },
+  occlusion_intermittent = {
+    on = function(io, p)
+      io.fx("PINCH_DUTY_PM", p.duty)
+      io.fx("PINCH_PERIOD_S", p.period / U.s)
+      io.fx("PINCH_PM", p.closure)
+    end,
+    off = function(io)
+      io.fx("PINCH_PM", 0)
+      io.fx("PINCH_PERIOD_S", 0)
+      io.fx("PINCH_DUTY_PM", 1000)
+    end,
+    check = function(p)
+      if p.period % U.s ~= 0 then return "period must be whole seconds" end
+    end,
+  },
+  kink_tip = { on = function(io, p) io.fx("KINK_PM", p.closure) end, off = set_off("KINK_PM", 0) },
+  leak = { on = function(io, p) io.fx("LEAK_PM", p.share) end, off = set_off("LEAK_PM", 0) },
+  disconnection = { on = function(io) io.fx("LEAK_PM", 1000) end, off = set_off("LEAK_PM", 0) },
+  reservoir_low = { on = refill_procedure, check = shortfall_check },
+  reservoir_empty = {
+    on = function(io, p) p.residual = 0; refill_procedure(io, p) end,
+    check = shortfall_check,
+  },
+  motor_stall = {
+    on = function(io) io.hook("MOTOR_STALL", 1) end,
+    off = function(io) io.hook("MOTOR_STALL", 0) end,
+  },
+  motor_jam = { on = function(io) io.fx("MOTOR_JAM", 1) end, off = set_off("MOTOR_JAM", 0) },
+  battery_sag = {
+    on = function(io, p, t)
+      io.saved.mv = io.read().supply_mv
+      if t.ramp and t.ramp > 0 then
+        io.fx("SUPPLY_RAMP_S", t.ramp / U.s)
+        io.fx("SUPPLY_RAMP_MV", p.to)
+      else
+        io.fx("SUPPLY_MV", p.to)
+      end
+    end,
+    off = function(io) io.fx("SUPPLY_MV", io.saved.mv) end,
+  },
+  brownout = {
+    on = function(io, p)
+      io.saved.mv = io.read().supply_mv
+      io.fx("SUPPLY_MV", p.level)
+    end,
+    off = function(io) io.fx("SUPPLY_MV", io.saved.mv) end,
+  },
+  brownout_nvm = { on = function(io, p) io.reset("brownout", p.nth_write) end },
+  watchdog_reset = { on = function(io) io.reset("watchdog") end },
+  watchdog_hang = { on = function(io) io.hook("WATCHDOG_HANG", 0) end },
+  clock_drift = {
+    on = function(io, p) io.hook("CLOCK_DRIFT_PPM", p.ppm) end,
+    off = function(io) io.hook("CLOCK_DRIFT_PPM", 0) end,
+  },
+  pressure_stuck = {
+    on = function(io, p) io.hook("PRESSURE_STUCK", p.value) end,
+    off = function(io) io.hook("PRESSURE_STUCK", -1) end,
+  },
+  pressure_drift = {
+    on = function(io, p) io.hook("PRESSURE_DRIFT", p.rate * U.h) end,
+    off = function(io) io.hook("PRESSURE_DRIFT", 0) end,
+  },
+  telemetry_outage = { on = function(io) io.fx("RF_LOSS_PM", 1000) end, off = set_off("RF_LOSS_PM", 0) },
+  telemetry_burst_loss = {
+    on = function(io, p)
+      io.fx("RF_FADE_MS", p.fade / U.ms)
+      io.fx("RF_FADE_PER_H", p.per_hour)
+    end,
+    off = function(io)
+      io.fx("RF_FADE_PER_H", 0)
+      io.fx("RF_FADE_MS", 0)
+    end,
+  },
+  telemetry_corruption = { on = function(io, p) io.fx("RF_CORRUPT_PM", p.share) end, off = set_off("RF_CORRUPT_PM", 0) },
+  telemetry_uplink_loss = {
+    on = function(io, p) io.fx("RF_UPLINK_LOSS_PM", p.share) end,
+    off = set_off("RF_UPLINK_LOSS_PM", 0),
+  },
+  relay_corruption = {
+    on = function(io, p)
+      local mask = 1 << math.floor(p.bit)
+      io.link("rx_commit", function(f) f.crc = f.crc ~ mask; return f end)
+    end,
+    off = function(io) io.link("rx_commit", nil) end,
+  },
+  fever = {
+    on = function(io, p)
+      io.saved.mc = io.read().temp_mc
+      io.fx("TEMP_MC", p.temp * 1000)
+    end,
+    off = function(io) io.fx("TEMP_MC", io.saved.mc) end,
+  },
+}
+
+------------------------------------------------------------------ catalogue
+local cat, by_name
+
+local function validate_entry(f)
+  local where = "fixtures/faults.json: fault '" .. tostring(f.name) .. "'"
+  if not drivers[f.name] then error(where .. " has no driver in pumphil_faults.lua", 0) end
+  if not ({ fixture = true, link = true, board = true })[f.level] then
+    error(where .. ": level must be fixture, link or board", 0)
+  end
+  for k, p in pairs(f.params or {}) do
+    if not factor(p.unit) then error(where .. ": parameter '" .. k .. "' has unknown unit " .. tostring(p.unit), 0) end
+    if not (p.min <= p.default and p.default <= p.max) then
+      error(where .. ": parameter '" .. k .. "' default outside its range", 0)
+    end
+  end
+  for k, l in pairs(f.limits or {}) do
+    if not factor(l.unit) then error(where .. ": limit '" .. k .. "' has unknown unit " .. tostring(l.unit), 0) end
+  end
+  if type(f.hazards) ~= "table" or #f.hazards == 0 then error(where .. " maps to no hazard", 0) end
+end
+
+-- The catalogue as a table (read once per script).
+function F.catalogue()
+  if cat then return cat end
+  local c = ph.fixture_data("faults")
+  local names = {}
+  for _, f in ipairs(c.faults) do
+    validate_entry(f)
+    names[f.name] = f
+  end
+  for name in pairs(drivers) do
+    if not names[name] then error("pumphil_faults.lua drives '" .. name .. "', which fixtures/faults.json does not list", 0) end
+  end
+  cat, by_name = c, names
+  return c
+end
+
+local function names_list()
+  local out = {}
+  for _, f in ipairs(F.catalogue().faults) do out[#out + 1] = f.name end
+  return table.concat(out, ", ")
+end
+
+-- One catalogue entry; an unknown name is an error naming the script line.
+function F.spec(name)
+  F.catalogue()
+  local f = by_name[name]
+  if not f then
+    usage(string.format("unknown fault '%s' (the catalogue, fixtures/faults.json, has: %s)",
+                        tostring(name), names_list()))
+  end
+  return f
+end
+
+------------------------------------------------------------------ parameters
+local function sorted_keys(t)
+  local out = {}
+  for k in pairs(t) do out[#out + 1] = k end
+  table.sort(out)
+  return out
+end
+
+-- Parameters in base units, defaults filled in; out of range is an error.
+local function resolve_params(spec, params)
+  local defs = spec.params or {}
+  if params ~= nil and type(params) ~= "table" then
+    usage(string.format("fault '%s': parameters must be a table", spec.name))
+  end
+  for k, v in pairs(params or {}) do
+    local d = defs[k]
+    if not d then
+      local known = sorted_keys(defs)
+      usage(string.format("fault '%s' has no parameter '%s' (%s)", spec.name, tostring(k),
+                          #known > 0 and "it has: " .. table.concat(known, ", ") or "it takes none"))
+    end
+    if type(v) ~= "number" or v ~= v then
+      usage(string.format("fault '%s': parameter '%s' must be a number, got %s", spec.name, k, tostring(v)))
+    end
+    local x = v / factor(d.unit)
+    if x < d.min or x > d.max then
+      usage(string.format("fault '%s': %s = %s %s is outside its range %s..%s %s", spec.name, k,
+                          fmtnum(x), d.unit, fmtnum(d.min), fmtnum(d.max), d.unit))
+    end
+  end
+  local p = {}
+  for k, d in pairs(defs) do
+    p[k] = params and params[k] or d.default * factor(d.unit)
+  end
+  local bad = drivers[spec.name].check and drivers[spec.name].check(p)
+  if bad then usage(string.format("fault '%s': %s", spec.name, bad)) end
+  return p
+end
+
+-- The same parameters in the catalogue's units, for the trace.
+local function display_params(spec, p)
+  local out = {}
+  for k, d in pairs(spec.params or {}) do out[k] = p[k] / factor(d.unit) end
+  return out
+end
+
+------------------------------------------------------------------ limits
+local function profile_value(path)
+  local v = ph.profile()
+  for part in path:gmatch("[^.]+") do
+    if type(v) ~= "table" and type(v) ~= "userdata" then v = nil; break end
+    v = v[part]
+  end
+  if type(v) ~= "number" then error("bench profile has no number at '" .. path .. "'", 0) end
+  return v
+end
+
+-- A limit value in the limit's unit: a number, or {profile=, unit=, scale=}.
+local function limit_value(v, unit)
+  if type(v) ~= "table" then return v end
+  return profile_value(v.profile) * factor(v.unit) / factor(unit) * (v.scale or 1)
+end
+
+-- The measure() spec of one catalogue limit, resolved against the profile.
+-- nominal (base units) completes a tol-only limit whose centre depends on
+-- the test's own parameters.
+function F.limit(name, key, nominal)
+  local spec = F.spec(name)
+  local l = spec.limits and spec.limits[key]
+  if not l then usage(string.format("fault '%s' has no limit '%s'", name, tostring(key))) end
+  local f = factor(l.unit)
+  local m = { unit = l.unit, min = limit_value(l.min, l.unit), max = limit_value(l.max, l.unit) }
+  if l.tol then
+    local c = l.nominal and limit_value(l.nominal, l.unit) or (nominal and nominal / f)
+    if not c then usage(string.format("limit '%s' of fault '%s' needs the nominal value", key, name)) end
+    m.nominal, m.tol = c, l.tol
+  end
+  return m
+end
+
+-- Record a measurement against the catalogue's limit: value in base units.
+-- Returns the value in the limit's unit.
+function F.measure(name, key, value, nominal)
+  local m = F.limit(name, key, nominal)
+  local v = value / factor(m.unit)
+  measure(name .. " " .. key, v, m)
+  return v
+end
+
+------------------------------------------------------------------ per-test state
+local S = { actions = {}, handles = {}, filters = {}, firing = false }
+
+local function json(v)
+  local t = type(v)
+  if t == "number" then
+    if v ~= v or v == math.huge or v == -math.huge then return "null" end
+    return math.type(v) == "integer" and tostring(v) or string.format("%.17g", v)
+  elseif t == "string" then
+    return (string.format("%q", v):gsub("\\\n", "\\n"))
+  elseif t == "boolean" then
+    return tostring(v)
+  elseif t == "table" then
+    local parts = {}
+    for _, k in ipairs(sorted_keys(v)) do parts[#parts + 1] = json(tostring(k)) .. ":" .. json(v[k]) end
+    return "{" .. table.concat(parts, ",") .. "}"
+  end
+  return "null"
+end
+
+local function record(ev, h, extra)
+  local o = { ev = ev, fault = h.name, id = h.id }
+  if ev == "fault_on" then o.params = display_params(h.spec, h.params) end
+  for k, v in pairs(extra or {}) do o[k] = v end
+  ph.record(json(o))
+end
+
+-- The actuators an injection holds, for conflict checks.
+local function resources(spec)
+  local out = {}
+  for kind, list in pairs(spec.mechanism or {}) do
+    for _, what in ipairs(list) do out[#out + 1] = kind .. " " .. what end
+  end
+  return out
+end
+
+local function io_for(h)
+  local b, allowed = S.bench, h.spec.mechanism or {}
+  local function check(kind, what)
+    for _, x in ipairs(allowed[kind] or {}) do if x == what then return end end
+    error(string.format("fault '%s' touches %s %s, which its catalogue entry does not name",
+                        h.name, kind, tostring(what)), 0)
+  end
+  return {
+    bench = b, saved = h.saved,
+    fx = function(param, v) check("fx", param); b.fixture:set(param, math.floor(v + 0.5)) end,
+    hook = function(name, arg)
+      check("hook", name)
+      local o = b.pump:hook(name, math.floor(arg + 0.5))
+      if not o.ok then fail(string.format("fault '%s': hook %s refused: %s", h.name, name, o.reason)) end
+    end,
+    reset = function(kind, nth) check("reset", kind); b.fixture:reset(kind, nth) end,
+    refill = function(r)
+      check("pump", "refill")
+      local was_open = b.pump.open
+      b.pump:refill(r)
+      if not was_open then b.pump:close_session() end -- the programmer leaves again
+    end,
+    link = function(msg, fn) check("link", msg); S.filters[msg] = fn end,
+    read = function() return b.fixture:read() end,
+  }
+end
+
+------------------------------------------------------------------ scheduler
+local raw = {}
+
+local function add_action(t, fn, h)
+  local a = { t = t, fn = fn, h = h, seq = #S.actions + 1 + (S.nseq or 0) }
+  S.nseq = (S.nseq or 0) + 1
+  S.actions[#S.actions + 1] = a
+  table.sort(S.actions, function(x, y) if x.t ~= y.t then return x.t < y.t end return x.seq < y.seq end)
+  return a
+end
+
+local function cancel_actions(h)
+  for i = #S.actions, 1, -1 do
+    if S.actions[i].h == h then table.remove(S.actions, i) end
+  end
+end
+
+-- Fire every action due at or before t (the clock is at t).
+local function fire_due(t)
+  if S.firing then return end
+  S.firing = true
+  local ok, err = pcall(function()
+    while S.actions[1] and S.actions[1].t <= t do
+      local a = table.remove(S.actions, 1)
+      a.fn()
+    end
+  end)
+  S.firing = false
+  if not ok then error(err, 0) end
+end
+
+local function wrap_primitives()
+  raw.run_until, raw.next_event, raw.call = ph.run_until, ph.next_event, ph.call
+  -- Run to the next action's time and fire it; false when the clock could
+  -- not get there (the C side raises on a bench limit or a lost board, so
+  -- this only guards against looping).
+  local function reach(t)
+    if ph.now() < t then raw.run_until(t) end
+    if ph.now() < t then return false end
+    fire_due(ph.now())
+    return true
+  end
+  ph.run_until = function(t)
+    fire_due(ph.now())
+    while not S.firing and S.actions[1] and S.actions[1].t <= t do
+      if not reach(S.actions[1].t) then break end
+    end
+    return raw.run_until(t)
+  end
+  ph.next_event = function(deadline)
+    fire_due(ph.now())
+    while not S.firing and S.actions[1] and S.actions[1].t < deadline do
+      local ev = raw.next_event(S.actions[1].t)
+      if ev then return ev end
+      if not reach(S.actions[1].t) then break end
+    end
+    return raw.next_event(deadline)
+  end
+  ph.call = function(channel, name, fields)
+    fire_due(ph.now())
+    local filter = channel == "pump" and S.filters[name]
+    if filter then
+      local copy = {}
+      for k, v in pairs(fields or {}) do copy[k] = v end
+      fields = filter(copy)
+    end
+    return raw.call(channel, name, fields)
+  end
+end
+
+------------------------------------------------------------------ handles
+local Handle = {}
+Handle.__index = Handle
+
+local function switch_on(h)
+  h.state, h.t_on = "on", ph.now()
+  record("fault_on", h)
+  drivers[h.name].on(io_for(h), h.params, h.timing)
+  if not drivers[h.name].off then
+    h.state, h.t_off = "done", ph.now()
+    record("fault_off", h, { instant = true })
+  end
+end
+
+local function switch_off(h, why)
+  if h.state ~= "on" then return end
+  h.state, h.t_off = "off", ph.now()
+  drivers[h.name].off(io_for(h), h.params)
+  record("fault_off", h, { by = why })
+end
+
+-- Remove the fault now (or cancel it if it has not started).  Idempotent.
+function Handle:clear()
+  cancel_actions(self)
+  if self.state == "pending" then
+    self.state = "cancelled"
+  else
+    switch_off(self, "clear")
+  end
+  return self
+end
+
+function Handle:active() return self.state == "on" end
+
+local TIMING_KEYS = { at = true, duration = true, ramp = true }
+
+local function check_timing(spec, t)
+  if t ~= nil and type(t) ~= "table" then usage("inject: timing must be a table { at =, duration =, ramp = }") end
+  t = t or {}
+  for k in pairs(t) do
+    if not TIMING_KEYS[k] then usage(string.format("inject: unknown timing option '%s'", tostring(k))) end
+  end
+  local allowed = spec.timing or {}
+  local now = ph.now()
+  local out = { at = t.at or now, duration = t.duration, ramp = t.ramp }
+  if type(out.at) ~= "number" then
+    usage(string.format("fault '%s': at must be a bench time (ns), got %s", spec.name, tostring(t.at)))
+  end
+  if out.at < now then
+    usage(string.format("fault '%s': at = %s is in the past (the bench is at %s)", spec.name,
+                        U.fmt_time(out.at), U.fmt_time(now)))
+  end
+  out.at = math.floor(out.at + 0.5)
+  if out.duration ~= nil then
+    if not allowed.duration then usage(string.format("fault '%s' is instantaneous: it takes no duration", spec.name)) end
+    if type(out.duration) ~= "number" or out.duration <= 0 then
+      usage(string.format("fault '%s': duration must be > 0 ns", spec.name))
+    end
+    out.duration = math.floor(out.duration + 0.5)
+  elseif allowed.duration == "required" then
+    usage(string.format("fault '%s' needs a duration", spec.name))
+  end
+  if out.ramp ~= nil then
+    if not allowed.ramp then usage(string.format("fault '%s' cannot ramp", spec.name)) end
+    if type(out.ramp) ~= "number" or out.ramp < 0 or out.ramp % U.s ~= 0 then
+      usage(string.format("fault '%s': ramp must be whole seconds >= 0", spec.name))
+    end
+  end
+  return out
+end
+
+local function span(h)
+  local e = h.timing.duration and h.timing.at + h.timing.duration or math.huge
+  if not drivers[h.name].off then e = h.timing.at end
+  return h.timing.at, e
+end
+
+local function check_conflicts(h)
+  local a0, a1 = span(h)
+  for _, o in ipairs(S.handles) do
+    if o.state == "pending" or o.state == "on" then
+      local b0, b1 = span(o)
+      if a0 <= b1 and b0 <= a1 then
+        for _, r in ipairs(resources(h.spec)) do
+          for _, q in ipairs(resources(o.spec)) do
+            if r == q then
+              usage(string.format("fault '%s' at %s would drive %s while fault '%s' (from %s) does",
+                                  h.name, U.fmt_time(a0), r, o.name, U.fmt_time(b0)))
+            end
+          end
+        end
+      end
+    end
+  end
+end
+
+local function inject(b, name, params, timing)
+  if b ~= S.bench then usage("inject: the bench of another test") end
+  local spec = F.spec(name)
+  local h = setmetatable({ name = name, spec = spec, params = resolve_params(spec, params),
+                           timing = check_timing(spec, timing), state = "pending", saved = {},
+                           id = #S.handles + 1 }, Handle)
+  h.at, h.duration = h.timing.at, h.timing.duration
+  check_conflicts(h)
+  S.handles[#S.handles + 1] = h
+  add_action(h.at, function() switch_on(h) end, h)
+  if h.duration and drivers[name].off then
+    add_action(h.at + h.duration, function() switch_off(h, "duration") end, h)
+  end
+  fire_due(ph.now())
+  return h
+end
+
+------------------------------------------------------------------ campaigns
+-- splitmix64 over Lua's wrapping integers: a stream of its own, so a
+-- campaign does not shift math.random and vice versa.
+local function rng(seed)
+  local s = seed
+  return function()
+    s = s + 0x9e3779b97f4a7c15
+    local z = s
+    z = (z ~ (z >> 30)) * 0xbf58476d1ce4e5b9
+    z = (z ~ (z >> 27)) * 0x94d049bb133111eb
+    return z ~ (z >> 31)
+  end
+end
+
+local function uniform(r) return ((r() >> 11) + 0.5) / 9007199254740992.0 end
+
+local function pick_params(spec, r, mode)
+  if mode ~= "random" then return nil end
+  local p = {}
+  for _, k in ipairs(sorted_keys(spec.params or {})) do
+    local d = spec.params[k]
+    local x = d.min + (d.max - d.min) * uniform(r)
+    if math.type(d.min) == "integer" and math.type(d.max) == "integer" then x = math.floor(x + 0.5) end
+    p[k] = x * factor(d.unit)
+  end
+  return p
+end
+
+local function campaign_plan(def)
+  local r = rng(def.seed or (ph.seed() ~ 0x63616d7061696e))
+  local list = def.faults
+  local now = ph.now()
+  local from, to = def.from or now, def.to
+  local dmin, dmax = def.duration, def.duration
+  if type(def.duration) == "table" then dmin, dmax = def.duration[1], def.duration[2] end
+  local gap = def.gap or 0
+  local plan, busy = {}, 0
+  for i = 1, def.n do
+    local item = list[1 + math.floor(uniform(r) * #list)]
+    local name = type(item) == "table" and item.name or item
+    local spec = F.spec(name)
+    local d
+    if spec.timing and spec.timing.duration and drivers[name].off then
+      d = math.floor(dmin + (dmax - dmin) * uniform(r) + 0.5)
+    end
+    local params = type(item) == "table" and item.params or pick_params(spec, r, def.params)
+    plan[i] = { name = name, params = params, duration = d }
+    busy = busy + (d or 0) + gap
+  end
+  local free = to - from - busy
+  if free < 0 then
+    usage(string.format("campaign: %d faults with their durations and gaps need %s, the window is %s",
+                        def.n, U.fmt_time(busy), U.fmt_time(to - from)))
+  end
+  local offsets = {}
+  for i = 1, def.n do offsets[i] = math.floor(free * uniform(r)) end
+  table.sort(offsets)
+  local used = 0
+  for i, p in ipairs(plan) do
+    p.at = from + offsets[i] + used
+    used = used + (p.duration or 0) + gap
+  end
+  return plan
+end
+
+local function check_campaign(def)
+  if type(def) ~= "table" or type(def.faults) ~= "table" or #def.faults == 0 then
+    usage("campaign{ faults = { names... }, n = count, to = end time, duration = d, ... }")
+  end
+  if math.type(def.n) ~= "integer" or def.n < 1 then usage("campaign: n must be an integer >= 1") end
+  if type(def.to) ~= "number" then usage("campaign: to (end of the window, bench ns) is required") end
+  if def.duration == nil then usage("campaign: duration = d or { min, max } is required") end
+  if def.params ~= nil and def.params ~= "default" and def.params ~= "random" then
+    usage("campaign: params is \"default\" or \"random\"")
+  end
+end
+
+-- The injections a campaign would make (name, params, at, duration), without
+-- making them: the same definition and seed give the same plan.
+function F.plan(def)
+  check_campaign(def)
+  return campaign_plan(def)
+end
+
+local function campaign(b, def)
+  check_campaign(def)
+  local handles = {}
+  for i, p in ipairs(campaign_plan(def)) do
+    handles[i] = inject(b, p.name, p.params, { at = p.at, duration = p.duration })
+  end
+  return handles
+end
+
+------------------------------------------------------------------ set-up
+-- A pump delivering a continuous prescription, the baseline a fault is
+-- injected into: the drug library, a refill of o.volume (the rig's reservoir
+-- receives the same), the prescription committed at o.rate (default 1 mL/day
+-- of drug o.drug at o.conc, default morphine 1 mg/mL, with o.patient_bolus),
+-- the balance tared, delivery started, the session closed as a programmer
+-- does when it leaves (an idle open session would time out into LINK_LOSS),
+-- and the set-up's own events (the boot's reservoir alarms) drained, so waits
+-- see only what follows.  Returns the commit outcome (with .crc).
+function F.running(b, o)
+  o = o or {}
+  local conc, volume, drug = o.conc or U.mg / U.mL, o.volume or 20 * U.mL, o.drug or 1
+  b.pump:load_druglib()
+  b.fixture:set("RESERVOIR_NL", volume)
+  b.pump:refill { volume = volume, drug = drug, conc = conc, low_residual = o.low_residual }
+  local c = b.pump:program { mode = "continuous", rate = o.rate or U.mL / U.day, drug = drug,
+                             conc = conc, patient_bolus = o.patient_bolus }
+  b.fixture:tare()
+  b.pump:start()
+  b.pump:close_session()
+  b:run_for(0)
+  return c
+end
+
+------------------------------------------------------------------ installation
+-- Called by pumphil.lua once per Lua state.
+function F.install(env)
+  ph, U, fail, measure = env.ph, env.U, env.fail, env.measure
+  wrap_primitives()
+  local Bench = env.Bench
+  -- b:inject(name, params, { at =, duration =, ramp = }) -> handle
+  function Bench:inject(name, params, timing) return inject(self, name, params, timing) end
+  -- b:schedule{ { name, params, at =, duration =, ramp = }, ... } -> handles
+  function Bench:schedule(list)
+    if type(list) ~= "table" then usage("schedule{ { name, params, at = t, duration = d }, ... }") end
+    local out = {}
+    for i, e in ipairs(list) do
+      context = string.format("schedule entry %d: ", i)
+      local ok, h = pcall(inject, self, e[1] or e.name, e[2] or e.params,
+                          { at = e.at, duration = e.duration, ramp = e.ramp })
+      context = nil
+      if not ok then error(h, 0) end
+      out[i] = h
+    end
+    return out
+  end
+  -- b:campaign{ faults =, n =, to =, duration =, from =, gap =, seed =, params = } -> handles
+  function Bench:campaign(def) return campaign(self, def) end
+  -- Every injection of this test, oldest first.
+  function Bench:faults()
+    local out = {}
+    for i, h in ipairs(S.handles) do out[i] = h end
+    return out
+  end
+  return F
+end
+
+-- A test starts: fresh scheduler state for its bench.
+function F.begin(b)
+  S = { bench = b, actions = {}, handles = {}, filters = {}, firing = false }
+end
+
+-- A test ends (after its teardowns): remove every fault still on, so a real
+-- rig is left clean, and close their spans in the trace.
+function F.finish()
+  S.actions = {}
+  for i = #S.handles, 1, -1 do
+    local h = S.handles[i]
+    if h.state == "on" then
+      h.state, h.t_off = "off", ph.now()
+      pcall(drivers[h.name].off, io_for(h), h.params)
+      record("fault_off", h, { by = "test end" })
+    end
+  end
+  S.filters = {}
+end
+
+return F
