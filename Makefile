@@ -60,9 +60,11 @@ lint: build
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD) $(FUZZ_BUILD) build-m0 build-mutants
 
-# Regenerate PROTOCOL.md's tables from the codec's tables.
+# Regenerate what is generated from the codec's tables: PROTOCOL.md's
+# tables and the Wireshark dissector's.
 protocol-doc: build
 	$(BUILD)/tools/pp_doc --write PROTOCOL.md
+	$(BUILD)/tests/gen_dissector --write tools/wireshark/pumphil.lua
 
 # Regenerate docs/faults.md's tables from the fault catalogue (fixtures/faults.json).
 faults-doc:

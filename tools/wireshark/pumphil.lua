@@ -108,6 +108,13 @@ local codes = {
 		[9] = "EVAPORATION_UG_H",
 		[10] = "MOTOR_JAM",
 		[11] = "RF_CORRUPT_PM",
+		[12] = "PINCH_PERIOD_S",
+		[13] = "PINCH_DUTY_PM",
+		[14] = "SUPPLY_RAMP_S",
+		[15] = "SUPPLY_RAMP_MV",
+		[16] = "RF_UPLINK_LOSS_PM",
+		[17] = "RF_FADE_PER_H",
+		[18] = "RF_FADE_MS",
 	},
 	HOOK = {
 		[1] = "PRESSURE_STUCK",
