@@ -3,16 +3,28 @@
 #define PH_BENCH_OPEN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bench.h"
 #include "transport.h"
 
-/* Validate a --board value.  Returns 0, or -1 with a message in err. */
+enum ph_board_kind { PH_BOARD_SIM, PH_BOARD_USB, PH_BOARD_VIRTUAL_USB };
+
+/* The kind of a --board value, -1 when unknown. */
+int ph_bench_kind(const char *board);
+
+/* Validate a --board value (and a usb selector).  Returns 0, or -1 with a
+ * one-line message in err. */
 int ph_bench_check(const char *board, char *err, size_t errlen);
 
-/* Open the board for one test: a fresh virtual bench built from cfg (sim),
- * or the USB board (powered off and on through its fixture at the start of
- * each test by the caller).  Returns NULL with a message in err. */
+/* Open the board for one test: a fresh virtual bench built from cfg (sim,
+ * and virtual-usb behind a new umockdev device), or the USB board named by
+ * the selector.  Blocks for USB enumeration only (about a second at most).
+ * Returns NULL with a message in err. */
 ph_transport *ph_bench_open(const char *board, const bench_config *cfg, char *err, size_t errlen);
+
+/* After a board went away: wait until it is back (usb), at most
+ * timeout_ns.  Returns 0 when it is (or nothing to wait for), -1 if not. */
+int ph_bench_wait_back(const char *board, int64_t timeout_ns);
 
 #endif

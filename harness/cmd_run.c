@@ -8,8 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench_open.h"
 #include "cmds.h"
 #include "runner.h"
+#include "usb/usb_preload.h"
 
 static const char usage_line[] =
 	"usage: pumphil run [--board sim|usb[:SEL]|virtual-usb] [--seed N] [--report DIR] [options] PATH...";
@@ -194,6 +196,10 @@ int ph_cmd_run(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return bad("%s", "no PATH given");
+	/* The virtual USB board needs umockdev's preload library in this
+	 * process: re-execute under it now, before any thread exists. */
+	if (ph_bench_kind(o.board) == PH_BOARD_VIRTUAL_USB && ph_usb_ensure_preload(0, NULL) < 0)
+		return 2;
 	o.paths = (const char **)(argv + optind);
 	o.npaths = argc - optind;
 	line = join_argv(argc, argv);

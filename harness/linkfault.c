@@ -302,15 +302,20 @@ static int lf_recv(ph_transport *t, int64_t deadline_ns, ph_rx *rx)
 			q_pop(in);
 			return PH_T_OK;
 		}
-		if (now >= deadline_ns)
-			return PH_T_TIMEOUT;
+		/* At or past the deadline the inner transport is still polled once,
+		 * so frames already waiting there (due now) are not missed. */
 		wake = min3(deadline_ns, in->n ? q_peek(in)->due : INT64_MAX,
 		            out->n ? q_peek(out)->due : INT64_MAX);
+		if (wake < now)
+			wake = now;
 		r = ph_recv(lf->inner, wake, &got);
 		if (r == PH_T_OK && got.channel < PP_CH_COUNT)
 			offer(lf, PH_LF_FROM_BOARD, got.channel, got.wire, got.n, got.t_ns);
 		else if (r != PH_T_OK && r != PH_T_TIMEOUT)
 			return r;
+		else if (r == PH_T_TIMEOUT && ph_now(lf->inner) >= deadline_ns &&
+			 !((f = q_peek(in)) && f->due <= ph_now(lf->inner)))
+			return PH_T_TIMEOUT;
 	}
 }
 

@@ -13,6 +13,7 @@
 
 #include <lauxlib.h>
 
+#include "linkfault.h"
 #include "lua_sandbox.h"
 #include "record.h"
 
@@ -185,7 +186,7 @@ static void check_limit(lua_State *L, ph_ctx *c)
 	if (c->bench_limit_ns && ph_link_now(c->link) >= c->bench_limit_ns)
 		ph_sandbox_abort(ph_sandbox_of(L), "bench-time limit of the test reached");
 	if (c->disconnected)
-		luaL_error(L, "board disconnected at t=%f s", (double)c->disconnected_at / 1e9);
+		luaL_error(L, "board disconnected at t=%f s", (double)(c->disconnected_at - c->t0) / 1e9);
 }
 
 /* call(channel, name, fields) -> reply, or nil, msg, code[, nak] */
@@ -204,9 +205,9 @@ static int l_call(lua_State *L)
 	if (r != PH_LINK_OK)
 		return link_fail(L, c, r, &reply);
 	push_msg(L, &reply);
-	lua_pushinteger(L, info.t_reply);
+	lua_pushinteger(L, info.t_reply - c->t0);
 	lua_setfield(L, -2, "t");
-	lua_pushinteger(L, info.t_sent);
+	lua_pushinteger(L, info.t_sent - c->t0);
 	lua_setfield(L, -2, "t_sent");
 	lua_pushinteger(L, (lua_Integer)info.board_us);
 	lua_setfield(L, -2, "board_us");
@@ -281,7 +282,8 @@ static int l_encode(lua_State *L)
 
 static int l_now(lua_State *L)
 {
-	lua_pushinteger(L, ph_link_now(ctx_get(L)->link));
+	ph_ctx *c = ctx_get(L);
+	lua_pushinteger(L, ph_link_now(c->link) - c->t0);
 	return 1;
 }
 
@@ -289,7 +291,7 @@ static int l_now(lua_State *L)
 static int l_run_until(lua_State *L)
 {
 	ph_ctx *c = ctx_get(L);
-	lua_Integer t = luaL_checkinteger(L, 1);
+	lua_Integer t = luaL_checkinteger(L, 1) + c->t0;
 	int limited = 0, r;
 
 	if (c->bench_limit_ns && t > c->bench_limit_ns) {
@@ -304,15 +306,15 @@ static int l_run_until(lua_State *L)
 	}
 	if (limited)
 		check_limit(L, c);
-	lua_pushinteger(L, ph_link_now(c->link));
+	lua_pushinteger(L, ph_link_now(c->link) - c->t0);
 	return 1;
 }
 
-static void push_event(lua_State *L, const ph_event *e)
+static void push_event(lua_State *L, const ph_event *e, int64_t t0)
 {
 	const char *s;
 	lua_newtable(L);
-	lua_pushinteger(L, e->t_ns);
+	lua_pushinteger(L, e->t_ns - t0);
 	lua_setfield(L, -2, "t");
 	lua_pushinteger(L, (lua_Integer)e->board_us);
 	lua_setfield(L, -2, "board_us");
@@ -341,7 +343,7 @@ static void push_event(lua_State *L, const ph_event *e)
 static int l_next_event(lua_State *L)
 {
 	ph_ctx *c = ctx_get(L);
-	lua_Integer deadline = luaL_checkinteger(L, 1);
+	lua_Integer deadline = luaL_checkinteger(L, 1) + c->t0;
 	ph_event e;
 	int r, limited = 0;
 
@@ -351,7 +353,7 @@ static int l_next_event(lua_State *L)
 	}
 	r = ph_link_next_event(c->link, deadline, &e);
 	if (r == 1) {
-		push_event(L, &e);
+		push_event(L, &e, c->t0);
 		return 1;
 	}
 	if (r < 0) {
@@ -557,6 +559,104 @@ static int l_crc32(lua_State *L)
 	return 1;
 }
 
+/* ---- link faults (harness side, any board) ---- */
+
+static int lf_channel(lua_State *L, int arg)
+{
+	const char *ch = luaL_optstring(L, arg, "all");
+	if (!strcmp(ch, "all"))
+		return PH_LF_ALL;
+	return check_channel(L, arg);
+}
+
+static int lf_dir(lua_State *L, int arg)
+{
+	static const char *const names[] = { "to_board", "from_board", "both", NULL };
+	int d = luaL_checkoption(L, arg, "both", names);
+	return d == 2 ? PH_LF_ALL : d;
+}
+
+static double lf_prob(lua_State *L, int t, const char *k)
+{
+	double v;
+	lua_getfield(L, t, k);
+	v = luaL_optnumber(L, -1, 0);
+	lua_pop(L, 1);
+	if (v < 0 || v > 1)
+		luaL_error(L, "link fault '%s' = %f: a probability is 0..1", k, v);
+	return v;
+}
+
+static int64_t lf_time(lua_State *L, int t, const char *k)
+{
+	lua_Integer v;
+	lua_getfield(L, t, k);
+	v = luaL_optinteger(L, -1, 0);
+	lua_pop(L, 1);
+	if (v < 0)
+		luaL_error(L, "link fault '%s': a duration is >= 0 ns", k);
+	return v;
+}
+
+/* linkfault(channel, dir, { drop, corrupt, duplicate, reorder, delay, jitter,
+ * ge_p, ge_r, ge_loss_good, ge_loss_bad }) */
+static int l_linkfault(lua_State *L)
+{
+	ph_ctx *c = ctx_get(L);
+	int ch = lf_channel(L, 1), dir = lf_dir(L, 2);
+	static const char *const known[] = { "drop", "corrupt", "duplicate", "reorder", "delay",
+					     "jitter", "ge_p", "ge_r", "ge_loss_good", "ge_loss_bad",
+					     NULL };
+	ph_linkfault_cfg cfg;
+
+	luaL_checktype(L, 3, LUA_TTABLE);
+	lua_pushnil(L);
+	while (lua_next(L, 3)) {
+		int ok = 0;
+		for (int i = 0; known[i] && lua_type(L, -2) == LUA_TSTRING; i++)
+			ok |= !strcmp(known[i], lua_tostring(L, -2));
+		if (!ok)
+			return luaL_error(L, "unknown link fault '%s'", luaL_tolstring(L, -2, NULL));
+		lua_pop(L, 1);
+	}
+	cfg = (ph_linkfault_cfg){
+		.drop = lf_prob(L, 3, "drop"), .corrupt = lf_prob(L, 3, "corrupt"),
+		.duplicate = lf_prob(L, 3, "duplicate"), .reorder = lf_prob(L, 3, "reorder"),
+		.delay_ns = lf_time(L, 3, "delay"), .jitter_ns = lf_time(L, 3, "jitter"),
+		.ge_p = lf_prob(L, 3, "ge_p"), .ge_r = lf_prob(L, 3, "ge_r"),
+		.ge_loss_good = lf_prob(L, 3, "ge_loss_good"), .ge_loss_bad = lf_prob(L, 3, "ge_loss_bad"),
+	};
+	if (ph_linkfault_set(c->transport, ch, dir, &cfg) != PH_T_OK)
+		return luaL_error(L, "this board has no link-fault layer");
+	return 0;
+}
+
+static int l_linkfault_clear(lua_State *L)
+{
+	ph_ctx *c = ctx_get(L);
+	if (ph_linkfault_clear(c->transport) != PH_T_OK)
+		return luaL_error(L, "this board has no link-fault layer");
+	return 0;
+}
+
+/* linkfault_stats(channel, dir) -> counters of one path */
+static int l_linkfault_stats(lua_State *L)
+{
+	ph_ctx *c = ctx_get(L);
+	int ch = check_channel(L, 1);
+	static const char *const names[] = { "to_board", "from_board", NULL };
+	int dir = luaL_checkoption(L, 2, NULL, names);
+	ph_linkfault_counters k;
+	if (ph_linkfault_stats(c->transport, ch, dir, &k) != PH_T_OK)
+		return luaL_error(L, "this board has no link-fault layer");
+	lua_newtable(L);
+#define F(x) lua_pushinteger(L, (lua_Integer)k.x), lua_setfield(L, -2, #x)
+	F(frames); F(delivered); F(dropped); F(burst_dropped); F(corrupted); F(duplicated);
+	F(reordered); F(delayed); F(overflow); F(bad_state);
+#undef F
+	return 1;
+}
+
 static int l_wall_ns(lua_State *L)
 {
 	lua_pushinteger(L, ph_monotonic_ns());
@@ -630,6 +730,9 @@ void ph_lua_push_primitives(lua_State *L)
 		{ "profile", l_profile },
 		{ "fixture_data", l_fixture_data },
 		{ "wall_ns", l_wall_ns },
+		{ "linkfault", l_linkfault },
+		{ "linkfault_clear", l_linkfault_clear },
+		{ "linkfault_stats", l_linkfault_stats },
 		{ "caller_line", l_caller_line },
 		{ "payload", l_payload },
 		{ "crc32", l_crc32 },

@@ -23,6 +23,8 @@
 /* The bench a test is running on.  Owned by the runner. */
 typedef struct ph_ctx {
 	ph_link *link;
+	ph_transport *transport;  /* the link's transport (a link-fault wrapper) */
+	int64_t t0;               /* bench time of the test's start: scripts see time from it */
 	int64_t bench_limit_ns;   /* absolute bench time the test may not pass */
 	uint64_t seed;
 	const char *fixtures_dir; /* where fixture_data() may read */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bench_open.h"
+#include "linkfault.h"
 #include "pool.h"
 #include "profile.h"
 #include "report.h"
@@ -276,6 +277,16 @@ static void set_identity(run_env *env, size_t index, json_t *res)
 	json_object_set_new(res, "index", json_integer((json_int_t)index + 1));
 }
 
+/* A real board starts each test from its factory state: the fixture erases
+ * the therapy state and power-cycles the DUT, then it must answer. */
+static void factory_reset(ph_link *link)
+{
+	pp_msg req = { .type = pp_type_fx_reset }, reply;
+	req.u.fx_reset.kind = 3;
+	if (ph_link_call(link, PP_CH_FIXTURE, &req, &reply, NULL) == PH_LINK_OK)
+		ph_link_run_until(link, ph_link_now(link) + 200000000LL);
+}
+
 static json_t *ph_run_planned(void *envp, size_t index)
 {
 	run_env *env = envp;
@@ -299,7 +310,14 @@ static json_t *ph_run_planned(void *envp, size_t index)
 		json_object_set_new(res, "message", json_string(err));
 		goto out;
 	}
+	/* Every test's board sits behind a link-fault layer (transparent until
+	 * a script sets faults), seeded from the test. */
+	ph_transport *lf = ph_linkfault_wrap(tr, seed ^ 0x6c696e6b6661756cull);
+	if (lf)
+		tr = lf;
 	link = ph_link_new(tr);
+	if (ph_bench_kind(env->o->board) == PH_BOARD_USB)
+		factory_reset(link);
 	snprintf(rel, sizeof rel, "traces/%04zu.pcapng", index + 1);
 	if (!env->o->no_report) {
 		snprintf(trace_path, sizeof trace_path, "%s/%s", env->dir, rel);
@@ -314,6 +332,8 @@ static json_t *ph_run_planned(void *envp, size_t index)
 	dut = identify_dut(link);
 	ph_ctx ctx = {
 		.link = link,
+		.transport = tr,
+		.t0 = ph_link_now(link),
 		.seed = seed,
 		.fixtures_dir = env->o->fixtures_dir,
 		.profile = env->profile,
@@ -339,8 +359,11 @@ static json_t *ph_run_planned(void *envp, size_t index)
 	res = ph_script_run_test(s, id, &ctx, &lim);
 	json_object_set_new(res, "bench_ns", json_integer(ph_link_now(link) - bench_start));
 	if (ctx.disconnected) {
-		char msg[160];
-		snprintf(msg, sizeof msg, "board disconnected at t=%.3f s", (double)ctx.disconnected_at / 1e9);
+		char msg[200];
+		int back = ph_bench_wait_back(env->o->board, 60LL * 1000000000) == 0;
+		snprintf(msg, sizeof msg, "board disconnected at t=%.3f s%s",
+			 (double)(ctx.disconnected_at - ctx.t0) / 1e9,
+			 back ? "" : "; it did not come back within 60 s");
 		json_object_set_new(res, "verdict", json_string("error"));
 		json_object_set_new(res, "message", json_string(msg));
 	}
@@ -545,8 +568,10 @@ static void fill_identities(run_env *env, json_t *results)
 	}
 }
 
-int ph_run(const ph_run_opts *o)
+int ph_run(const ph_run_opts *opts)
 {
+	ph_run_opts oc = *opts;
+	const ph_run_opts *o = &oc;
 	strvec files = { 0 };
 	ph_script **scripts = NULL;
 	run_env env = { .o = o };
@@ -578,6 +603,10 @@ int ph_run(const ph_run_opts *o)
 	if (ph_bench_check(o->board, err, sizeof err) < 0) {
 		fprintf(stderr, "pumphil: %s\n", err);
 		goto out;
+	}
+	if (ph_bench_kind(o->board) != PH_BOARD_SIM && oc.jobs > 1) {
+		fprintf(stderr, "pumphil: one board: running with -j 1 on %s\n", o->board);
+		oc.jobs = 1;
 	}
 	snprintf(env.board_desc, sizeof env.board_desc, "%s", o->board);
 	if (!o->no_report && make_report_dir(o, env.dir, sizeof env.dir, run_id, sizeof run_id) < 0) {

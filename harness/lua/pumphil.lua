@@ -568,6 +568,37 @@ function Bench:events(filter)
   return out
 end
 
+-- Link faults on the harness side of the link (any board): frames lost,
+-- corrupted, duplicated, reordered, delayed, or lost in Gilbert-Elliott
+-- bursts.  spec: { channel = "pump"|"fixture"|"all", dir = "both"|"to_board"|
+-- "from_board", drop =, corrupt =, duplicate =, reorder = (probabilities),
+-- delay =, jitter = (ns), burst = { p =, r =, loss_good =, loss_bad = } }.
+function Bench:link_fault(spec)
+  local cfg = {}
+  for _, k in ipairs({ "drop", "corrupt", "duplicate", "reorder", "delay", "jitter" }) do
+    if spec[k] ~= nil then cfg[k] = spec[k] end
+  end
+  if spec.burst then
+    cfg.ge_p, cfg.ge_r = spec.burst.p, spec.burst.r
+    cfg.ge_loss_good, cfg.ge_loss_bad = spec.burst.loss_good or 0, spec.burst.loss_bad or 1
+  end
+  for k in pairs(spec) do
+    if cfg[k] == nil and k ~= "channel" and k ~= "dir" and k ~= "burst" then
+      error("unknown link fault '" .. tostring(k) .. "'", 2)
+    end
+  end
+  ph.linkfault(spec.channel or "all", spec.dir or "both", cfg)
+  self:mark("fault_on", { fault = "link", channel = spec.channel or "all", dir = spec.dir or "both" })
+end
+
+function Bench:link_clear()
+  ph.linkfault_clear()
+  self:mark("fault_off", { fault = "link" })
+end
+
+-- What the link-fault layer did on one path: frames, dropped, corrupted...
+function Bench:link_stats(channel, dir) return ph.linkfault_stats(channel, dir) end
+
 function Bench:log(msg) log(msg) end
 
 -- Record a harness event (fault on/off...) in the trace.

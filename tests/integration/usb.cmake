@@ -34,3 +34,14 @@ add_test(NAME usb_run_same_script
           ${CMAKE_CURRENT_SOURCE_DIR}/integration/usb/smoke.lua)
 set_tests_properties(usb_run_same_script PROPERTIES LABELS usb TIMEOUT 180
   SKIP_RETURN_CODE 77)
+
+# The runner over a real libusb path: a board unplugged mid-test, and the
+# suites' short tests on virtual-usb.
+add_test(NAME usb_run_unplug_replug
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/usb_unplug.sh ${PUMPHIL_BIN}
+          ${CMAKE_CURRENT_SOURCE_DIR}/integration/usb/unplug.lua ${CMAKE_CURRENT_BINARY_DIR}/usb_unplug)
+set_tests_properties(usb_run_unplug_replug PROPERTIES LABELS usb TIMEOUT 180)
+add_test(NAME usb_suites_quick
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/usb_suite.sh ${PUMPHIL_BIN}
+          ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/usb_suite)
+set_tests_properties(usb_suites_quick PROPERTIES LABELS usb TIMEOUT 600)

@@ -122,3 +122,22 @@ test("fixture data and globals", function(b)
   local ok = pcall(fail, "deliberate")
   expect.falsy(ok, "fail raises")
 end)
+
+test("link faults on the harness side", function(b)
+  ready(b)
+  -- Lose 40% of the pump channel's frames both ways: commands still go
+  -- through by retransmission, and a bolus is delivered once.
+  b:link_fault { channel = "pump", drop = 0.4 }
+  local r = b.pump:bolus { kind = "clinician", amount = 20 * uL, duration = 2 * min, id = 4242 }
+  expect.eq(r.volume, 20 * uL, "bolus accepted over a lossy link")
+  b:wait_event({ name = "BOLUS_END" }, { within = 10 * min })
+  local st = b:link_stats("pump", "to_board")
+  expect.gt(st.dropped, 0, "the layer dropped frames to the board")
+  b:link_clear()
+  local starts = b:events { name = "BOLUS_START" }
+  expect.eq(#starts, 1, "one bolus started, however often the request was resent")
+  local bad = pcall(b.link_fault, b, { drop = 2 })
+  expect.falsy(bad, "a probability above 1 is an error")
+  bad = pcall(b.link_fault, b, { lose = 0.1 })
+  expect.falsy(bad, "an unknown link fault is an error")
+end)
