@@ -311,6 +311,27 @@ static void max_dose_drops_to_min_rate(void **state)
 	assert_int_equal(fake_status(f).rate_nl_h, 100000);
 }
 
+static void max_dose_halts_a_bolus_in_progress(void **state)
+{
+	fake *f = *state;
+	fake_presc x = fake_continuous(100000); /* 1200 ug/day at 500 ug/mL */
+	pp_bolus_result r;
+
+	fake_ready(f, &x);
+	/* Cap 600 ug = 1.2 mL: after 11 h (1.1 mL) a 90 uL bolus over 2 h fits
+	 * when asked, but with the basal the cap is reached after ~40 min. */
+	assert_int_equal(fake_druglib(f, 1, 1000000, 600, 600), PP_REFUSE_OK);
+	fake_advance(f, 11 * H_US);
+	r = fake_bolus(f, 31, PP_BOLUS_CLINICIAN, 90000, 7200, 0);
+	assert_int_equal(r.result, PP_REFUSE_OK);
+	fake_advance(f, 90 * MIN_US); /* the bolus alone would run until 2 h */
+	assert_true(alarms(f) & ALARM_BIT(PP_ALARM_MAX_DOSE));
+	assert_int_equal(fake_status(f).bolus_active, 0);
+	/* The bolus ended early: BOLUS_END carries less than was asked. */
+	assert_int_equal(fake_events(f, 0, PP_EV_BOLUS_END, 0) >= 1, 1);
+	assert_true(fake_status(f).delivered_nl < 1100000 + 100000 + 90000 - 20000);
+}
+
 static void watchdog_reset_resumes_and_latches(void **state)
 {
 	fake *f = *state;
@@ -422,6 +443,7 @@ int main(void)
 		cmocka_unit_test_setup(link_loss_on_session_timeout, setup),
 		cmocka_unit_test_setup(session_default_timeout, setup),
 		cmocka_unit_test_setup(max_dose_drops_to_min_rate, setup),
+		cmocka_unit_test_setup(max_dose_halts_a_bolus_in_progress, setup),
 		cmocka_unit_test_setup(watchdog_reset_resumes_and_latches, setup),
 		cmocka_unit_test_setup(watchdog_kicked_while_idle, setup),
 		cmocka_unit_test_setup(alarm_test_event, setup),
