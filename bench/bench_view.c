@@ -131,6 +131,7 @@ int main(void)
 	       "of 3 "
 	       "| |\n",
 	       ns_per_sample, n / 1000000);
+	fflush(stdout); /* before SDL starts: a child it forks must not repeat the buffer */
 	rc = bench_frames(&m, ms);
 	if (rc == 0) {
 		med = bench_median(ms, FRAMES);
