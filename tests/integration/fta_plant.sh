@@ -24,4 +24,9 @@ grep -q 'contradiction: therapy_lost_without_alarm reached by {catheter_occlusio
 # must still reach the hazard (no contradiction there).
 grep -q '^PASS .*under_infusion_undetected: cut set {catheter_occlusion_total, occlusion_detection_failure}' <<<"$out" ||
 	fail "cut set with occlusion_detection_failure not run as present"
+# The report carries the fault-tree table and the JUnit file the testcases.
+html=$build/fta-report/index.html
+grep -q '<h2 id=fta>Fault-tree validation</h2>' "$html" || fail "no fault-tree table in $html"
+[ "$(grep -c 'contradiction</td>' "$html")" -eq 4 ] || fail "expected 4 contradiction rows in $html"
+grep -q 'testcase.*catheter_occlusion_total' "$build/fta-report/junit.xml" || fail "no JUnit testcase"
 echo "ok: occlusion_off contradictions reported"
