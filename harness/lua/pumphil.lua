@@ -635,6 +635,20 @@ function M.env_for(file)
     end,
     fixture_data = function(name) return ph.fixture_data(name) end,
     fail = function(msg) fail(msg) end,
+    -- skip(reason): end the test now with verdict "skip" (it could not run here).
+    skip = function(reason)
+      if not current then error("skip() outside a test", 2) end
+      current.skip_reason = tostring(reason)
+      error("skipped: " .. tostring(reason), 0)
+    end,
+    -- annotate(key, table): extra plain data in the test's record entry.
+    annotate = function(key, value)
+      if not current then error("annotate() outside a test", 2) end
+      if type(key) ~= "string" or current[key] ~= nil then
+        error("annotate: key must be a new string, not " .. tostring(key), 2)
+      end
+      current[key] = value
+    end,
   }
   for k, v in pairs(U) do env[k] = v end
   return setmetatable(env, { __index = _G })
@@ -692,6 +706,10 @@ function M.finish(id, verdict, message, where)
   local r = R.results[id]
   if verdict == "pass" and r.measure_fail then
     verdict, message, where = "fail", r.measure_fail, r.measure_where
+  end
+  if r.skip_reason then
+    verdict, message, where = "skip", r.skip_reason, nil
+    r.skip_reason = nil
   end
   r.verdict, r.message, r.where = verdict, message, where
   r.bench = nil

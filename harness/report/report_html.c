@@ -232,6 +232,7 @@ static void page(FILE *f, json_t *record)
 	summary(f, record);
 	environment(f, record);
 	ph_report_html_matrix(f, record);
+	ph_report_html_fta(f, record);
 	test_index(f, tests);
 	if (*str(record, "plots_note")) {
 		fputs("<p class=warn>", f);

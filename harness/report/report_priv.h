@@ -35,6 +35,8 @@ void ph_report_html_esc(FILE *f, const char *s);
 
 /* Sections of index.html (report_html*.c). */
 void ph_report_html_matrix(FILE *f, json_t *record);
+/* The fault-tree validation table, when tests carry "fta" data. */
+void ph_report_html_fta(FILE *f, json_t *record);
 void ph_report_html_test(FILE *f, json_t *test, size_t pos);
 
 #endif

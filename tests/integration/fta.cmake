@@ -83,3 +83,31 @@ add_test(NAME fta_vs_scram_cea9601
           ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR} /usr/share/scram/input CEA9601)
 set_tests_properties(fta_vs_scram fta_vs_scram_cea9601 PROPERTIES LABELS integration
   TIMEOUT 240 SKIP_RETURN_CODE 77)
+
+# Validation on the bench (pumphil fta validate): the pump's trees hold on
+# the reference firmware; the occlusion_off planted bug makes a single total
+# occlusion reach the hazards; bad maps give one error line each.
+set(FTA_TREE ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)
+set(FTA_MAP ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump-map.json)
+if(NOT PUMPHIL_PLANT)
+  fta_expect(fta_validate_reference 0
+    STDOUT "firmware: reference.*[0-9]+ passed, 0 failed, [0-9]+ skipped"
+    ARGS validate --map ${FTA_MAP} --report ${CMAKE_BINARY_DIR}/fta-validate -j 2 ${FTA_TREE})
+  set_tests_properties(fta_validate_reference PROPERTIES
+    ENVIRONMENT PUMPHIL_FIXTURES=${CMAKE_SOURCE_DIR}/fixtures)
+  add_test(NAME fta_validate_occlusion_off
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/fta_plant.sh ${CMAKE_SOURCE_DIR}
+            ${CMAKE_BINARY_DIR}/plant-occlusion_off ${FTA_MAP} ${FTA_TREE})
+  set_tests_properties(fta_validate_occlusion_off PROPERTIES LABELS integration TIMEOUT 300
+    ENVIRONMENT PUMPHIL_FIXTURES=${CMAKE_SOURCE_DIR}/fixtures)
+endif()
+fta_expect(fta_validate_bad_event 2 ONE_LINE
+  STDERR "map_unknown_event\\.json: error: basic event 'pump_on_fire': not in the tree"
+  ARGS validate --map ${FTA_DATA}/map_unknown_event.json ${FTA_TREE})
+fta_expect(fta_validate_bad_fault 2 ONE_LINE
+  STDERR "map_unknown_fault\\.json: error: basic event 'motor_stall': unknown fault 'motor_explodes' \\(not in the fault catalogue\\)"
+  ARGS validate --map ${FTA_DATA}/map_unknown_fault.json ${FTA_TREE})
+fta_expect(fta_validate_bad_json 2 ONE_LINE
+  STDERR "map_malformed\\.json:5:1: error: malformed JSON"
+  ARGS validate --map ${FTA_DATA}/map_malformed.json ${FTA_TREE})
+fta_expect(fta_validate_no_map 2 STDERR "no mapping file" ARGS validate ${FTA_TREE})
