@@ -49,7 +49,8 @@ static double empty_tests(char *dir, int n)
 {
 	char path[256], script[128];
 	snprintf(path, sizeof path, "%s/empty_%d.lua", dir, n);
-	snprintf(script, sizeof script, "for i = 1, %d do test(\"t\" .. i, function() end) end\n", n);
+	snprintf(script, sizeof script, "for i = 1, %d do test(\"t\" .. i, function() end) end\n",
+	         n);
 	write_file(path, script);
 	return run(path, 1);
 }
@@ -69,19 +70,20 @@ int main(void)
 			return 1;
 	}
 	double per = (bench_median(large, 5) - bench_median(small, 5)) / N;
-	printf("| runner overhead per empty test | %.1f us | (t(2100) - t(100)) / 2000, median of 5 | target <= 50 us |\n",
+	printf("| runner overhead per empty test | %.1f us | (t(2100) - t(100)) / 2000, median of "
+	       "5 | target <= 50 us |\n",
 	       per * 1e6);
 
 	char path[256];
 	snprintf(path, sizeof path, "%s/eight.lua", dir);
-	write_file(path,
-		   "for i = 1, 8 do test(\"30 days \" .. i, function(b)\n"
-		   "  b.pump:load_druglib()\n"
-		   "  b.pump:refill { volume = 20 * mL, drug = 1, conc = 1 * mg / mL }\n"
-		   "  b.pump:program { mode = 'continuous', rate = 0.5 * mL / day, drug = 1, conc = 1 * mg / mL }\n"
-		   "  b.pump:start()\n"
-		   "  for d = 1, 30 do b:run_for(day); b.fixture:read() end\n"
-		   "end) end\n");
+	write_file(path, "for i = 1, 8 do test(\"30 days \" .. i, function(b)\n"
+	                 "  b.pump:load_druglib()\n"
+	                 "  b.pump:refill { volume = 20 * mL, drug = 1, conc = 1 * mg / mL }\n"
+	                 "  b.pump:program { mode = 'continuous', rate = 0.5 * mL / day, drug = 1, "
+	                 "conc = 1 * mg / mL }\n"
+	                 "  b.pump:start()\n"
+	                 "  for d = 1, 30 do b:run_for(day); b.fixture:read() end\n"
+	                 "end) end\n");
 	for (int i = 0; i < 3; i++) {
 		j1[i] = run(path, 1);
 		j2[i] = run(path, 2);
@@ -89,7 +91,8 @@ int main(void)
 			return 1;
 	}
 	double m1 = bench_median(j1, 3), m2 = bench_median(j2, 3);
-	printf("| runner -j 2 vs -j 1, 8 tests x 30 virtual days | %.0f ms vs %.0f ms | %.2fx faster, median of 3 | clearly faster |\n",
+	printf("| runner -j 2 vs -j 1, 8 tests x 30 virtual days | %.0f ms vs %.0f ms | %.2fx "
+	       "faster, median of 3 | clearly faster |\n",
 	       m2 * 1e3, m1 * 1e3, m1 / m2);
 	return 0;
 }

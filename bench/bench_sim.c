@@ -35,29 +35,39 @@ static int one_day(double *wall, uint64_t *frames)
 
 	memset(&m, 0, sizeof m);
 	m.type = pp_type_session_open;
-	if (call(l, PP_CH_PUMP, &m)) goto out;
+	if (call(l, PP_CH_PUMP, &m))
+		goto out;
 	m = (pp_msg){ .type = pp_type_druglib_set };
-	m.u.druglib_set = (pp_druglib_set){ .drug_id = 1, .max_conc_ng_ml = 20000000,
-					    .soft_ug_day = 15000, .hard_ug_day = 20000 };
-	if (call(l, PP_CH_PUMP, &m)) goto out;
+	m.u.druglib_set = (pp_druglib_set){
+		.drug_id = 1, .max_conc_ng_ml = 20000000, .soft_ug_day = 15000, .hard_ug_day = 20000
+	};
+	if (call(l, PP_CH_PUMP, &m))
+		goto out;
 	m = (pp_msg){ .type = pp_type_refill };
 	m.u.refill = (pp_refill){ .volume_nl = 20000000, .drug_id = 1, .conc_ng_ml = 10000000 };
-	if (call(l, PP_CH_PUMP, &m)) goto out;
+	if (call(l, PP_CH_PUMP, &m))
+		goto out;
 	m = (pp_msg){ .type = pp_type_rx_begin };
-	m.u.rx_begin = (pp_rx_begin){ .mode = 1, .drug_id = 1, .conc_ng_ml = 10000000, .rate_nl_h = 20833 };
+	m.u.rx_begin = (pp_rx_begin){
+		.mode = 1, .drug_id = 1, .conc_ng_ml = 10000000, .rate_nl_h = 20833
+	};
 	pp_frame f = { 0 };
 	pp_msg_pack(&m, &f);
 	uint32_t crc = pp_crc32(0, f.payload, f.len);
-	if (call(l, PP_CH_PUMP, &m)) goto out;
+	if (call(l, PP_CH_PUMP, &m))
+		goto out;
 	m = (pp_msg){ .type = pp_type_rx_commit };
 	m.u.rx_commit.crc = crc;
-	if (call(l, PP_CH_PUMP, &m)) goto out;
+	if (call(l, PP_CH_PUMP, &m))
+		goto out;
 	m = (pp_msg){ .type = pp_type_start };
-	if (call(l, PP_CH_PUMP, &m)) goto out;
+	if (call(l, PP_CH_PUMP, &m))
+		goto out;
 	for (int64_t at = 30LL * 1000000000; at <= 86400LL * 1000000000; at += 30LL * 1000000000) {
 		ph_link_run_until(l, at);
 		m = (pp_msg){ .type = pp_type_fx_read };
-		if (call(l, PP_CH_FIXTURE, &m)) goto out;
+		if (call(l, PP_CH_FIXTURE, &m))
+			goto out;
 	}
 	*wall = bench_now_s() - t0;
 	*frames = ph_link_stats_get(l)->tx + ph_link_stats_get(l)->rx;
@@ -76,7 +86,8 @@ int main(void)
 		if (one_day(&v[i], &frames) < 0)
 			return 1;
 	double med = bench_median(v, 11);
-	printf("| virtual bench: 24 h continuous delivery, %llu frames | median %.1f ms | %.0fx real time | target < 500 ms |\n",
+	printf("| virtual bench: 24 h continuous delivery, %llu frames | median %.1f ms | %.0fx "
+	       "real time | target < 500 ms |\n",
 	       (unsigned long long)frames, med * 1e3, 86400.0 / med);
 	return 0;
 }

@@ -35,8 +35,9 @@ int ph_bench_check(const char *board, char *err, size_t errlen)
 
 	if (kind < 0) {
 		snprintf(err, errlen,
-			 "unknown board '%s' (expected sim, usb[:SERIAL|VID:PID|BUS-PORT] or virtual-usb)",
-			 board);
+		         "unknown board '%s' (expected sim, usb[:SERIAL|VID:PID|BUS-PORT] or "
+		         "virtual-usb)",
+		         board);
 		return -1;
 	}
 	if (kind == PH_BOARD_USB && ph_usb_selector_parse(selector(board), &sel, err, errlen) < 0)
@@ -54,13 +55,9 @@ ph_transport *ph_bench_open(const char *board, const bench_config *cfg, char *er
 		if (!t)
 			snprintf(err, errlen, "cannot create the virtual bench: out of memory");
 		return t;
-	case PH_BOARD_VIRTUAL_USB:
-		return ph_virtual_usb_open(cfg, err, errlen);
-	case PH_BOARD_USB:
-		return ph_usb_open(selector(board), err, errlen);
-	default:
-		ph_bench_check(board, err, errlen);
-		return NULL;
+	case PH_BOARD_VIRTUAL_USB: return ph_virtual_usb_open(cfg, err, errlen);
+	case PH_BOARD_USB: return ph_usb_open(selector(board), err, errlen);
+	default: ph_bench_check(board, err, errlen); return NULL;
 	}
 }
 

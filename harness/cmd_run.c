@@ -13,8 +13,8 @@
 #include "runner.h"
 #include "usb/usb_preload.h"
 
-static const char usage_line[] =
-	"usage: pumphil run [--board sim|usb[:SEL]|virtual-usb] [--seed N] [--report DIR] [options] PATH...";
+static const char usage_line[] = "usage: pumphil run [--board sim|usb[:SEL]|virtual-usb] [--seed "
+                                 "N] [--report DIR] [options] PATH...";
 
 static void usage(FILE *out)
 {
@@ -27,7 +27,8 @@ static void usage(FILE *out)
 	      "                     reports/latest points at it)\n"
 	      "  --no-report        write no report files\n"
 	      "  --profile P        bench profile name in fixtures/profiles or a path (reference)\n"
-	      "  --fixtures DIR     fixtures folder (default $PUMPHIL_FIXTURES, ./fixtures, or the\n"
+	      "  --fixtures DIR     fixtures folder (default $PUMPHIL_FIXTURES, ./fixtures, or "
+	      "the\n"
 	      "                     source tree's fixtures/)\n"
 	      "  --list             list the selected tests and exit\n"
 	      "  --tag T            run only tests tagged T (repeatable: any of them)\n"
@@ -62,12 +63,18 @@ static int64_t parse_duration(const char *s)
 	double mul;
 	if (errno || end == s || v < 0)
 		return -1;
-	if (!strcmp(end, "ms")) mul = 1e6;
-	else if (!strcmp(end, "s")) mul = 1e9;
-	else if (!strcmp(end, "min")) mul = 60e9;
-	else if (!strcmp(end, "h")) mul = 3600e9;
-	else if (!strcmp(end, "d")) mul = 86400e9;
-	else return -1;
+	if (!strcmp(end, "ms"))
+		mul = 1e6;
+	else if (!strcmp(end, "s"))
+		mul = 1e9;
+	else if (!strcmp(end, "min"))
+		mul = 60e9;
+	else if (!strcmp(end, "h"))
+		mul = 3600e9;
+	else if (!strcmp(end, "d"))
+		mul = 86400e9;
+	else
+		return -1;
 	if (v * mul > 9e18)
 		return -1;
 	return (int64_t)(v * mul);
@@ -102,8 +109,23 @@ static char *join_argv(int argc, char **argv)
 
 int ph_cmd_run(int argc, char **argv)
 {
-	enum { O_BOARD = 256, O_SEED, O_REPORT, O_NOREPORT, O_PROFILE, O_FIXTURES, O_LIST, O_TAG,
-	       O_SKIPTAG, O_FILTER, O_REPEAT, O_SHARD, O_TIMEOUT, O_WALL, O_MEM };
+	enum {
+		O_BOARD = 256,
+		O_SEED,
+		O_REPORT,
+		O_NOREPORT,
+		O_PROFILE,
+		O_FIXTURES,
+		O_LIST,
+		O_TAG,
+		O_SKIPTAG,
+		O_FILTER,
+		O_REPEAT,
+		O_SHARD,
+		O_TIMEOUT,
+		O_WALL,
+		O_MEM
+	};
 	static const struct option longopts[] = {
 		{ "board", required_argument, NULL, O_BOARD },
 		{ "seed", required_argument, NULL, O_SEED },
@@ -153,40 +175,48 @@ int ph_cmd_run(int argc, char **argv)
 		case O_FIXTURES: o.fixtures_dir = optarg; break;
 		case O_LIST: o.list = 1; break;
 		case O_TAG:
-			if (o.ntags == 64) return bad("%s: too many --tag options", "--tag");
+			if (o.ntags == 64)
+				return bad("%s: too many --tag options", "--tag");
 			tags[o.ntags++] = optarg;
 			break;
 		case O_SKIPTAG:
-			if (o.nskip_tags == 64) return bad("%s: too many --skip-tag options", "--skip-tag");
+			if (o.nskip_tags == 64)
+				return bad("%s: too many --skip-tag options", "--skip-tag");
 			skip[o.nskip_tags++] = optarg;
 			break;
 		case O_FILTER: o.filter = optarg; break;
 		case O_REPEAT:
-			if (parse_int(optarg, 1, 100000, &v) < 0) return bad("--repeat: '%s' is not 1..100000", optarg);
+			if (parse_int(optarg, 1, 100000, &v) < 0)
+				return bad("--repeat: '%s' is not 1..100000", optarg);
 			o.repeat = (int)v;
 			break;
 		case O_SHARD: {
 			int k, n, used = 0;
-			if (sscanf(optarg, "%d/%d%n", &k, &n, &used) != 2 || optarg[used] || n < 1 || k < 1 || k > n)
+			if (sscanf(optarg, "%d/%d%n", &k, &n, &used) != 2 || optarg[used] ||
+			    n < 1 || k < 1 || k > n)
 				return bad("--shard: '%s' is not K/N with 1 <= K <= N", optarg);
 			o.shard_k = k;
 			o.shard_n = n;
 			break;
 		}
 		case 'j':
-			if (parse_int(optarg, 0, 64, &v) < 0) return bad("--jobs: '%s' is not 0..64", optarg);
+			if (parse_int(optarg, 0, 64, &v) < 0)
+				return bad("--jobs: '%s' is not 0..64", optarg);
 			o.jobs = v ? (int)v : (int)sysconf(_SC_NPROCESSORS_ONLN);
 			break;
 		case O_TIMEOUT:
 			if ((o.bench_timeout_ns = parse_duration(optarg)) <= 0)
-				return bad("--timeout: '%s' is not a duration like 2h or 30d", optarg);
+				return bad("--timeout: '%s' is not a duration like 2h or 30d",
+				           optarg);
 			break;
 		case O_WALL:
 			if ((o.wall_timeout_ns = parse_duration(optarg)) <= 0)
-				return bad("--wall-timeout: '%s' is not a duration like 30s", optarg);
+				return bad("--wall-timeout: '%s' is not a duration like 30s",
+				           optarg);
 			break;
 		case O_MEM:
-			if (parse_int(optarg, 1, 65536, &v) < 0) return bad("--mem-cap: '%s' is not 1..65536 MiB", optarg);
+			if (parse_int(optarg, 1, 65536, &v) < 0)
+				return bad("--mem-cap: '%s' is not 1..65536 MiB", optarg);
 			o.mem_cap = (size_t)v << 20;
 			break;
 		case 'h': usage(stdout); return 0;

@@ -25,8 +25,8 @@ struct ph_link {
 	/* Large buffers last: they need no zeroing (see ph_link_new). */
 	pp_deframer in[PP_CH_COUNT];
 	uint32_t seen[SEEN_EVSEQ];
-	ph_event ev[PH_LINK_EVENTS];      /* events, a ring */
-	pp_msg un[UNSOLICITED];           /* replies nobody waited for */
+	ph_event ev[PH_LINK_EVENTS]; /* events, a ring */
+	pp_msg un[UNSOLICITED];      /* replies nobody waited for */
 	pp_frame un_f[UNSOLICITED];
 };
 
@@ -196,7 +196,7 @@ static void keep_unsolicited(ph_link *l, const pp_frame *f, const pp_msg *m)
  * want_ch == -2, until any event is queued.  Returns 1 when it did, 0 on
  * deadline, < 0 on transport error. */
 static int pump(ph_link *l, int64_t deadline, int want_ch, int want_seq, pp_msg *reply,
-		ph_call_info *info)
+                ph_call_info *info)
 {
 	ph_rx rx;
 	for (;;) {
@@ -245,8 +245,7 @@ static int pump(ph_link *l, int64_t deadline, int want_ch, int want_seq, pp_msg 
 	}
 }
 
-int ph_link_call(ph_link *l, uint8_t channel, const pp_msg *req, pp_msg *reply,
-		 ph_call_info *info)
+int ph_link_call(ph_link *l, uint8_t channel, const pp_msg *req, pp_msg *reply, ph_call_info *info)
 {
 	ph_call_info local;
 	uint16_t seq;

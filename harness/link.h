@@ -28,8 +28,8 @@ enum ph_link_err {
 };
 const char *ph_link_strerror(int err);
 
-typedef void (*ph_frame_tap)(void *ud, int64_t t_ns, uint8_t channel, int dir,
-			     const uint8_t *wire, size_t n);
+typedef void (*ph_frame_tap)(void *ud, int64_t t_ns, uint8_t channel, int dir, const uint8_t *wire,
+                             size_t n);
 
 typedef struct ph_event {
 	int64_t t_ns;      /* host time of arrival */
@@ -63,8 +63,7 @@ ph_transport *ph_link_transport(ph_link *l);
  * (retries + 1) * reply timeout of bench time.  Returns PH_LINK_OK with
  * *reply filled, PH_LINK_NAK with *reply the nak, or an error; info (may be
  * NULL) gets the timing. */
-int ph_link_call(ph_link *l, uint8_t channel, const pp_msg *req, pp_msg *reply,
-		 ph_call_info *info);
+int ph_link_call(ph_link *l, uint8_t channel, const pp_msg *req, pp_msg *reply, ph_call_info *info);
 
 /* Send a message without waiting for a reply (event_ack, or a test that
  * wants to look at what comes back itself).  Returns the seq used (>= 0)

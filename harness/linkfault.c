@@ -314,7 +314,7 @@ static int lf_recv(ph_transport *t, int64_t deadline_ns, ph_rx *rx)
 		else if (r != PH_T_OK && r != PH_T_TIMEOUT)
 			return r;
 		else if (r == PH_T_TIMEOUT && ph_now(lf->inner) >= deadline_ns &&
-			 !((f = q_peek(in)) && f->due <= ph_now(lf->inner)))
+		         !((f = q_peek(in)) && f->due <= ph_now(lf->inner)))
 			return PH_T_TIMEOUT;
 	}
 }

@@ -55,24 +55,33 @@ static const pp_field_desc *find_field(const pp_msg_desc *d, const char *name)
 	return NULL;
 }
 
-static void set_field(lua_State *L, const pp_msg_desc *d, const pp_field_desc *f,
-		      uint8_t *body, int vidx)
+static void set_field(lua_State *L, const pp_msg_desc *d, const pp_field_desc *f, uint8_t *body,
+                      int vidx)
 {
 	int isnum;
 	lua_Integer v = lua_tointegerx(L, vidx, &isnum);
 	if (!isnum)
 		luaL_error(L, "%s.%s: expected an integer, got %s", d->name, f->name,
-			   luaL_typename(L, vidx));
+		           luaL_typename(L, vidx));
 	switch (f->type) {
 	case PP_T_U8:
 	case PP_T_U16:
 	case PP_T_U32: {
-		lua_Integer max = f->type == PP_T_U8 ? 0xff : f->type == PP_T_U16 ? 0xffff : 0xffffffffLL;
+		lua_Integer max = f->type == PP_T_U8    ? 0xff
+		                  : f->type == PP_T_U16 ? 0xffff
+		                                        : 0xffffffffLL;
 		if (v < 0 || v > max)
 			luaL_error(L, "%s.%s: %I out of range 0..%I", d->name, f->name, v, max);
-		if (f->type == PP_T_U8) { uint8_t x = (uint8_t)v; memcpy(body + f->offset, &x, 1); }
-		else if (f->type == PP_T_U16) { uint16_t x = (uint16_t)v; memcpy(body + f->offset, &x, 2); }
-		else { uint32_t x = (uint32_t)v; memcpy(body + f->offset, &x, 4); }
+		if (f->type == PP_T_U8) {
+			uint8_t x = (uint8_t)v;
+			memcpy(body + f->offset, &x, 1);
+		} else if (f->type == PP_T_U16) {
+			uint16_t x = (uint16_t)v;
+			memcpy(body + f->offset, &x, 2);
+		} else {
+			uint32_t x = (uint32_t)v;
+			memcpy(body + f->offset, &x, 4);
+		}
 		break;
 	}
 	case PP_T_I32: {
@@ -127,11 +136,36 @@ static void push_msg(lua_State *L, const pp_msg *m)
 	for (const pp_field_desc *f = d->fields; f->name; f++) {
 		lua_Integer v;
 		switch (f->type) {
-		case PP_T_U8: { uint8_t x; memcpy(&x, body + f->offset, 1); v = x; break; }
-		case PP_T_U16: { uint16_t x; memcpy(&x, body + f->offset, 2); v = x; break; }
-		case PP_T_U32: { uint32_t x; memcpy(&x, body + f->offset, 4); v = x; break; }
-		case PP_T_I32: { int32_t x; memcpy(&x, body + f->offset, 4); v = x; break; }
-		default: { int64_t x; memcpy(&x, body + f->offset, 8); v = x; break; }
+		case PP_T_U8: {
+			uint8_t x;
+			memcpy(&x, body + f->offset, 1);
+			v = x;
+			break;
+		}
+		case PP_T_U16: {
+			uint16_t x;
+			memcpy(&x, body + f->offset, 2);
+			v = x;
+			break;
+		}
+		case PP_T_U32: {
+			uint32_t x;
+			memcpy(&x, body + f->offset, 4);
+			v = x;
+			break;
+		}
+		case PP_T_I32: {
+			int32_t x;
+			memcpy(&x, body + f->offset, 4);
+			v = x;
+			break;
+		}
+		default: {
+			int64_t x;
+			memcpy(&x, body + f->offset, 8);
+			v = x;
+			break;
+		}
 		}
 		lua_pushinteger(L, v);
 		lua_setfield(L, -2, f->name);
@@ -164,7 +198,9 @@ static int link_fail(lua_State *L, ph_ctx *c, int err, const pp_msg *reply)
 		return 4;
 	}
 	lua_pushstring(L, ph_link_strerror(err));
-	lua_pushstring(L, err == PH_LINK_TIMEOUT ? "timeout" : err == PH_LINK_NO_DEVICE ? "no_device" : "io");
+	lua_pushstring(L, err == PH_LINK_TIMEOUT     ? "timeout"
+	                  : err == PH_LINK_NO_DEVICE ? "no_device"
+	                                             : "io");
 	return 3;
 }
 
@@ -186,7 +222,8 @@ static void check_limit(lua_State *L, ph_ctx *c)
 	if (c->bench_limit_ns && ph_link_now(c->link) >= c->bench_limit_ns)
 		ph_sandbox_abort(ph_sandbox_of(L), "bench-time limit of the test reached");
 	if (c->disconnected)
-		luaL_error(L, "board disconnected at t=%f s", (double)(c->disconnected_at - c->t0) / 1e9);
+		luaL_error(L, "board disconnected at t=%f s",
+		           (double)(c->disconnected_at - c->t0) / 1e9);
 }
 
 /* call(channel, name, fields) -> reply, or nil, msg, code[, nak] */
@@ -395,8 +432,15 @@ static int l_stats(lua_State *L)
 	const ph_link_stats *s = ph_link_stats_get(ctx_get(L)->link);
 	lua_newtable(L);
 #define F(x) lua_pushinteger(L, s->x), lua_setfield(L, -2, #x)
-	F(tx); F(rx); F(bad_rx); F(naks); F(retries); F(timeouts); F(stale);
-	F(dup_events); F(dropped_events);
+	F(tx);
+	F(rx);
+	F(bad_rx);
+	F(naks);
+	F(retries);
+	F(timeouts);
+	F(stale);
+	F(dup_events);
+	F(dropped_events);
 #undef F
 	return 1;
 }
@@ -446,8 +490,8 @@ static void freeze(lua_State *L)
 			lua_pop(L, 1);
 		}
 	}
-	lua_newtable(L);              /* proxy */
-	lua_newtable(L);              /* its metatable */
+	lua_newtable(L); /* proxy */
+	lua_newtable(L); /* its metatable */
 	lua_pushvalue(L, -3);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, l_readonly);
@@ -510,8 +554,8 @@ static int l_fixture_data(lua_State *L)
 
 	if (!valid_data_name(name))
 		return luaL_argerror(L, 1, "fixture names are [a-z0-9_/-]+");
-	snprintf(path, sizeof path, "%s/%s.json", c && c->fixtures_dir ? c->fixtures_dir : "fixtures",
-		 name);
+	snprintf(path, sizeof path, "%s/%s.json",
+	         c && c->fixtures_dir ? c->fixtures_dir : "fixtures", name);
 	j = json_load_file(path, 0, &err);
 	if (!j)
 		return luaL_error(L, "%s:%d: %s", path, err.line, err.text);
@@ -604,9 +648,9 @@ static int l_linkfault(lua_State *L)
 {
 	ph_ctx *c = ctx_get(L);
 	int ch = lf_channel(L, 1), dir = lf_dir(L, 2);
-	static const char *const known[] = { "drop", "corrupt", "duplicate", "reorder", "delay",
-					     "jitter", "ge_p", "ge_r", "ge_loss_good", "ge_loss_bad",
-					     NULL };
+	static const char *const known[] = { "drop",         "corrupt",     "duplicate", "reorder",
+		                             "delay",        "jitter",      "ge_p",      "ge_r",
+		                             "ge_loss_good", "ge_loss_bad", NULL };
 	ph_linkfault_cfg cfg;
 
 	luaL_checktype(L, 3, LUA_TTABLE);
@@ -616,15 +660,21 @@ static int l_linkfault(lua_State *L)
 		for (int i = 0; known[i] && lua_type(L, -2) == LUA_TSTRING; i++)
 			ok |= !strcmp(known[i], lua_tostring(L, -2));
 		if (!ok)
-			return luaL_error(L, "unknown link fault '%s'", luaL_tolstring(L, -2, NULL));
+			return luaL_error(L, "unknown link fault '%s'",
+			                  luaL_tolstring(L, -2, NULL));
 		lua_pop(L, 1);
 	}
 	cfg = (ph_linkfault_cfg){
-		.drop = lf_prob(L, 3, "drop"), .corrupt = lf_prob(L, 3, "corrupt"),
-		.duplicate = lf_prob(L, 3, "duplicate"), .reorder = lf_prob(L, 3, "reorder"),
-		.delay_ns = lf_time(L, 3, "delay"), .jitter_ns = lf_time(L, 3, "jitter"),
-		.ge_p = lf_prob(L, 3, "ge_p"), .ge_r = lf_prob(L, 3, "ge_r"),
-		.ge_loss_good = lf_prob(L, 3, "ge_loss_good"), .ge_loss_bad = lf_prob(L, 3, "ge_loss_bad"),
+		.drop = lf_prob(L, 3, "drop"),
+		.corrupt = lf_prob(L, 3, "corrupt"),
+		.duplicate = lf_prob(L, 3, "duplicate"),
+		.reorder = lf_prob(L, 3, "reorder"),
+		.delay_ns = lf_time(L, 3, "delay"),
+		.jitter_ns = lf_time(L, 3, "jitter"),
+		.ge_p = lf_prob(L, 3, "ge_p"),
+		.ge_r = lf_prob(L, 3, "ge_r"),
+		.ge_loss_good = lf_prob(L, 3, "ge_loss_good"),
+		.ge_loss_bad = lf_prob(L, 3, "ge_loss_bad"),
 	};
 	if (ph_linkfault_set(c->transport, ch, dir, &cfg) != PH_T_OK)
 		return luaL_error(L, "this board has no link-fault layer");
@@ -651,8 +701,16 @@ static int l_linkfault_stats(lua_State *L)
 		return luaL_error(L, "this board has no link-fault layer");
 	lua_newtable(L);
 #define F(x) lua_pushinteger(L, (lua_Integer)k.x), lua_setfield(L, -2, #x)
-	F(frames); F(delivered); F(dropped); F(burst_dropped); F(corrupted); F(duplicated);
-	F(reordered); F(delayed); F(overflow); F(bad_state);
+	F(frames);
+	F(delivered);
+	F(dropped);
+	F(burst_dropped);
+	F(corrupted);
+	F(duplicated);
+	F(reordered);
+	F(delayed);
+	F(overflow);
+	F(bad_state);
 #undef F
 	return 1;
 }
@@ -673,14 +731,16 @@ void ph_lua_push_json(lua_State *L, const json_t *j)
 	switch (json_typeof(j)) {
 	case JSON_OBJECT:
 		lua_newtable(L);
-		json_object_foreach((json_t *)j, k, v) {
+		json_object_foreach((json_t *)j, k, v)
+		{
 			ph_lua_push_json(L, v);
 			lua_setfield(L, -2, k);
 		}
 		break;
 	case JSON_ARRAY:
 		lua_newtable(L);
-		json_array_foreach(j, i, v) {
+		json_array_foreach(j, i, v)
+		{
 			ph_lua_push_json(L, v);
 			lua_rawseti(L, -2, (lua_Integer)i + 1);
 		}

@@ -23,16 +23,16 @@
 /* The bench a test is running on.  Owned by the runner. */
 typedef struct ph_ctx {
 	ph_link *link;
-	ph_transport *transport;  /* the link's transport (a link-fault wrapper) */
-	int64_t t0;               /* bench time of the test's start: scripts see time from it */
-	int64_t bench_limit_ns;   /* absolute bench time the test may not pass */
+	ph_transport *transport; /* the link's transport (a link-fault wrapper) */
+	int64_t t0;              /* bench time of the test's start: scripts see time from it */
+	int64_t bench_limit_ns;  /* absolute bench time the test may not pass */
 	uint64_t seed;
 	const char *fixtures_dir; /* where fixture_data() may read */
 	json_t *profile;          /* borrowed */
 	/* Harness events go here (the recorder); may be NULL. */
 	void (*record)(void *ud, int64_t t_ns, const char *json);
 	void *record_ud;
-	int disconnected;         /* the board went away during this test */
+	int disconnected; /* the board went away during this test */
 	int64_t disconnected_at;
 	/* Live progress (a terminal): called from waits, at most every 100 ms
 	 * of wall time, with the bench time reached.  May be NULL. */

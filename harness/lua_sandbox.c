@@ -107,8 +107,7 @@ static int forbidden(lua_State *L)
 {
 	const char *lib = lua_tostring(L, lua_upvalueindex(1));
 	const char *key = lua_tostring(L, 2);
-	return luaL_error(L, "'%s.%s' is not available in the test sandbox", lib,
-			  key ? key : "?");
+	return luaL_error(L, "'%s.%s' is not available in the test sandbox", lib, key ? key : "?");
 }
 
 /* A table whose every field access raises a clear error. */
@@ -183,9 +182,12 @@ static int sb_load(lua_State *L)
 static void open_libs(lua_State *L)
 {
 	static const luaL_Reg allowed[] = {
-		{ LUA_GNAME, luaopen_base },     { LUA_TABLIBNAME, luaopen_table },
-		{ LUA_STRLIBNAME, luaopen_string }, { LUA_MATHLIBNAME, luaopen_math },
-		{ LUA_UTF8LIBNAME, luaopen_utf8 }, { LUA_COLIBNAME, luaopen_coroutine },
+		{ LUA_GNAME, luaopen_base },
+		{ LUA_TABLIBNAME, luaopen_table },
+		{ LUA_STRLIBNAME, luaopen_string },
+		{ LUA_MATHLIBNAME, luaopen_math },
+		{ LUA_UTF8LIBNAME, luaopen_utf8 },
+		{ LUA_COLIBNAME, luaopen_coroutine },
 		{ NULL, NULL },
 	};
 	static const char *const removed[] = { "dofile", "loadfile", "collectgarbage", NULL };

@@ -14,9 +14,9 @@
 
 typedef struct worker {
 	pid_t pid;
-	int to, from;   /* pipes: indices to the worker, results back */
-	long busy;      /* plan index in progress, -1 idle */
-	char *buf;      /* partial result line */
+	int to, from; /* pipes: indices to the worker, results back */
+	long busy;    /* plan index in progress, -1 idle */
+	char *buf;    /* partial result line */
 	size_t len, cap;
 } worker;
 
@@ -83,11 +83,13 @@ static json_t *died(pid_t pid, int status)
 {
 	char msg[128];
 	if (WIFSIGNALED(status))
-		snprintf(msg, sizeof msg, "worker %d died from signal %d", (int)pid, WTERMSIG(status));
+		snprintf(msg, sizeof msg, "worker %d died from signal %d", (int)pid,
+		         WTERMSIG(status));
 	else
-		snprintf(msg, sizeof msg, "worker %d exited with status %d", (int)pid, WEXITSTATUS(status));
+		snprintf(msg, sizeof msg, "worker %d exited with status %d", (int)pid,
+		         WEXITSTATUS(status));
 	return json_pack("{s:s,s:s,s:i,s:f}", "verdict", "error", "message", msg, "bench_ns", 0,
-			 "wall_ms", 0.0);
+	                 "wall_ms", 0.0);
 }
 
 static void give(worker *w, size_t *next, size_t n)

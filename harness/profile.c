@@ -17,8 +17,14 @@ typedef struct key {
 	int64_t min, max;
 } key;
 
-#define FW(f, t, lo, hi) { #f, offsetof(bench_config, fw.f), t, lo, hi }
-#define FX(f, t, lo, hi) { #f, offsetof(bench_config, fx.f), t, lo, hi }
+#define FW(f, t, lo, hi)                                                                           \
+	{                                                                                          \
+#f, offsetof(bench_config, fw.f), t, lo, hi                                        \
+	}
+#define FX(f, t, lo, hi)                                                                           \
+	{                                                                                          \
+#f, offsetof(bench_config, fx.f), t, lo, hi                                        \
+	}
 
 static const key pump_keys[] = {
 	FW(serial, 'u', 0, 0xffffffff),
@@ -57,7 +63,7 @@ static const key fixture_keys[] = {
 };
 
 static int apply(const char *path, const char *section, json_t *obj, const key *keys,
-		 bench_config *cfg, char *err, size_t errlen)
+                 bench_config *cfg, char *err, size_t errlen)
 {
 	const char *k;
 	json_t *v;
@@ -66,7 +72,8 @@ static int apply(const char *path, const char *section, json_t *obj, const key *
 		snprintf(err, errlen, "%s: '%s' must be an object", path, section);
 		return -1;
 	}
-	json_object_foreach(obj, k, v) {
+	json_object_foreach(obj, k, v)
+	{
 		const key *d = keys;
 		while (d->name && strcmp(d->name, k))
 			d++;
@@ -80,15 +87,22 @@ static int apply(const char *path, const char *section, json_t *obj, const key *
 		}
 		double x = json_number_value(v);
 		if (x < (double)d->min || x > (double)d->max) {
-			snprintf(err, errlen, "%s: '%s.%s' = %g outside %lld..%lld", path, section, k, x,
-				 (long long)d->min, (long long)d->max);
+			snprintf(err, errlen, "%s: '%s.%s' = %g outside %lld..%lld", path, section,
+			         k, x, (long long)d->min, (long long)d->max);
 			return -1;
 		}
 		char *p = (char *)cfg + d->offset;
-		if (d->type == 'u') { uint32_t v32 = (uint32_t)x; memcpy(p, &v32, sizeof v32); }
-		else if (d->type == 'h') { uint16_t v16 = (uint16_t)x; memcpy(p, &v16, sizeof v16); }
-		else if (d->type == 'i') { int32_t i32 = (int32_t)x; memcpy(p, &i32, sizeof i32); }
-		else memcpy(p, &x, sizeof x);
+		if (d->type == 'u') {
+			uint32_t v32 = (uint32_t)x;
+			memcpy(p, &v32, sizeof v32);
+		} else if (d->type == 'h') {
+			uint16_t v16 = (uint16_t)x;
+			memcpy(p, &v16, sizeof v16);
+		} else if (d->type == 'i') {
+			int32_t i32 = (int32_t)x;
+			memcpy(p, &i32, sizeof i32);
+		} else
+			memcpy(p, &x, sizeof x);
 	}
 	return 0;
 }
@@ -102,7 +116,7 @@ static void resolve(const char *name, const char *fixtures_dir, char *path, size
 }
 
 json_t *ph_profile_load(const char *name, const char *fixtures_dir, bench_config *cfg, char *err,
-			size_t errlen)
+                        size_t errlen)
 {
 	char path[1024];
 	json_error_t jerr;
@@ -127,7 +141,8 @@ json_t *ph_profile_load(const char *name, const char *fixtures_dir, bench_config
 		goto fail;
 	if (cfg->fw.dead_volume_nl >= cfg->fw.reservoir_nl ||
 	    cfg->fw.low_residual_nl >= cfg->fw.reservoir_nl) {
-		snprintf(err, errlen, "%s: dead volume and low residual must be below the reservoir", path);
+		snprintf(err, errlen,
+		         "%s: dead volume and low residual must be below the reservoir", path);
 		goto fail;
 	}
 	json_object_set_new(root, "path", json_string(path));

@@ -13,6 +13,6 @@
  * caller owns it and passes it to scripts as bench.profile), or NULL with a
  * one-line message "file[:line]: what" in err. */
 json_t *ph_profile_load(const char *name, const char *fixtures_dir, bench_config *cfg, char *err,
-			size_t errlen);
+                        size_t errlen);
 
 #endif

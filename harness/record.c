@@ -19,10 +19,14 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 
 	if (c < 0x80)
 		return 1;
-	if (c >= 0xc2 && c <= 0xdf) len = 2, min = 0x80, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef) len = 3, min = 0x800, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4) len = 4, min = 0x10000, cp = c & 0x07;
-	else return 0;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, min = 0x80, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, min = 0x800, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, min = 0x10000, cp = c & 0x07;
+	else
+		return 0;
 	if (n < len)
 		return 0;
 	for (size_t i = 1; i < len; i++) {
@@ -109,9 +113,7 @@ static json_t *from_lua(lua_State *L, int idx, int depth)
 		if (lua_isinteger(L, idx))
 			return json_integer(lua_tointeger(L, idx));
 		return json_real(lua_tonumber(L, idx)); /* NaN/inf give NULL: handled below */
-	case LUA_TSTRING:
-		s = lua_tolstring(L, idx, &n);
-		return ph_json_string_lossy(s, n);
+	case LUA_TSTRING: s = lua_tolstring(L, idx, &n); return ph_json_string_lossy(s, n);
 	case LUA_TTABLE:
 		if (depth > 32 || !lua_checkstack(L, 4))
 			return json_string("(too deep)");
@@ -143,8 +145,7 @@ static json_t *from_lua(lua_State *L, int idx, int depth)
 			lua_pop(L, 1);
 		}
 		return j;
-	default:
-		return json_string(lua_typename(L, lua_type(L, idx)));
+	default: return json_string(lua_typename(L, lua_type(L, idx)));
 	}
 }
 

@@ -135,10 +135,9 @@ static int has_tag(json_t *t, const char **tags, int n)
 {
 	json_t *list = json_object_get(t, "tags"), *v;
 	size_t i;
-	json_array_foreach(list, i, v)
-		for (int k = 0; k < n; k++)
-			if (json_is_string(v) && !strcmp(json_string_value(v), tags[k]))
-				return 1;
+	json_array_foreach(list, i, v) for (int k = 0; k < n; k++) if (json_is_string(v) &&
+	                                                               !strcmp(json_string_value(v),
+	                                                                       tags[k])) return 1;
 	return 0;
 }
 
@@ -150,8 +149,9 @@ static int selected(const ph_run_opts *o, json_t *t)
 		return 0;
 	if (o->filter) {
 		char full[1024];
-		snprintf(full, sizeof full, "%s / %s", json_string_value(json_object_get(t, "suite")),
-			 json_string_value(json_object_get(t, "name")));
+		snprintf(full, sizeof full, "%s / %s",
+		         json_string_value(json_object_get(t, "suite")),
+		         json_string_value(json_object_get(t, "name")));
 		if (!strstr(full, o->filter))
 			return 0;
 	}
@@ -188,12 +188,12 @@ static void fmt_bench(int64_t ns, char *buf, size_t n);
 typedef struct run_env {
 	const ph_run_opts *o;
 	ph_script **scripts;
-	json_t *plan;      /* array of {script, id, rep, seed, ...} */
+	json_t *plan; /* array of {script, id, rep, seed, ...} */
 	json_t *profile;
 	bench_config cfg;
-	char dir[1024];    /* report directory */
+	char dir[1024]; /* report directory */
 	char board_desc[256];
-	json_t *run;       /* the record's "run" object, also written into every trace */
+	json_t *run; /* the record's "run" object, also written into every trace */
 } run_env;
 
 typedef struct live {
@@ -228,13 +228,13 @@ static void trace_record(void *ud, int64_t t_ns, const char *json)
 /* First event of every trace: the run it belongs to and the test's place in
  * it, so a trace alone can rebuild its part of the record (docs/record.md). */
 static void trace_run_start(ph_trace *trace, int64_t t_ns, const run_env *env, json_t *plan_entry,
-			    size_t index)
+                            size_t index)
 {
 	json_t *ev = json_pack("{s:s,s:O,s:O,s:O,s:{s:I,s:O,s:O}}", "ev", "run_start", "seed",
-			       json_object_get(env->run, "seed"), "board",
-			       json_object_get(env->run, "board"), "run", env->run, "test", "index",
-			       (json_int_t)index + 1, "repeat", json_object_get(plan_entry, "rep"),
-			       "seed", json_object_get(plan_entry, "seed"));
+	                       json_object_get(env->run, "seed"), "board",
+	                       json_object_get(env->run, "board"), "run", env->run, "test", "index",
+	                       (json_int_t)index + 1, "repeat", json_object_get(plan_entry, "rep"),
+	                       "seed", json_object_get(plan_entry, "seed"));
 	char *text = ev ? json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	if (text)
 		trace_record(trace, t_ns, text);
@@ -256,7 +256,7 @@ static json_t *identify_dut(ph_link *link)
 		return NULL;
 	uint32_t v = reply.u.status.fw_version;
 	snprintf(ver, sizeof ver, "%u.%u.%u", (unsigned)(v >> 16), (unsigned)(v >> 8 & 0xff),
-		 (unsigned)(v & 0xff));
+	         (unsigned)(v & 0xff));
 	snprintf(serial, sizeof serial, "%lu", (unsigned long)reply.u.status.serial);
 	return json_pack("{s:s,s:s}", "serial", serial, "fw_version", ver);
 }
@@ -264,14 +264,18 @@ static json_t *identify_dut(ph_link *link)
 /* The test's identity (from its script) and place in the plan, into res. */
 static void set_identity(run_env *env, size_t index, json_t *res)
 {
-	static const char *const keys[] = { "file", "line", "suite", "name", "tags", "req", "hazard" };
+	static const char *const keys[] = {
+		"file", "line", "suite", "name", "tags", "req", "hazard"
+	};
 	json_t *p = json_array_get(env->plan, index);
 	ph_script *s = env->scripts[json_integer_value(json_object_get(p, "script"))];
-	json_t *t = json_array_get(s->tests, (size_t)json_integer_value(json_object_get(p, "id")) - 1);
+	json_t *t =
+	        json_array_get(s->tests, (size_t)json_integer_value(json_object_get(p, "id")) - 1);
 
 	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
 		json_object_set(res, keys[k], json_object_get(t, keys[k]));
-	json_object_set(res, "ordinal", json_object_get(p, "id")); /* definition order in its file */
+	json_object_set(res, "ordinal",
+	                json_object_get(p, "id")); /* definition order in its file */
 	json_object_set(res, "seed", json_object_get(p, "seed"));
 	json_object_set(res, "repeat", json_object_get(p, "rep"));
 	json_object_set_new(res, "index", json_integer((json_int_t)index + 1));
@@ -348,11 +352,13 @@ static json_t *ph_run_planned(void *envp, size_t index)
 		ctx.progress_wall = ph_monotonic_ns();
 	}
 	json_t *tmo = json_object_get(t, "timeout");
-	int64_t bench_limit = json_is_number(tmo) ? (int64_t)json_number_value(tmo) : env->o->bench_timeout_ns;
+	int64_t bench_limit =
+	        json_is_number(tmo) ? (int64_t)json_number_value(tmo) : env->o->bench_timeout_ns;
 	ctx.bench_limit_ns = ph_link_now(link) + bench_limit;
 	json_t *wtmo = json_object_get(t, "wall_timeout");
 	ph_test_limits lim = {
-		.wall_timeout_ns = json_is_number(wtmo) ? (int64_t)json_number_value(wtmo) : env->o->wall_timeout_ns,
+		.wall_timeout_ns = json_is_number(wtmo) ? (int64_t)json_number_value(wtmo)
+		                                        : env->o->wall_timeout_ns,
 		.teardown_wall_ns = 10LL * 1000000000,
 	};
 	int64_t bench_start = ph_link_now(link);
@@ -362,15 +368,16 @@ static json_t *ph_run_planned(void *envp, size_t index)
 		char msg[200];
 		int back = ph_bench_wait_back(env->o->board, 60LL * 1000000000) == 0;
 		snprintf(msg, sizeof msg, "board disconnected at t=%.3f s%s",
-			 (double)(ctx.disconnected_at - ctx.t0) / 1e9,
-			 back ? "" : "; it did not come back within 60 s");
+		         (double)(ctx.disconnected_at - ctx.t0) / 1e9,
+		         back ? "" : "; it did not come back within 60 s");
 		json_object_set_new(res, "verdict", json_string("error"));
 		json_object_set_new(res, "message", json_string(msg));
 	}
 	const ph_link_stats *st = ph_link_stats_get(link);
-	json_object_set_new(res, "link", json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "tx", st->tx, "rx",
-						   st->rx, "bad_rx", st->bad_rx, "naks", st->naks,
-						   "retries", st->retries, "timeouts", st->timeouts));
+	json_object_set_new(res, "link",
+	                    json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "tx", st->tx, "rx", st->rx,
+	                              "bad_rx", st->bad_rx, "naks", st->naks, "retries",
+	                              st->retries, "timeouts", st->timeouts));
 	if (trace)
 		json_object_set_new(res, "trace", json_string(rel));
 	if (dut)
@@ -406,9 +413,13 @@ void ph_print_result(json_t *r)
 	if (isatty(STDOUT_FILENO))
 		fputs("\r\033[K", stdout);
 	printf("%-5s %s / %s  [bench %s, wall %.2f s]\n",
-	       !strcmp(v, "pass") ? "PASS" : !strcmp(v, "fail") ? "FAIL" : !strcmp(v, "skip") ? "SKIP" : "ERROR",
-	       json_string_value(json_object_get(r, "suite")), json_string_value(json_object_get(r, "name")),
-	       b, json_number_value(json_object_get(r, "wall_ms")) / 1000.0);
+	       !strcmp(v, "pass")   ? "PASS"
+	       : !strcmp(v, "fail") ? "FAIL"
+	       : !strcmp(v, "skip") ? "SKIP"
+	                            : "ERROR",
+	       json_string_value(json_object_get(r, "suite")),
+	       json_string_value(json_object_get(r, "name")), b,
+	       json_number_value(json_object_get(r, "wall_ms")) / 1000.0);
 	if (strcmp(v, "pass")) {
 		const char *m = json_string_value(json_object_get(r, "message"));
 		const char *w = json_string_value(json_object_get(r, "where"));
@@ -448,7 +459,8 @@ static json_t *make_plan(const ph_run_opts *o, ph_script **scripts, int nscripts
 	for (int si = 0; si < nscripts; si++) {
 		size_t i;
 		json_t *t;
-		json_array_foreach(scripts[si]->tests, i, t) {
+		json_array_foreach(scripts[si]->tests, i, t)
+		{
 			if (!selected(o, t))
 				continue;
 			int mine = o->shard_n <= 1 || idx % o->shard_n == o->shard_k - 1;
@@ -456,9 +468,10 @@ static json_t *make_plan(const ph_run_opts *o, ph_script **scripts, int nscripts
 			if (!mine)
 				continue;
 			for (int rep = 0; rep < o->repeat; rep++)
-				json_array_append_new(plan, json_pack("{s:i,s:I,s:i,s:I}", "script", si, "id",
-								      (json_int_t)i + 1, "rep", rep, "seed",
-								      (json_int_t)test_seed(o->seed, t, rep)));
+				json_array_append_new(
+				        plan, json_pack("{s:i,s:I,s:i,s:I}", "script", si, "id",
+				                        (json_int_t)i + 1, "rep", rep, "seed",
+				                        (json_int_t)test_seed(o->seed, t, rep)));
 		}
 	}
 	return plan;
@@ -468,16 +481,19 @@ static void list_plan(json_t *plan, ph_script **scripts)
 {
 	size_t i;
 	json_t *p;
-	json_array_foreach(plan, i, p) {
+	json_array_foreach(plan, i, p)
+	{
 		ph_script *s = scripts[json_integer_value(json_object_get(p, "script"))];
-		json_t *t = json_array_get(s->tests, (size_t)json_integer_value(json_object_get(p, "id")) - 1);
+		json_t *t = json_array_get(
+		        s->tests, (size_t)json_integer_value(json_object_get(p, "id")) - 1);
 		json_t *tags = json_object_get(t, "tags"), *tag;
 		size_t k;
 		printf("%s:%lld: %s / %s", json_string_value(json_object_get(t, "file")),
 		       (long long)json_integer_value(json_object_get(t, "line")),
-		       json_string_value(json_object_get(t, "suite")), json_string_value(json_object_get(t, "name")));
+		       json_string_value(json_object_get(t, "suite")),
+		       json_string_value(json_object_get(t, "name")));
 		json_array_foreach(tags, k, tag)
-			printf("%s%s", k ? "," : "  [", json_string_value(tag));
+		        printf("%s%s", k ? "," : "  [", json_string_value(tag));
 		printf("%s\n", json_array_size(tags) ? "]" : "");
 	}
 }
@@ -488,7 +504,7 @@ static int make_report_dir(const ph_run_opts *o, char *dir, size_t n, char *run_
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	snprintf(run_id, idn, "%04d%02d%02d-%02d%02d%02d-%d", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)getpid());
+	         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)getpid());
 	if (o->report_dir)
 		snprintf(dir, n, "%s", o->report_dir);
 	else
@@ -523,11 +539,12 @@ static json_t *run_info(const ph_run_opts *o, run_env *env, const char *run_id)
 	gethostname(host, sizeof host - 1);
 	utc_now(when, sizeof when);
 	const char *profile = json_string_value(json_object_get(env->profile, "path"));
-	json_t *run = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:i,s:s}", "id", run_id,
-				"started", when, "harness_version", PUMPHIL_VERSION, "git", PUMPHIL_GIT,
-				"board", o->board, "seed", (json_int_t)o->seed, "board_desc",
-				env->board_desc, "profile", profile ? profile : o->profile, "host", host,
-				"jobs", o->jobs, "command", o->argv_line ? o->argv_line : "");
+	json_t *run =
+	        json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:i,s:s}", "id", run_id, "started",
+	                  when, "harness_version", PUMPHIL_VERSION, "git", PUMPHIL_GIT, "board",
+	                  o->board, "seed", (json_int_t)o->seed, "board_desc", env->board_desc,
+	                  "profile", profile ? profile : o->profile, "host", host, "jobs", o->jobs,
+	                  "command", o->argv_line ? o->argv_line : "");
 	if (run && o->shard_n > 1) {
 		char shard[32];
 		snprintf(shard, sizeof shard, "%d/%d", o->shard_k, o->shard_n);
@@ -544,8 +561,10 @@ static void run_finished(json_t *run, int64_t wall_start_ns)
 	utc_now(when, sizeof when);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	json_object_set_new(run, "finished", json_string(when));
-	json_object_set_new(run, "wall_s", json_real((double)((int64_t)ts.tv_sec * 1000000000 +
-							       ts.tv_nsec - wall_start_ns) / 1e9));
+	json_object_set_new(
+	        run, "wall_s",
+	        json_real((double)((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec - wall_start_ns) /
+	                  1e9));
 }
 
 /* A worker that died mid-test returns a bare error: give it its identity. */
@@ -553,7 +572,8 @@ static void fill_identities(run_env *env, json_t *results)
 {
 	size_t i;
 	json_t *r;
-	json_array_foreach(results, i, r) {
+	json_array_foreach(results, i, r)
+	{
 		if (json_object_get(r, "name"))
 			continue;
 		set_identity(env, i, r);
@@ -609,7 +629,8 @@ int ph_run(const ph_run_opts *opts)
 		oc.jobs = 1;
 	}
 	snprintf(env.board_desc, sizeof env.board_desc, "%s", o->board);
-	if (!o->no_report && make_report_dir(o, env.dir, sizeof env.dir, run_id, sizeof run_id) < 0) {
+	if (!o->no_report &&
+	    make_report_dir(o, env.dir, sizeof env.dir, run_id, sizeof run_id) < 0) {
 		fprintf(stderr, "pumphil: cannot create %s: %s\n", env.dir, strerror(errno));
 		goto out;
 	}
@@ -625,18 +646,24 @@ int ph_run(const ph_run_opts *opts)
 	fill_identities(&env, results);
 	run_finished(env.run, (int64_t)t0.tv_sec * 1000000000 + t0.tv_nsec);
 	record = json_pack("{s:s,s:O,s:O}", "schema", "pumphil-record/1", "run", env.run, "tests",
-			   results);
+	                   results);
 	int passed = 0, failed = 0, skipped = 0;
 	size_t i;
 	json_t *r;
-	json_array_foreach(results, i, r) {
+	json_array_foreach(results, i, r)
+	{
 		const char *v = json_string_value(json_object_get(r, "verdict"));
-		if (v && !strcmp(v, "pass")) passed++;
-		else if (v && !strcmp(v, "skip")) skipped++;
-		else failed++;
+		if (v && !strcmp(v, "pass"))
+			passed++;
+		else if (v && !strcmp(v, "skip"))
+			skipped++;
+		else
+			failed++;
 	}
 	if (!o->no_report) {
-		ph_report_opts ro = { .src_dir = env.dir, .fixtures_dir = o->fixtures_dir, .plots = 1 };
+		ph_report_opts ro = { .src_dir = env.dir,
+			              .fixtures_dir = o->fixtures_dir,
+			              .plots = 1 };
 		if (ph_report_write_all(env.dir, record, &ro, err, sizeof err) < 0)
 			fprintf(stderr, "pumphil: report: %s\n", err);
 		else

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 typedef struct ph_run_opts {
-	const char *board;        /* "sim" (default), "usb[:SEL]", "virtual-usb" */
+	const char *board; /* "sim" (default), "usb[:SEL]", "virtual-usb" */
 	uint64_t seed;
 	const char *report_dir;   /* NULL: reports/<run-id> with reports/latest */
 	const char *reports_root; /* "reports" */
@@ -19,20 +19,20 @@ typedef struct ph_run_opts {
 	const char *fixtures_dir; /* "fixtures" */
 	const char **tags;        /* run tests having any of these tags */
 	int ntags;
-	const char **skip_tags;   /* never run tests having these tags */
+	const char **skip_tags; /* never run tests having these tags */
 	int nskip_tags;
-	const char *filter;       /* substring of "suite / name" */
+	const char *filter; /* substring of "suite / name" */
 	int repeat;
-	int shard_k, shard_n;     /* 1-based shard of n; 0/0 = all */
+	int shard_k, shard_n; /* 1-based shard of n; 0/0 = all */
 	int jobs;
 	int list;
 	int64_t bench_timeout_ns; /* per test, unless the test sets its own */
 	int64_t wall_timeout_ns;
-	size_t mem_cap;           /* per Lua state */
+	size_t mem_cap; /* per Lua state */
 	int no_report;
 	const char **paths;
 	int npaths;
-	const char *argv_line;    /* the command line, for the record */
+	const char *argv_line; /* the command line, for the record */
 } ph_run_opts;
 
 void ph_run_opts_default(ph_run_opts *o);

@@ -101,7 +101,7 @@ ph_script *ph_script_load(const char *path, size_t mem_cap, char *err, size_t er
 	}
 	lua_setupvalue(L, -2, 1);
 	ph_sandbox_arm(s->sb, ph_monotonic_ns() + 10 * 1000000000LL,
-		       "script top level ran for more than 10 s");
+	               "script top level ran for more than 10 s");
 	if (ph_sandbox_pcall(s->sb, 0, 0) != LUA_OK) {
 		ph_sandbox_disarm(s->sb);
 		error_text(L, err, errlen);
@@ -158,7 +158,7 @@ static void classify(lua_State *L, verdict *v, const char *phase)
 
 /* Run one phase; returns 1 when it passed. */
 static int phase(ph_script *s, int id, const char *name, int64_t deadline, const char *what,
-		 verdict *v, const char *prefix)
+                 verdict *v, const char *prefix)
 {
 	lua_State *L = s->sb->L;
 	int status;
@@ -174,7 +174,7 @@ static int phase(ph_script *s, int id, const char *name, int64_t deadline, const
 	if (status == LUA_ERRMEM) {
 		v->kind = "error";
 		snprintf(v->msg, sizeof v->msg, "%sLua memory cap of %zu bytes reached", prefix,
-			 s->sb->cap);
+		         s->sb->cap);
 		lua_pop(L, 1);
 	} else {
 		classify(L, v, prefix);
@@ -193,7 +193,7 @@ json_t *ph_script_run_test(ph_script *s, int id, ph_ctx *ctx, const ph_test_limi
 	json_t *res;
 
 	snprintf(what, sizeof what, "test exceeded its wall-time limit of %.1f s",
-		 (double)lim->wall_timeout_ns / 1e9);
+	         (double)lim->wall_timeout_ns / 1e9);
 	ph_lua_set_ctx(L, ctx);
 	push_fn(s, "begin");
 	lua_pushinteger(L, id);
@@ -201,15 +201,15 @@ json_t *ph_script_run_test(ph_script *s, int id, ph_ctx *ctx, const ph_test_limi
 		classify(L, &v, "cannot start: ");
 		lua_pop(L, 1);
 	} else if (phase(s, id, "suite_setup", deadline, what, &v, "suite setup failed: ") &&
-		   phase(s, id, "setup", deadline, what, &v, "setup failed: ")) {
+	           phase(s, id, "setup", deadline, what, &v, "setup failed: ")) {
 		phase(s, id, "body", deadline, what, &v, "");
 	}
 	/* Teardown runs whatever happened, on its own deadline. */
 	int64_t td_deadline = ph_monotonic_ns() + lim->teardown_wall_ns;
 	if (!phase(s, id, "teardown", td_deadline, "teardown exceeded its wall-time limit", &td,
-		   "teardown failed: ") ||
-	    !phase(s, id, "suite_teardown", td_deadline, "suite teardown exceeded its wall-time limit",
-		   &td, "suite teardown failed: ")) {
+	           "teardown failed: ") ||
+	    !phase(s, id, "suite_teardown", td_deadline,
+	           "suite teardown exceeded its wall-time limit", &td, "suite teardown failed: ")) {
 		if (!strcmp(v.kind, "pass")) {
 			v = td;
 			v.kind = "error";

@@ -27,7 +27,7 @@ enum ph_trace_if { PH_IF_PUMP = 0, PH_IF_FIXTURE = 1, PH_IF_EVENTS = 2 };
 ph_trace *ph_trace_open(const char *path, char *err, size_t errlen);
 /* Record one frame as it crossed.  Returns 0 or -1 (errno set). */
 int ph_trace_frame(ph_trace *t, int64_t host_ns, uint8_t channel, int dir, const uint8_t *wire,
-		   size_t n);
+                   size_t n);
 /* Record one harness event, a JSON object as text. */
 int ph_trace_event(ph_trace *t, int64_t host_ns, const char *json);
 /* Write out what is buffered now (called on test boundaries). */

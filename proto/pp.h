@@ -33,15 +33,15 @@ enum pp_channel { PP_CH_PUMP = 0, PP_CH_FIXTURE = 1, PP_CH_COUNT = 2 };
 /* Codec errors: 0 is success, failures are negative. */
 enum pp_err {
 	PP_OK = 0,
-	PP_ERR_COBS = -1,      /* invalid COBS encoding */
-	PP_ERR_SHORT = -2,     /* shorter than header + CRC */
-	PP_ERR_TOO_LONG = -3,  /* longer than PP_MAX_WIRE / PP_MAX_RAW */
-	PP_ERR_CRC = -4,       /* CRC mismatch */
-	PP_ERR_VERSION = -5,   /* unsupported version */
-	PP_ERR_LENGTH = -6,    /* header length disagrees with frame or message */
-	PP_ERR_TYPE = -7,      /* unknown message type */
-	PP_ERR_CHANNEL = -8,   /* message not valid on this channel */
-	PP_ERR_SPACE = -9,     /* output buffer too small */
+	PP_ERR_COBS = -1,     /* invalid COBS encoding */
+	PP_ERR_SHORT = -2,    /* shorter than header + CRC */
+	PP_ERR_TOO_LONG = -3, /* longer than PP_MAX_WIRE / PP_MAX_RAW */
+	PP_ERR_CRC = -4,      /* CRC mismatch */
+	PP_ERR_VERSION = -5,  /* unsupported version */
+	PP_ERR_LENGTH = -6,   /* header length disagrees with frame or message */
+	PP_ERR_TYPE = -7,     /* unknown message type */
+	PP_ERR_CHANNEL = -8,  /* message not valid on this channel */
+	PP_ERR_SPACE = -9,    /* output buffer too small */
 };
 const char *pp_strerror(int err);
 
@@ -81,8 +81,8 @@ typedef struct pp_field_desc {
 typedef struct pp_msg_desc {
 	const char *name;
 	uint8_t type;
-	uint8_t channel; /* PP_CH_PUMP, PP_CH_FIXTURE or PP_CH_ANY */
-	uint16_t wire_len;  /* encoded payload length */
+	uint8_t channel;   /* PP_CH_PUMP, PP_CH_FIXTURE or PP_CH_ANY */
+	uint16_t wire_len; /* encoded payload length */
 	uint16_t struct_size;
 	uint8_t nfields;
 	const pp_field_desc *fields;
@@ -90,9 +90,13 @@ typedef struct pp_msg_desc {
 } pp_msg_desc;
 
 /* One struct per message: pp_<name>, e.g. pp_bolus. */
-#define PP_MSG(name, id, ch, doc) typedef struct pp_##name { uint8_t pp_unused_;
+#define PP_MSG(name, id, ch, doc)                                                                  \
+	typedef struct pp_##name {                                                                 \
+		uint8_t pp_unused_;
 #define PP_F(name, t, field, unit, doc) PP_CTYPE_##t field;
-#define PP_END(name) } pp_##name;
+#define PP_END(name)                                                                               \
+	}                                                                                          \
+	pp_##name;
 #include "pp_messages.def"
 #undef PP_MSG
 #undef PP_F
@@ -179,8 +183,8 @@ int pp_msg_pack(const pp_msg *m, pp_frame *f);
 int pp_msg_unpack(const pp_frame *f, pp_msg *m);
 
 /* Convenience: pack m with the given header fields and encode to the wire. */
-int pp_msg_encode(const pp_msg *m, uint8_t channel, uint16_t seq, uint64_t board_us,
-		  uint8_t *out, size_t cap);
+int pp_msg_encode(const pp_msg *m, uint8_t channel, uint16_t seq, uint64_t board_us, uint8_t *out,
+                  size_t cap);
 
 /* ---- codes ---- */
 

@@ -18,9 +18,14 @@
 
 /* Field tables. */
 #define PP_MSG(name, id, ch, doc) static const pp_field_desc fields_##name[] = {
-#define PP_F(name, t, field, unit, doc) \
+#define PP_F(name, t, field, unit, doc)                                                            \
 	{ #field, PP_T_##t, (uint16_t)offsetof(pp_##name, field), unit, doc },
-#define PP_END(name) { NULL, 0, 0, NULL, NULL } };
+#define PP_END(name)                                                                               \
+	{                                                                                          \
+		NULL, 0, 0, NULL, NULL                                                             \
+	}                                                                                          \
+	}                                                                                          \
+	;
 #include "pp_messages.def"
 #undef PP_MSG
 #undef PP_F
@@ -29,7 +34,7 @@
 /* Wire lengths. */
 enum {
 #define PP_MSG(name, id, ch, doc) wire_len_##name = 0
-#define PP_F(name, t, field, unit, doc) + PP_SIZE_##t
+#define PP_F(name, t, field, unit, doc) +PP_SIZE_##t
 #define PP_END(name) ,
 #include "pp_messages.def"
 #undef PP_MSG
@@ -40,7 +45,7 @@ enum {
 /* Field counts. */
 enum {
 #define PP_MSG(name, id, ch, doc) nfields_##name = 0
-#define PP_F(name, t, field, unit, doc) + 1
+#define PP_F(name, t, field, unit, doc) +1
 #define PP_END(name) ,
 #include "pp_messages.def"
 #undef PP_MSG
@@ -64,8 +69,9 @@ enum {
 #define PP_CH_ANY_ PP_CH_ANY
 
 const pp_msg_desc pp_msg_descs[] = {
-#define PP_MSG(name, id, ch, doc) \
-	{ #name, id, PP_CH_##ch##_, wire_len_##name, sizeof(pp_##name), nfields_##name, fields_##name, doc },
+#define PP_MSG(name, id, ch, doc)                                                                  \
+	{ #name,         id, PP_CH_##ch##_, wire_len_##name, sizeof(pp_##name), nfields_##name,    \
+	  fields_##name, doc },
 #define PP_F(name, t, field, unit, doc)
 #define PP_END(name)
 #include "pp_messages.def"
@@ -125,19 +131,49 @@ const char *pp_code_name(const char *table, int value)
 
 /* Packing and unpacking are generated per message from the same table as
  * the descriptors: straight-line code per field, no table walk at run time. */
-static uint8_t *put_U8(uint8_t *p, uint8_t v) { *p = v; return p + 1; }
-static uint8_t *put_U16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); return p + 2; }
+static uint8_t *put_U8(uint8_t *p, uint8_t v)
+{
+	*p = v;
+	return p + 1;
+}
+static uint8_t *put_U16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	return p + 2;
+}
 static uint8_t *put_U32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
 	return p + 4;
 }
-static uint8_t *put_U64(uint8_t *p, uint64_t v) { put_U32(p, (uint32_t)v); return put_U32(p + 4, (uint32_t)(v >> 32)); }
-static uint8_t *put_I32(uint8_t *p, int32_t v) { return put_U32(p, (uint32_t)v); }
-static uint8_t *put_I64(uint8_t *p, int64_t v) { return put_U64(p, (uint64_t)v); }
+static uint8_t *put_U64(uint8_t *p, uint64_t v)
+{
+	put_U32(p, (uint32_t)v);
+	return put_U32(p + 4, (uint32_t)(v >> 32));
+}
+static uint8_t *put_I32(uint8_t *p, int32_t v)
+{
+	return put_U32(p, (uint32_t)v);
+}
+static uint8_t *put_I64(uint8_t *p, int64_t v)
+{
+	return put_U64(p, (uint64_t)v);
+}
 
-static const uint8_t *get_U8(const uint8_t *p, uint8_t *v) { *v = p[0]; return p + 1; }
-static const uint8_t *get_U16(const uint8_t *p, uint16_t *v) { *v = (uint16_t)(p[0] | p[1] << 8); return p + 2; }
+static const uint8_t *get_U8(const uint8_t *p, uint8_t *v)
+{
+	*v = p[0];
+	return p + 1;
+}
+static const uint8_t *get_U16(const uint8_t *p, uint16_t *v)
+{
+	*v = (uint16_t)(p[0] | p[1] << 8);
+	return p + 2;
+}
 static const uint8_t *get_U32(const uint8_t *p, uint32_t *v)
 {
 	*v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -169,30 +205,40 @@ static const uint8_t *get_I64(const uint8_t *p, int64_t *v)
 static int pack_body(const pp_msg *m, uint8_t *p)
 {
 	switch (m->type) {
-#define PP_MSG(name, id, ch, doc) case id: { const pp_##name *s = &m->u.name; (void)s;
+#define PP_MSG(name, id, ch, doc)                                                                  \
+	case id: {                                                                                 \
+		const pp_##name *s = &m->u.name;                                                   \
+		(void)s;
 #define PP_F(name, t, field, unit, doc) p = put_##t(p, s->field);
-#define PP_END(name) (void)p; return PP_OK; }
+#define PP_END(name)                                                                               \
+	(void)p;                                                                                   \
+	return PP_OK;                                                                              \
+	}
 #include "pp_messages.def"
 #undef PP_MSG
 #undef PP_F
 #undef PP_END
-	default:
-		return PP_ERR_TYPE;
+	default: return PP_ERR_TYPE;
 	}
 }
 
 static void unpack_body(pp_msg *m, const uint8_t *p)
 {
 	switch (m->type) {
-#define PP_MSG(name, id, ch, doc) case id: { pp_##name *s = &m->u.name; (void)s;
+#define PP_MSG(name, id, ch, doc)                                                                  \
+	case id: {                                                                                 \
+		pp_##name *s = &m->u.name;                                                         \
+		(void)s;
 #define PP_F(name, t, field, unit, doc) p = get_##t(p, &s->field);
-#define PP_END(name) (void)p; return; }
+#define PP_END(name)                                                                               \
+	(void)p;                                                                                   \
+	return;                                                                                    \
+	}
 #include "pp_messages.def"
 #undef PP_MSG
 #undef PP_F
 #undef PP_END
-	default:
-		return;
+	default: return;
 	}
 }
 
@@ -225,8 +271,8 @@ int pp_msg_unpack(const pp_frame *f, pp_msg *m)
 	return PP_OK;
 }
 
-int pp_msg_encode(const pp_msg *m, uint8_t channel, uint16_t seq, uint64_t board_us,
-		  uint8_t *out, size_t cap)
+int pp_msg_encode(const pp_msg *m, uint8_t channel, uint16_t seq, uint64_t board_us, uint8_t *out,
+                  size_t cap)
 {
 	pp_frame f;
 	int r;

@@ -30,18 +30,20 @@ static void put_messages(FILE *f)
 {
 	fputs("### Messages\n\n", f);
 	for (const pp_msg_desc *d = pp_msg_descs; d->name; d++) {
-		fprintf(f, "#### `%s` (0x%02x, %s channel, %u-byte payload)\n\n%s\n\n", d->name, d->type,
-			channel_name(d->channel), d->wire_len, d->doc);
+		fprintf(f, "#### `%s` (0x%02x, %s channel, %u-byte payload)\n\n%s\n\n", d->name,
+		        d->type, channel_name(d->channel), d->wire_len, d->doc);
 		if (!d->nfields) {
 			fputs("No fields.\n\n", f);
 			continue;
 		}
-		fputs("| offset | field | type | unit | meaning |\n| --- | --- | --- | --- | --- |\n", f);
+		fputs("| offset | field | type | unit | meaning |\n| --- | --- | --- | --- | --- "
+		      "|\n",
+		      f);
 		unsigned off = 0;
 		static const unsigned size[] = { 1, 2, 4, 8, 4, 8 };
 		for (const pp_field_desc *fd = d->fields; fd->name; fd++) {
-			fprintf(f, "| %u | `%s` | %s | %s | %s |\n", off, fd->name, type_name(fd->type),
-				*fd->unit ? fd->unit : "", fd->doc);
+			fprintf(f, "| %u | `%s` | %s | %s | %s |\n", off, fd->name,
+			        type_name(fd->type), *fd->unit ? fd->unit : "", fd->doc);
 			off += size[fd->type];
 		}
 		fputs("\n", f);
@@ -55,7 +57,8 @@ static void put_codes(FILE *f)
 	for (const pp_code_desc *c = pp_code_descs; c->table; c++) {
 		if (strcmp(table, c->table)) {
 			table = c->table;
-			fprintf(f, "\n#### %s\n\n| value | name | meaning |\n| --- | --- | --- |\n", table);
+			fprintf(f, "\n#### %s\n\n| value | name | meaning |\n| --- | --- | --- |\n",
+			        table);
 		}
 		fprintf(f, "| %d | `%s` | %s |\n", c->value, c->name, c->doc);
 	}
@@ -68,8 +71,11 @@ static char *generate(size_t *len)
 	if (!f)
 		return NULL;
 	fputs(BEGIN, f);
-	fputs("<!-- Generated from proto/pp_messages.def and proto/pp_codes.def by tools/pp_doc.c;\n"
-	      "     regenerate with `make protocol-doc`. A test fails when this section is stale. -->\n\n", f);
+	fputs("<!-- Generated from proto/pp_messages.def and proto/pp_codes.def by "
+	      "tools/pp_doc.c;\n"
+	      "     regenerate with `make protocol-doc`. A test fails when this section is stale. "
+	      "-->\n\n",
+	      f);
 	put_messages(f);
 	put_codes(f);
 	fputs("\n" END, f);
@@ -127,8 +133,10 @@ int main(int argc, char **argv)
 	e += strlen(END);
 	if (!strcmp(argv[1], "--check")) {
 		if ((size_t)(e - b) != glen || memcmp(b, gen, glen)) {
-			fprintf(stderr, "%s: the generated protocol tables are stale; run `make protocol-doc`\n",
-				argv[2]);
+			fprintf(stderr,
+			        "%s: the generated protocol tables are stale; run `make "
+			        "protocol-doc`\n",
+			        argv[2]);
 			status = 1;
 		}
 	} else {

@@ -50,23 +50,23 @@ typedef struct fw_hal {
  * bench profile.  Every [U] figure of the design brief lives here. */
 typedef struct fw_config {
 	uint32_t serial;
-	uint32_t stroke_nl;             /* volume per motor stroke */
-	uint32_t reservoir_nl;          /* reservoir capacity */
-	uint32_t dead_volume_nl;        /* empty alarm at this computed volume */
-	uint32_t low_residual_nl;       /* default low-reservoir residual */
-	uint32_t min_rate_nl_h;         /* "minimum rate" alarm action */
-	uint32_t max_rate_nl_h;         /* highest programmable basal rate */
-	int32_t occlusion_pa;           /* occlusion threshold */
-	uint32_t occlusion_persist_us;  /* pressure must stay above for this long */
-	uint32_t stall_strokes;         /* missing feedback strokes before stall */
-	uint16_t eri_mv;                /* elective replacement threshold */
-	uint16_t eos_mv;                /* end of service threshold */
-	uint32_t eos_rate_nl_h;         /* rate after end of service */
-	uint32_t session_timeout_s;     /* default telemetry session timeout */
-	uint32_t event_resend_us;       /* unacknowledged events are resent this often */
+	uint32_t stroke_nl;            /* volume per motor stroke */
+	uint32_t reservoir_nl;         /* reservoir capacity */
+	uint32_t dead_volume_nl;       /* empty alarm at this computed volume */
+	uint32_t low_residual_nl;      /* default low-reservoir residual */
+	uint32_t min_rate_nl_h;        /* "minimum rate" alarm action */
+	uint32_t max_rate_nl_h;        /* highest programmable basal rate */
+	int32_t occlusion_pa;          /* occlusion threshold */
+	uint32_t occlusion_persist_us; /* pressure must stay above for this long */
+	uint32_t stall_strokes;        /* missing feedback strokes before stall */
+	uint16_t eri_mv;               /* elective replacement threshold */
+	uint16_t eos_mv;               /* end of service threshold */
+	uint32_t eos_rate_nl_h;        /* rate after end of service */
+	uint32_t session_timeout_s;    /* default telemetry session timeout */
+	uint32_t event_resend_us;      /* unacknowledged events are resent this often */
 	/* Added by the firmware (issue 3): */
-	uint32_t sense_period_us;       /* pressure/supply sampling period between strokes */
-	uint32_t max_bolus_nl;          /* largest single bolus (and patient bolus dose) */
+	uint32_t sense_period_us; /* pressure/supply sampling period between strokes */
+	uint32_t max_bolus_nl;    /* largest single bolus (and patient bolus dose) */
 } fw_config;
 
 /* Fill cfg with the reference pump's defaults (documented in fw_config.h). */

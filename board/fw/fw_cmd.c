@@ -113,10 +113,8 @@ static int needs_session(uint8_t type)
 	case pp_type_event_ack:
 	case pp_type_log_read:
 	case pp_type_alarm_test:
-	case pp_type_hook:
-		return 0;
-	default:
-		return 1;
+	case pp_type_hook: return 0;
+	default: return 1;
 	}
 }
 

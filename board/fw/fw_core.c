@@ -10,22 +10,22 @@ void fw_config_default(fw_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
 	cfg->serial = 1;
-	cfg->stroke_nl = 250;                /* [U] 0.25 uL per stroke */
-	cfg->reservoir_nl = 20000000;        /* 20 mL (SynchroMed II 8637-20) */
-	cfg->dead_volume_nl = 500000;        /* [U] empty alarm at 0.5 mL */
-	cfg->low_residual_nl = 2000000;      /* 2 mL default residual */
-	cfg->min_rate_nl_h = 2000;           /* 0.048 mL/day, lowest labelled flow */
-	cfg->max_rate_nl_h = 1000000;        /* 24 mL/day, highest labelled flow */
-	cfg->occlusion_pa = 103421;          /* 15 psi, under GIP's 20 psi limit */
+	cfg->stroke_nl = 250;           /* [U] 0.25 uL per stroke */
+	cfg->reservoir_nl = 20000000;   /* 20 mL (SynchroMed II 8637-20) */
+	cfg->dead_volume_nl = 500000;   /* [U] empty alarm at 0.5 mL */
+	cfg->low_residual_nl = 2000000; /* 2 mL default residual */
+	cfg->min_rate_nl_h = 2000;      /* 0.048 mL/day, lowest labelled flow */
+	cfg->max_rate_nl_h = 1000000;   /* 24 mL/day, highest labelled flow */
+	cfg->occlusion_pa = 103421;     /* 15 psi, under GIP's 20 psi limit */
 	cfg->occlusion_persist_us = 60000000;
 	cfg->stall_strokes = 3;
-	cfg->eri_mv = 2800;                  /* [U] */
-	cfg->eos_mv = 2500;                  /* [U] */
-	cfg->eos_rate_nl_h = 2000;           /* [U] very low rate at end of service */
+	cfg->eri_mv = 2800;        /* [U] */
+	cfg->eos_mv = 2500;        /* [U] */
+	cfg->eos_rate_nl_h = 2000; /* [U] very low rate at end of service */
 	cfg->session_timeout_s = 120;
 	cfg->event_resend_us = 2000000;
 	cfg->sense_period_us = 10000000;
-	cfg->max_bolus_nl = 2000000;         /* [U] 2 mL */
+	cfg->max_bolus_nl = 2000000; /* [U] 2 mL */
 }
 
 static void fw_boot_alarms(fw_pump *p, uint8_t cause, int nvm)

@@ -16,9 +16,7 @@ void fw_cmd_hook(fw_pump *p, uint8_t hook, int32_t arg)
 		p->p_drift_pa_h = arg;
 		p->p_drift_t0 = p->now;
 		break;
-	case PP_HOOK_MOTOR_STALL:
-		p->motor_stall_hook = arg != 0;
-		break;
+	case PP_HOOK_MOTOR_STALL: p->motor_stall_hook = arg != 0; break;
 	case PP_HOOK_WATCHDOG_HANG:
 		fw_ack(p, PP_REFUSE_OK, 0);
 		p->hang = 1; /* fw_run returns at once from now on: no kicks */
@@ -27,9 +25,7 @@ void fw_cmd_hook(fw_pump *p, uint8_t hook, int32_t arg)
 		/* The board clock is the HAL's: the bench applies the drift. */
 		p->clock_drift_ppm = arg;
 		break;
-	default:
-		fw_ack(p, PP_REFUSE_BAD_PARAM, hook);
-		return;
+	default: fw_ack(p, PP_REFUSE_BAD_PARAM, hook); return;
 	}
 	fw_ack(p, PP_REFUSE_OK, 0);
 }

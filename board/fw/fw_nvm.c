@@ -101,7 +101,7 @@ int fw_nvm_load(fw_pump *p)
 	else
 		pick = st[1] == SLOT_OK;
 	p->hal->nvm_read(p->hal->ctx, (uint32_t)pick * SLOT_SIZE + (uint32_t)sizeof(nvm_header),
-			 &p->ps, sizeof p->ps);
+	                 &p->ps, sizeof p->ps);
 	p->nvm_slot = (uint8_t)pick;
 	p->nvm_gen = h[pick].gen;
 	rebase(p);

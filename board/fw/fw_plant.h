@@ -20,11 +20,11 @@
 #ifndef FW_PLANT_H
 #define FW_PLANT_H
 
-#define FW_PLANTS(X)            \
-	X(occlusion_off)        \
-	X(lockout_off_by_one)   \
-	X(nonatomic_commit)     \
-	X(double_bolus)         \
+#define FW_PLANTS(X)                                                                               \
+	X(occlusion_off)                                                                           \
+	X(lockout_off_by_one)                                                                      \
+	X(nonatomic_commit)                                                                        \
+	X(double_bolus)                                                                            \
 	X(low_reservoir_silent)
 
 #ifndef FW_PLANT_occlusion_off

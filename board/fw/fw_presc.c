@@ -89,7 +89,7 @@ uint64_t fw_presc_basal_day_nl(const fw_presc *rx)
 		return 0;
 	for (uint8_t i = 0; i < rx->nsteps; i++) {
 		uint32_t end = i + 1u < rx->nsteps ? rx->steps[i + 1].start_min
-						   : rx->steps[0].start_min + 1440u;
+		                                   : rx->steps[0].start_min + 1440u;
 		nl_min += (uint64_t)rx->steps[i].rate_nl_h * (end - rx->steps[i].start_min);
 	}
 	return (nl_min + 59u) / 60u;
@@ -132,7 +132,7 @@ static uint8_t begin_check(const fw_pump *p, const pp_rx_begin *m, int32_t *deta
 	if (m->mode > PP_MODE_FLEXIBLE)
 		return PP_REFUSE_BAD_PARAM;
 	if (m->mode == PP_MODE_FLEXIBLE ? (m->nsteps < 1 || m->nsteps > FW_MAX_STEPS)
-					: m->nsteps != 0)
+	                                : m->nsteps != 0)
 		return *detail = FW_MAX_STEPS, PP_REFUSE_BAD_PARAM;
 	if (m->mode == PP_MODE_CONTINUOUS && m->rate_nl_h > p->cfg.max_rate_nl_h)
 		return *detail = fw_sat_i32(p->cfg.max_rate_nl_h), PP_REFUSE_BAD_PARAM;

@@ -25,7 +25,7 @@ uint32_t fw_next_refill_s(const fw_pump *p)
 	if (!p->ps.has_rx)
 		return UINT32_MAX;
 	day_nl = fw_presc_basal_day_nl(&p->ps.rx) +
-		 (uint64_t)p->ps.rx.pb_dose_nl * p->ps.rx.pb_max_per_day;
+	         (uint64_t)p->ps.rx.pb_dose_nl * p->ps.rx.pb_max_per_day;
 	if (day_nl == 0)
 		return UINT32_MAX;
 	s = (uint64_t)(v - low) * 86400u / day_nl;

@@ -54,32 +54,32 @@ typedef struct fw_bolus_rec {
 /* Therapy state persisted in NVM.  Plain data; memset before use so the
  * padding is deterministic. */
 typedef struct fw_persist {
-	uint32_t resets;      /* resets since first boot */
-	uint8_t has_rx;       /* a prescription has been committed */
-	uint8_t running;      /* delivery enabled by command (start/stop) */
-	uint8_t refilled;     /* a refill has been recorded */
-	fw_presc rx;          /* the committed prescription */
-	uint64_t delivered_nl;      /* every stroke since first boot */
-	uint64_t since_refill_nl;   /* strokes since the last refill */
-	uint32_t refill_nl;         /* volume entered at the last refill */
-	uint32_t low_residual_nl;   /* low-reservoir threshold of that refill */
+	uint32_t resets;          /* resets since first boot */
+	uint8_t has_rx;           /* a prescription has been committed */
+	uint8_t running;          /* delivery enabled by command (start/stop) */
+	uint8_t refilled;         /* a refill has been recorded */
+	fw_presc rx;              /* the committed prescription */
+	uint64_t delivered_nl;    /* every stroke since first boot */
+	uint64_t since_refill_nl; /* strokes since the last refill */
+	uint32_t refill_nl;       /* volume entered at the last refill */
+	uint32_t low_residual_nl; /* low-reservoir threshold of that refill */
 	uint16_t refill_drug;
 	uint32_t refill_conc_ng_ml;
 	fw_drug druglib[FW_DRUGLIB_SIZE];
 	/* Rolling 24 h window of drug delivered to the patient (priming excluded). */
 	uint32_t win_nl[FW_WIN_BUCKETS];
-	uint64_t win_sum;     /* sum of win_nl */
-	uint64_t win_t0;      /* start of the current bucket */
-	uint16_t win_head;    /* index of the current bucket */
+	uint64_t win_sum;  /* sum of win_nl */
+	uint64_t win_t0;   /* start of the current bucket */
+	uint16_t win_head; /* index of the current bucket */
 	/* Patient bolus start times (ring, newest at pb_head - 1). */
 	uint64_t pb_start[FW_PB_MAX_PER_DAY];
 	uint8_t pb_head;
 	uint8_t pb_n;
 	fw_bolus_rec bolus_ids[FW_BOLUS_IDS];
 	uint8_t bolus_head;
-	uint32_t latched;     /* active latched alarms (bit n = alarm n) */
+	uint32_t latched;       /* active latched alarms (bit n = alarm n) */
 	int64_t wall_offset_ms; /* wall clock = now_us / 1000 + offset (ms since 1970) */
-	uint64_t saved_us;    /* board time of this save */
+	uint64_t saved_us;      /* board time of this save */
 } fw_persist;
 
 typedef struct fw_log_entry {
@@ -99,10 +99,10 @@ typedef struct fw_ev_entry {
 
 /* The bolus being delivered: n strokes spread evenly over dur_us. */
 typedef struct fw_bolus {
-	uint8_t kind;       /* PP_BOLUS_*, 0 = none */
+	uint8_t kind; /* PP_BOLUS_*, 0 = none */
 	uint32_t req_id;
-	uint32_t n;         /* strokes planned */
-	uint32_t done;      /* strokes delivered */
+	uint32_t n;    /* strokes planned */
+	uint32_t done; /* strokes delivered */
 	uint64_t start_us;
 	uint64_t dur_us;
 } fw_bolus;
@@ -111,12 +111,12 @@ typedef struct fw_pump {
 	const struct fw_hal *hal;
 	struct fw_config cfg;
 	fw_persist ps;
-	uint64_t now;         /* board time of the current fw_run */
+	uint64_t now; /* board time of the current fw_run */
 
 	/* NVM bookkeeping. */
-	uint32_t nvm_gen;     /* generation of the newest valid copy */
-	uint8_t nvm_slot;     /* slot holding it */
-	uint8_t dirty;        /* therapy changed since the last save */
+	uint32_t nvm_gen; /* generation of the newest valid copy */
+	uint8_t nvm_slot; /* slot holding it */
+	uint8_t dirty;    /* therapy changed since the last save */
 	uint32_t nvm_saves;
 
 	/* Link receive queue (fw_rx) and deframer. */
@@ -135,10 +135,10 @@ typedef struct fw_pump {
 	uint16_t last_seq;
 	uint16_t last_resp_n;
 	uint8_t last_resp[PP_MAX_WIRE];
-	uint16_t cur_seq;     /* seq of the request being processed */
+	uint16_t cur_seq; /* seq of the request being processed */
 	uint8_t cur_type;
 	uint32_t frames_ok;
-	uint32_t naks[16];    /* by PP_NAK_* code */
+	uint32_t naks[16]; /* by PP_NAK_* code */
 
 	/* Prescription being staged. */
 	fw_presc staged;
@@ -148,13 +148,13 @@ typedef struct fw_pump {
 	/* Delivery engine.  acc is in nL*us/h: the basal rate (nL/h) adds rate*dt
 	 * per elapsed us; one stroke takes stroke_nl * 3.6e9.  Exact integers, so
 	 * delivery tracks the rate over any time with no rounding drift. */
-	uint32_t rate_eff;    /* basal set-point in force, nL/h */
+	uint32_t rate_eff; /* basal set-point in force, nL/h */
 	uint64_t acc;
 	uint64_t acc_t;
 	uint64_t basal_next_us;
 	fw_bolus bolus;
-	uint32_t commanded;   /* strokes commanded since fb_base was taken */
-	uint32_t fb_base;     /* motor_feedback at the baseline */
+	uint32_t commanded; /* strokes commanded since fb_base was taken */
+	uint32_t fb_base;   /* motor_feedback at the baseline */
 
 	/* Alarms: active = shown in status.alarms; cause = condition present now. */
 	uint32_t alarms;

@@ -31,7 +31,7 @@ struct bench {
 	uint32_t feedback;           /* motor encoder count since the last reset */
 	int64_t last_kick_ns;
 	int32_t drift_ppm;
-	int64_t clk_base_ns;         /* board clock = clk_base_us + drifted (now - clk_base_ns) */
+	int64_t clk_base_ns; /* board clock = clk_base_us + drifted (now - clk_base_ns) */
 	uint64_t clk_base_us;
 	pp_deframer fx_in;
 	pp_deframer pump_peek;
@@ -295,7 +295,8 @@ const fixture *bench_fixture(const bench *b)
 static void fixture_send(bench *b, const pp_msg *m, uint16_t seq)
 {
 	uint8_t wire[PP_MAX_WIRE];
-	int n = pp_msg_encode(m, PP_CH_FIXTURE, seq, (uint64_t)(b->now_ns / 1000), wire, sizeof wire);
+	int n = pp_msg_encode(m, PP_CH_FIXTURE, seq, (uint64_t)(b->now_ns / 1000), wire,
+	                      sizeof wire);
 	if (n > 0)
 		b->tx(b->ud, PP_CH_FIXTURE, wire, (size_t)n, b->now_ns);
 }
@@ -315,7 +316,8 @@ static int nak_for(int err)
 	case PP_ERR_CRC: return PP_NAK_BAD_CRC;
 	case PP_ERR_VERSION: return PP_NAK_BAD_VERSION;
 	case PP_ERR_LENGTH: return PP_NAK_BAD_LENGTH;
-	case PP_ERR_TYPE: case PP_ERR_CHANNEL: return PP_NAK_UNKNOWN_TYPE;
+	case PP_ERR_TYPE:
+	case PP_ERR_CHANNEL: return PP_NAK_UNKNOWN_TYPE;
 	case PP_ERR_TOO_LONG: return PP_NAK_TOO_LONG;
 	default: return PP_NAK_BAD_FRAME;
 	}
@@ -372,10 +374,9 @@ static void peek_pump(bench *b, const uint8_t *wire, size_t n)
 	while ((len = pp_deframer_push(&b->pump_peek, &wire, &n)) > 0) {
 		pp_frame f;
 		pp_msg m;
-		if (pp_frame_decode(b->pump_peek.buf, len, &f) == PP_OK &&
-		    f.type == pp_type_hook && pp_msg_unpack(&f, &m) == PP_OK &&
-		    m.u.hook.hook == PP_HOOK_CLOCK_DRIFT_PPM && m.u.hook.arg > -100000 &&
-		    m.u.hook.arg < 100000) {
+		if (pp_frame_decode(b->pump_peek.buf, len, &f) == PP_OK && f.type == pp_type_hook &&
+		    pp_msg_unpack(&f, &m) == PP_OK && m.u.hook.hook == PP_HOOK_CLOCK_DRIFT_PPM &&
+		    m.u.hook.arg > -100000 && m.u.hook.arg < 100000) {
 			rebase_clock(b);
 			b->drift_ppm = m.u.hook.arg;
 		}

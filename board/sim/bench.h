@@ -25,8 +25,7 @@ typedef struct bench bench;
 
 /* Called for every frame the board (pump or fixture side) emits.  wire is
  * COBS + delimiter; t_ns is the virtual time of emission. */
-typedef void (*bench_tx_fn)(void *ud, uint8_t channel, const uint8_t *wire, size_t n,
-			    int64_t t_ns);
+typedef void (*bench_tx_fn)(void *ud, uint8_t channel, const uint8_t *wire, size_t n, int64_t t_ns);
 
 typedef struct bench_config {
 	fw_config fw;

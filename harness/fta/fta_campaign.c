@@ -36,7 +36,7 @@ static void write_injection(FILE *f, json_t *j)
 	const char *k;
 	json_t *v;
 	json_object_foreach(json_object_get(j, "params"), k, v)
-		fprintf(f, " %s = %.17g,", k, json_number_value(v));
+	        fprintf(f, " %s = %.17g,", k, json_number_value(v));
 	fputs(" }", f);
 	lua_num(f, "at", json_object_get(j, "at_min"), " * min");
 	lua_num(f, "duration", json_object_get(j, "duration_min"), " * min");
@@ -73,8 +73,7 @@ static void write_faults(FILE *f, const ph_fta_map *map, const char **events, si
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_object_get(map->basic, events[i]), *j;
 		size_t k;
-		json_array_foreach(json_object_get(e, "inject"), k, j)
-			write_injection(f, j);
+		json_array_foreach(json_object_get(e, "inject"), k, j) write_injection(f, j);
 		json_t *h = json_object_get(e, "run_h");
 		if (json_is_number(h) && json_number_value(h) > run_h)
 			run_h = json_number_value(h);
@@ -97,8 +96,8 @@ static void write_scenario(FILE *f, const ph_fta_map *map, const char *top, cons
 	char why[512];
 	fputs("fta.scenario(with {\n  top = ", f);
 	lua_str(f, top);
-	fprintf(f, ", kind = \"%s\", expect_hazard = %s,\n  events = {", is_cut ? "cut set" : "single",
-	        is_cut ? "true" : "false");
+	fprintf(f, ", kind = \"%s\", expect_hazard = %s,\n  events = {",
+	        is_cut ? "cut set" : "single", is_cut ? "true" : "false");
 	for (size_t i = 0; i < n; i++) {
 		lua_str(f, events[i]);
 		fputs(", ", f);
@@ -106,7 +105,8 @@ static void write_scenario(FILE *f, const ph_fta_map *map, const char *top, cons
 	fputs("},\n  oracles = {", f);
 	size_t i;
 	json_t *o;
-	json_array_foreach(json_object_get(json_object_get(map->tops, top), "oracles"), i, o) {
+	json_array_foreach(json_object_get(json_object_get(map->tops, top), "oracles"), i, o)
+	{
 		lua_str(f, json_string_value(o));
 		fputs(", ", f);
 	}
@@ -130,9 +130,10 @@ static void write_header(FILE *f, const ph_fta_map *map)
 	      "local fta = require(\"pumphil.fta\").bind(_ENV)\n"
 	      "suite { name = \"Fault-tree validation\", tags = { \"fta\" } }\n",
 	      f);
-	fprintf(f, "local base = { plant = %s%s%s, rate_ml_day = %.17g, reservoir_ml = %.17g,\n"
-	           "  settle_min = %.17g, oracle = { window_min = %.17g, limit_min = %.17g,\n"
-	           "  stop_window_min = %.17g, tolerance_ul = %.17g } }\n",
+	fprintf(f,
+	        "local base = { plant = %s%s%s, rate_ml_day = %.17g, reservoir_ml = %.17g,\n"
+	        "  settle_min = %.17g, oracle = { window_min = %.17g, limit_min = %.17g,\n"
+	        "  stop_window_min = %.17g, tolerance_ul = %.17g } }\n",
 	        plant ? "\"" : "", plant ? plant : "nil", plant ? "\"" : "",
 	        ph_fta_vmap_number(map, "prescription", "rate_ml_day", 1),
 	        ph_fta_vmap_number(map, "prescription", "reservoir_ml", 20),

@@ -13,8 +13,8 @@ static const char *const plants[] = { FW_PLANTS(PLANT_NAME) NULL };
 static const char *const oracles[] = { "over_infusion", "under_infusion_undetected",
 	                               "therapy_lost_without_alarm", "double_bolus", NULL };
 static const char *const actions[] = { "bolus_retry", "program_corrupted", NULL };
-static const char *const event_keys[] = { "inject", "requires_plant", "not_injectable",
-	                                  "action", NULL };
+static const char *const event_keys[] = { "inject", "requires_plant", "not_injectable", "action",
+	                                  NULL };
 
 const char *ph_fta_build_plant(void)
 {
@@ -54,7 +54,8 @@ static json_t *catalogue_fault(json_t *cat, const char *name)
 {
 	size_t i;
 	json_t *f;
-	json_array_foreach(json_object_get(cat, "faults"), i, f) {
+	json_array_foreach(json_object_get(cat, "faults"), i, f)
+	{
 		const char *n = json_string_value(json_object_get(f, "name"));
 		if (n && !strcmp(n, name))
 			return f;
@@ -77,22 +78,26 @@ static int check_injection(const ctx *c, json_t *cat, const char *ev, json_t *j)
 		return bad(c, "basic event '%s': each injection needs a \"fault\" name", ev);
 	json_t *spec = catalogue_fault(cat, fault);
 	if (!spec)
-		return bad(c, "basic event '%s': unknown fault '%s' (not in the fault catalogue)", ev,
-		           fault);
+		return bad(c, "basic event '%s': unknown fault '%s' (not in the fault catalogue)",
+		           ev, fault);
 	json_t *params = json_object_get(j, "params"), *v;
 	const char *k;
 	if (params && !json_is_object(params))
 		return bad(c, "basic event '%s': \"params\" of '%s' must be an object", ev, fault);
-	json_object_foreach(params, k, v) {
+	json_object_foreach(params, k, v)
+	{
 		if (!json_object_get(json_object_get(spec, "params"), k))
-			return bad(c, "basic event '%s': fault '%s' has no parameter '%s'", ev, fault, k);
+			return bad(c, "basic event '%s': fault '%s' has no parameter '%s'", ev,
+			           fault, k);
 		if (!json_is_number(v))
 			return bad(c, "basic event '%s': parameter '%s' must be a number", ev, k);
 	}
-	json_object_foreach(j, k, v)
-		if (!in_list((const char *const[]){ "fault", "params", "at_min", "duration_min",
-		                                     "ramp_min", NULL }, k))
-			return bad(c, "basic event '%s': unknown injection key '%s'", ev, k);
+	json_object_foreach(
+	        j, k, v) if (!in_list((const char *const[]){ "fault", "params", "at_min",
+	                                                     "duration_min", "ramp_min", NULL },
+	                              k)) return bad(c,
+	                                             "basic event '%s': unknown injection key '%s'",
+	                                             ev, k);
 	return check_number(c, j, "at_min", ev) || check_number(c, j, "duration_min", ev) ||
 	       check_number(c, j, "ramp_min", ev);
 }
@@ -103,9 +108,7 @@ static int check_inject(const ctx *c, json_t *cat, const char *ev, json_t *list)
 	json_t *j;
 	if (!json_is_array(list) || !json_array_size(list))
 		return bad(c, "basic event '%s': \"inject\" must be a non-empty list", ev);
-	json_array_foreach(list, i, j)
-		if (check_injection(c, cat, ev, j))
-			return -1;
+	json_array_foreach(list, i, j) if (check_injection(c, cat, ev, j)) return -1;
 	return 0;
 }
 
@@ -116,26 +119,31 @@ static int check_basic(const ctx *c, json_t *cat, const char *ev, json_t *o)
 	int kinds = 0;
 	const char *k;
 	json_t *v;
-	json_object_foreach(o, k, v) {
+	json_object_foreach(o, k, v)
+	{
 		if (in_list(event_keys, k))
 			kinds++;
 		else if (strcmp(k, "run_h") && strcmp(k, "note"))
 			return bad(c, "basic event '%s': unknown key '%s'", ev, k);
 	}
 	if (kinds != 1)
-		return bad(c, "basic event '%s': needs exactly one of inject, action, "
-		              "requires_plant, not_injectable", ev);
+		return bad(c,
+		           "basic event '%s': needs exactly one of inject, action, "
+		           "requires_plant, not_injectable",
+		           ev);
 	const char *plant = json_string_value(json_object_get(o, "requires_plant"));
 	const char *action = json_string_value(json_object_get(o, "action"));
 	if (json_object_get(o, "inject"))
 		return check_inject(c, cat, ev, json_object_get(o, "inject"));
 	if (json_object_get(o, "requires_plant") && (!plant || !in_list(plants, plant)))
-		return bad(c, "basic event '%s': unknown planted bug '%s' (see board/fw/fw_plant.h)",
+		return bad(c,
+		           "basic event '%s': unknown planted bug '%s' (see board/fw/fw_plant.h)",
 		           ev, plant ? plant : "?");
 	if (json_object_get(o, "action") && (!action || !in_list(actions, action)))
 		return bad(c, "basic event '%s': unknown scenario action '%s'", ev,
 		           action ? action : "?");
-	if (json_object_get(o, "not_injectable") && !json_is_string(json_object_get(o, "not_injectable")))
+	if (json_object_get(o, "not_injectable") &&
+	    !json_is_string(json_object_get(o, "not_injectable")))
 		return bad(c, "basic event '%s': \"not_injectable\" must give the reason", ev);
 	return check_number(c, o, "run_h", ev);
 }
@@ -165,7 +173,8 @@ static int check_tops(const ctx *c, json_t *tops, const ph_fta_model *m, const c
 {
 	const char *k;
 	json_t *v;
-	json_object_foreach(tops, k, v) {
+	json_object_foreach(tops, k, v)
+	{
 		size_t i, n = ph_fta_model_top_count(m);
 		for (i = 0; i < n && strcmp(ph_fta_model_top(m, i), k); i++)
 			;
@@ -174,10 +183,18 @@ static int check_tops(const ctx *c, json_t *tops, const ph_fta_model *m, const c
 		json_t *list = json_object_get(v, "oracles"), *o;
 		if (!json_is_array(list) || !json_array_size(list))
 			return bad(c, "top event '%s': \"oracles\" must be a non-empty list", k);
-		json_array_foreach(list, i, o)
-			if (!json_is_string(o) || !in_list(oracles, json_string_value(o)))
-				return bad(c, "top event '%s': unknown hazard oracle '%s'", k,
-				           json_is_string(o) ? json_string_value(o) : "?");
+		json_array_foreach(
+		        list, i,
+		        o) if (!json_is_string(o) ||
+		               !in_list(oracles,
+		                        json_string_value(
+		                                o))) return bad(c,
+		                                                "top event '%s': unknown hazard "
+		                                                "oracle '%s'",
+		                                                k,
+		                                                json_is_string(o)
+		                                                        ? json_string_value(o)
+		                                                        : "?");
 	}
 	for (size_t i = 0; i < nwant; i++)
 		if (!json_object_get(tops, want[i]))
@@ -189,7 +206,8 @@ static int check_houses(const ctx *c, json_t *houses, ph_fta_model *m)
 {
 	const char *k;
 	json_t *v;
-	json_object_foreach(houses, k, v) {
+	json_object_foreach(houses, k, v)
+	{
 		json_t *val = json_object_get(v, "value");
 		if (!json_is_boolean(val))
 			return bad(c, "house event '%s': \"value\" must be true or false", k);
@@ -203,15 +221,15 @@ static int check_basics(const ctx *c, json_t *basic, json_t *cat, json_t *in_tre
 {
 	const char *k;
 	json_t *v;
-	json_object_foreach(basic, k, v) {
+	json_object_foreach(basic, k, v)
+	{
 		if (!json_object_get(in_tree, k))
 			return bad(c, "basic event '%s': not in the tree", k);
 		if (check_basic(c, cat, k, v))
 			return -1;
 	}
-	json_object_foreach(in_tree, k, v)
-		if (!json_object_get(basic, k))
-			return bad(c, "basic event '%s' of the tree has no mapping", k);
+	json_object_foreach(in_tree, k, v) if (!json_object_get(basic, k)) return bad(
+	        c, "basic event '%s' of the tree has no mapping", k);
 	return 0;
 }
 
@@ -230,9 +248,7 @@ static int check_sections(const ctx *c, json_t *root)
 		if (o && !json_is_object(o))
 			return bad(c, "\"%s\" must be an object", *s);
 		if (strcmp(*s, "house_events"))
-			json_object_foreach(o, k, v)
-				if (check_number(c, o, k, *s))
-					return -1;
+			json_object_foreach(o, k, v) if (check_number(c, o, k, *s)) return -1;
 	}
 	return 0;
 }
@@ -243,10 +259,11 @@ static json_t *load_json(const ctx *c, const char *path, int is_map)
 	json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!j) {
 		if (is_map)
-			snprintf(c->err, c->errlen, "%s:%d:%d: error: malformed JSON: %s", path, je.line,
-			         je.column, je.text);
+			snprintf(c->err, c->errlen, "%s:%d:%d: error: malformed JSON: %s", path,
+			         je.line, je.column, je.text);
 		else
-			snprintf(c->err, c->errlen, "%s: error: fault catalogue: %s", path, je.text);
+			snprintf(c->err, c->errlen, "%s: error: fault catalogue: %s", path,
+			         je.text);
 	}
 	return j;
 }
@@ -265,9 +282,8 @@ static int check_all(const ctx *c, ph_fta_map *map, json_t *cat, ph_fta_model *m
 	return rc ? -1 : 0;
 }
 
-int ph_fta_vmap_load(ph_fta_map *map, const char *path, const char *catalogue_path,
-                    ph_fta_model *m, const char *const *tops, size_t ntops, char *err,
-                    size_t errlen)
+int ph_fta_vmap_load(ph_fta_map *map, const char *path, const char *catalogue_path, ph_fta_model *m,
+                     const char *const *tops, size_t ntops, char *err, size_t errlen)
 {
 	ctx c = { path, err, errlen };
 	memset(map, 0, sizeof *map);
@@ -293,8 +309,7 @@ void ph_fta_vmap_free(ph_fta_map *map)
 	map->root = map->basic = map->tops = NULL;
 }
 
-double ph_fta_vmap_number(const ph_fta_map *map, const char *section, const char *key,
-                         double def)
+double ph_fta_vmap_number(const ph_fta_map *map, const char *section, const char *key, double def)
 {
 	json_t *v = json_object_get(json_object_get(map->root, section), key);
 	return json_is_number(v) ? json_number_value(v) : def;

@@ -35,14 +35,12 @@ const char *ph_fta_build_plant(void);
  * Returns 0, or writes one line "PATH: error: ..." into err and returns -1;
  * the map is then empty (ph_fta_vmap_free is still allowed).
  */
-int ph_fta_vmap_load(ph_fta_map *map, const char *path, const char *catalogue_path,
-                    ph_fta_model *m, const char *const *tops, size_t ntops, char *err,
-                    size_t errlen);
+int ph_fta_vmap_load(ph_fta_map *map, const char *path, const char *catalogue_path, ph_fta_model *m,
+                     const char *const *tops, size_t ntops, char *err, size_t errlen);
 
 void ph_fta_vmap_free(ph_fta_map *map);
 
 /* A number from the map's section ("prescription", "oracle"), or def. */
-double ph_fta_vmap_number(const ph_fta_map *map, const char *section, const char *key,
-                         double def);
+double ph_fta_vmap_number(const ph_fta_map *map, const char *section, const char *key, double def);
 
 #endif

@@ -14,9 +14,7 @@ static int has_fta(json_t *tests)
 {
 	size_t i;
 	json_t *t;
-	json_array_foreach(tests, i, t)
-		if (json_is_object(json_object_get(t, "fta")))
-			return 1;
+	json_array_foreach(tests, i, t) if (json_is_object(json_object_get(t, "fta"))) return 1;
 	return 0;
 }
 
@@ -25,7 +23,8 @@ static void events_cell(FILE *f, json_t *fta)
 	size_t i;
 	json_t *e;
 	fputs("<td>", f);
-	json_array_foreach(json_object_get(fta, "events"), i, e) {
+	json_array_foreach(json_object_get(fta, "events"), i, e)
+	{
 		if (i)
 			fputs(", ", f);
 		esc(f, json_string_value(e) ? json_string_value(e) : "");
@@ -67,11 +66,13 @@ void ph_report_html_fta(FILE *f, json_t *record)
 	      "<th>top event</th><th>scenario</th><th>basic events</th><th>hazard</th>"
 	      "<th>detected</th><th>latency</th><th>verdict</th></tr>\n",
 	      f);
-	json_array_foreach(tests, i, t) {
+	json_array_foreach(tests, i, t)
+	{
 		json_t *fta = json_object_get(t, "fta");
 		if (!json_is_object(fta))
 			continue;
-		fprintf(f, "<tr><td class=num><a href=\"#test-%zu\">%zu</a></td><td>", i + 1, i + 1);
+		fprintf(f, "<tr><td class=num><a href=\"#test-%zu\">%zu</a></td><td>", i + 1,
+		        i + 1);
 		esc(f, ph_report_str(fta, "top"));
 		fputs("</td><td>", f);
 		esc(f, ph_report_str(fta, "kind"));

@@ -14,7 +14,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void sink(void *ud, uint8_t ch, const uint8_t *w, size_t n, int64_t t)
 {
-	(void)ud; (void)ch; (void)w; (void)n; (void)t;
+	(void)ud;
+	(void)ch;
+	(void)w;
+	(void)n;
+	(void)t;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -42,29 +42,32 @@ typedef struct fake {
 	fw_config cfg;
 	fw_pump pump;
 	uint64_t now;
-	uint32_t strokes;          /* strokes the motor line received */
-	uint64_t stroke_t[8];      /* times of the last 8 strokes */
-	int motor_jammed;          /* encoder stops counting */
+	uint32_t strokes;     /* strokes the motor line received */
+	uint64_t stroke_t[8]; /* times of the last 8 strokes */
+	int motor_jammed;     /* encoder stops counting */
 	uint32_t feedback;
 	int32_t pressure;
 	uint16_t supply;
 	uint8_t nvm[FW_NVM_SIZE];
 	uint32_t nvm_writes;
-	int brownout_in;           /* > 0: cut power during that many-th next write */
-	int nvm_fail;              /* writes and reads fail */
+	int brownout_in; /* > 0: cut power during that many-th next write */
+	int nvm_fail;    /* writes and reads fail */
 	jmp_buf *reset_jmp;
 	uint64_t last_kick;
 	uint32_t resets;
 	uint16_t seq;
-	int auto_ack;              /* answer every event with event_ack */
-	fake_rx msgs[FAKE_MSGS];   /* ring of decoded frames from the pump */
-	uint32_t nmsgs;            /* total received */
+	int auto_ack;            /* answer every event with event_ack */
+	fake_rx msgs[FAKE_MSGS]; /* ring of decoded frames from the pump */
+	uint32_t nmsgs;          /* total received */
 	uint32_t bad_frames;
-	pp_msg last;               /* the last reply fake_req returned */
+	pp_msg last; /* the last reply fake_req returned */
 	pp_deframer df;
 } fake;
 
-static inline uint64_t fake_now(void *c) { return ((fake *)c)->now; }
+static inline uint64_t fake_now(void *c)
+{
+	return ((fake *)c)->now;
+}
 static inline void fake_stroke(void *c)
 {
 	fake *f = c;
@@ -73,9 +76,18 @@ static inline void fake_stroke(void *c)
 	if (!f->motor_jammed)
 		f->feedback++;
 }
-static inline uint32_t fake_feedback(void *c) { return ((fake *)c)->feedback; }
-static inline int32_t fake_pressure(void *c) { return ((fake *)c)->pressure; }
-static inline uint16_t fake_supply(void *c) { return ((fake *)c)->supply; }
+static inline uint32_t fake_feedback(void *c)
+{
+	return ((fake *)c)->feedback;
+}
+static inline int32_t fake_pressure(void *c)
+{
+	return ((fake *)c)->pressure;
+}
+static inline uint16_t fake_supply(void *c)
+{
+	return ((fake *)c)->supply;
+}
 static inline int fake_nvm_read(void *c, uint32_t a, void *buf, uint32_t n)
 {
 	fake *f = c;
@@ -100,7 +112,10 @@ static inline int fake_nvm_write(void *c, uint32_t a, const void *buf, uint32_t 
 	memcpy(f->nvm + a, buf, n);
 	return 0;
 }
-static inline void fake_kick(void *c) { ((fake *)c)->last_kick = ((fake *)c)->now; }
+static inline void fake_kick(void *c)
+{
+	((fake *)c)->last_kick = ((fake *)c)->now;
+}
 
 static inline void fake_link_send(void *c, const uint8_t *wire, uint32_t n);
 
@@ -151,7 +166,8 @@ static inline void fake_link_send(void *c, const uint8_t *wire, uint32_t n)
 	while ((len = pp_deframer_push(&f->df, &in, &left)) > 0) {
 		pp_frame fr;
 		fake_rx *r = &f->msgs[f->nmsgs % FAKE_MSGS];
-		if (pp_frame_decode(f->df.buf, len, &fr) != PP_OK || pp_msg_unpack(&fr, &r->m) != PP_OK) {
+		if (pp_frame_decode(f->df.buf, len, &fr) != PP_OK ||
+		    pp_msg_unpack(&fr, &r->m) != PP_OK) {
 			f->bad_frames++;
 			continue;
 		}
@@ -298,7 +314,8 @@ static inline void fake_open(fake *f)
 	assert_int_equal(fake_ack(f, &m), PP_REFUSE_OK);
 }
 
-static inline int fake_druglib(fake *f, uint16_t id, uint32_t max_conc, uint32_t soft, uint32_t hard)
+static inline int fake_druglib(fake *f, uint16_t id, uint32_t max_conc, uint32_t soft,
+                               uint32_t hard)
 {
 	pp_msg m = fake_msg(pp_type_druglib_set);
 	m.u.druglib_set.drug_id = id;
@@ -414,7 +431,7 @@ static inline void fake_ready(fake *f, const fake_presc *x)
 }
 
 static inline pp_bolus_result fake_bolus(fake *f, uint32_t req_id, uint8_t kind, uint32_t nl,
-					 uint32_t dur_s, uint32_t trim_mm)
+                                         uint32_t dur_s, uint32_t trim_mm)
 {
 	pp_msg m = fake_msg(pp_type_bolus);
 	const pp_msg *r;

@@ -235,7 +235,8 @@ static void battery_eri_then_eos(void **state)
 	assert_true(alarms(f) & ALARM_BIT(PP_ALARM_BATTERY_EOS));
 	f->supply = 3300;
 	fake_advance(f, 11 * S_US);
-	assert_int_equal(alarms(f) & (ALARM_BIT(PP_ALARM_BATTERY_EOS) | ALARM_BIT(PP_ALARM_BATTERY_ERI)), 0);
+	assert_int_equal(
+	        alarms(f) & (ALARM_BIT(PP_ALARM_BATTERY_EOS) | ALARM_BIT(PP_ALARM_BATTERY_ERI)), 0);
 	assert_int_equal(fake_status(f).rate_nl_h, 100000);
 }
 
@@ -362,7 +363,8 @@ static void watchdog_reset_resumes_and_latches(void **state)
 		int seen = 0;
 		for (uint32_t i = 0; i < f->nmsgs; i++) {
 			const pp_msg *e = &f->msgs[i % FAKE_MSGS].m;
-			if (e->type == pp_type_event && e->u.event.code == PP_EV_BOOT && e->u.event.arg == 1)
+			if (e->type == pp_type_event && e->u.event.code == PP_EV_BOOT &&
+			    e->u.event.arg == 1)
 				seen = 1;
 		}
 		assert_true(seen);
@@ -420,9 +422,11 @@ static void alarm_events_logged(void **state)
 		m.u.log_read.index = i;
 		r = fake_req(f, &m);
 		assert_int_equal(r->type, pp_type_log_entry);
-		if (r->u.log_entry.code == PP_EV_ALARM_ON && r->u.log_entry.arg == PP_ALARM_BATTERY_ERI)
+		if (r->u.log_entry.code == PP_EV_ALARM_ON &&
+		    r->u.log_entry.arg == PP_ALARM_BATTERY_ERI)
 			on++;
-		if (r->u.log_entry.code == PP_EV_ALARM_OFF && r->u.log_entry.arg == PP_ALARM_BATTERY_ERI)
+		if (r->u.log_entry.code == PP_EV_ALARM_OFF &&
+		    r->u.log_entry.arg == PP_ALARM_BATTERY_ERI)
 			off++;
 	}
 	assert_int_equal(on, 1);

@@ -15,7 +15,8 @@ static int setup(void **state)
 	return 0;
 }
 
-static fake_presc with_pb(uint32_t rate, uint32_t dose, uint32_t dur_s, uint32_t lockout_s, uint8_t max)
+static fake_presc with_pb(uint32_t rate, uint32_t dose, uint32_t dur_s, uint32_t lockout_s,
+                          uint8_t max)
 {
 	fake_presc x = fake_continuous(rate);
 	x.b.pb_dose_nl = dose;
@@ -110,12 +111,15 @@ static void patient_bolus_max_per_day(void **state)
 	t0 = f->now;
 	for (uint32_t i = 0; i < 3; i++) {
 		fake_run_until(f, t0 + i * H_US);
-		assert_int_equal(fake_bolus(f, 10 + i, PP_BOLUS_PATIENT, 0, 0, 0).result, PP_REFUSE_OK);
+		assert_int_equal(fake_bolus(f, 10 + i, PP_BOLUS_PATIENT, 0, 0, 0).result,
+		                 PP_REFUSE_OK);
 	}
 	fake_run_until(f, t0 + 3 * H_US);
-	assert_int_equal(fake_bolus(f, 20, PP_BOLUS_PATIENT, 0, 0, 0).result, PP_REFUSE_MAX_PER_DAY);
+	assert_int_equal(fake_bolus(f, 20, PP_BOLUS_PATIENT, 0, 0, 0).result,
+	                 PP_REFUSE_MAX_PER_DAY);
 	fake_run_until(f, t0 + DAY_US - S_US);
-	assert_int_equal(fake_bolus(f, 21, PP_BOLUS_PATIENT, 0, 0, 0).result, PP_REFUSE_MAX_PER_DAY);
+	assert_int_equal(fake_bolus(f, 21, PP_BOLUS_PATIENT, 0, 0, 0).result,
+	                 PP_REFUSE_MAX_PER_DAY);
 	/* 24 h after the first, one slot frees up. */
 	fake_run_until(f, t0 + DAY_US + S_US);
 	assert_int_equal(fake_bolus(f, 22, PP_BOLUS_PATIENT, 0, 0, 0).result, PP_REFUSE_OK);
@@ -136,8 +140,10 @@ static void patient_bolus_refusals(void **state)
 	assert_int_equal(fake_bolus(f, 2, PP_BOLUS_PATIENT, 0, 0, 0).result, PP_REFUSE_NOT_RUNNING);
 	assert_int_equal(fake_simple(f, pp_type_start), PP_REFUSE_OK);
 	assert_int_equal(fake_bolus(f, 3, PP_BOLUS_CLINICIAN, 10000, 600, 0).result, PP_REFUSE_OK);
-	assert_int_equal(fake_bolus(f, 4, PP_BOLUS_PATIENT, 0, 0, 0).result, PP_REFUSE_BOLUS_ACTIVE);
-	assert_int_equal(fake_bolus(f, 5, PP_BOLUS_BRIDGE, 10000, 600, 0).result, PP_REFUSE_BOLUS_ACTIVE);
+	assert_int_equal(fake_bolus(f, 4, PP_BOLUS_PATIENT, 0, 0, 0).result,
+	                 PP_REFUSE_BOLUS_ACTIVE);
+	assert_int_equal(fake_bolus(f, 5, PP_BOLUS_BRIDGE, 10000, 600, 0).result,
+	                 PP_REFUSE_BOLUS_ACTIVE);
 }
 
 static void no_bolus_during_stopping_alarm(void **state)
@@ -147,7 +153,8 @@ static void no_bolus_during_stopping_alarm(void **state)
 	uint32_t n;
 
 	fake_ready(f, &x);
-	assert_int_equal(fake_bolus(f, 1, PP_BOLUS_CLINICIAN, 200000, 3600, 0).result, PP_REFUSE_OK);
+	assert_int_equal(fake_bolus(f, 1, PP_BOLUS_CLINICIAN, 200000, 3600, 0).result,
+	                 PP_REFUSE_OK);
 	fake_advance(f, 5 * MIN_US);
 	f->pressure = 200000;
 	fake_advance(f, 2 * MIN_US);
@@ -155,8 +162,10 @@ static void no_bolus_during_stopping_alarm(void **state)
 	assert_int_equal(fake_status(f).bolus_active, 0);
 	n = f->strokes;
 	assert_int_equal(fake_bolus(f, 2, PP_BOLUS_PATIENT, 0, 0, 0).result, PP_REFUSE_ALARM_STOP);
-	assert_int_equal(fake_bolus(f, 3, PP_BOLUS_CLINICIAN, 1000, 60, 0).result, PP_REFUSE_ALARM_STOP);
-	assert_int_equal(fake_bolus(f, 4, PP_BOLUS_PRIMING, 0, 60, 100).result, PP_REFUSE_ALARM_STOP);
+	assert_int_equal(fake_bolus(f, 3, PP_BOLUS_CLINICIAN, 1000, 60, 0).result,
+	                 PP_REFUSE_ALARM_STOP);
+	assert_int_equal(fake_bolus(f, 4, PP_BOLUS_PRIMING, 0, 60, 100).result,
+	                 PP_REFUSE_ALARM_STOP);
 	fake_advance(f, H_US);
 	assert_int_equal(f->strokes, n);
 }
@@ -178,7 +187,8 @@ static void priming_from_catheter_length(void **state)
 	fake_advance(f, 601 * S_US);
 	assert_int_equal(f->strokes - n, 260000 / 250);
 	assert_int_equal(fake_status(f).reservoir_nl, 20000000 - 260000);
-	assert_int_equal(fake_bolus(f, 2, PP_BOLUS_PRIMING, 0, 600, 1101).result, PP_REFUSE_BAD_PARAM);
+	assert_int_equal(fake_bolus(f, 2, PP_BOLUS_PRIMING, 0, 600, 1101).result,
+	                 PP_REFUSE_BAD_PARAM);
 	assert_int_equal(fake_bolus(f, 3, PP_BOLUS_PRIMING, 0, 0, 100).result, PP_REFUSE_BAD_PARAM);
 }
 
@@ -205,20 +215,26 @@ static void bolus_volume_refusals(void **state)
 	fake_presc x = fake_continuous(10000); /* 120 ug/day at 500 ug/mL */
 
 	fake_ready(f, &x);
-	assert_int_equal(fake_bolus(f, 1, PP_BOLUS_CLINICIAN, 0, 60, 0).result, PP_REFUSE_BAD_PARAM);
-	assert_int_equal(fake_bolus(f, 2, PP_BOLUS_CLINICIAN, 3000000, 60, 0).result, PP_REFUSE_BAD_PARAM);
-	assert_int_equal(fake_bolus(f, 3, PP_BOLUS_CLINICIAN, 1000, 0, 0).result, PP_REFUSE_BAD_PARAM);
+	assert_int_equal(fake_bolus(f, 1, PP_BOLUS_CLINICIAN, 0, 60, 0).result,
+	                 PP_REFUSE_BAD_PARAM);
+	assert_int_equal(fake_bolus(f, 2, PP_BOLUS_CLINICIAN, 3000000, 60, 0).result,
+	                 PP_REFUSE_BAD_PARAM);
+	assert_int_equal(fake_bolus(f, 3, PP_BOLUS_CLINICIAN, 1000, 0, 0).result,
+	                 PP_REFUSE_BAD_PARAM);
 	/* Cap = 4000 ug/day / 500 ug/mL = 8 mL; the library is tightened to 200 ug = 0.4 mL. */
 	assert_int_equal(fake_druglib(f, 1, 1000000, 200, 200), PP_REFUSE_OK);
-	assert_int_equal(fake_bolus(f, 4, PP_BOLUS_CLINICIAN, 500000, 60, 0).result, PP_REFUSE_DOSE_CAP);
+	assert_int_equal(fake_bolus(f, 4, PP_BOLUS_CLINICIAN, 500000, 60, 0).result,
+	                 PP_REFUSE_DOSE_CAP);
 	assert_int_equal(fake_bolus(f, 5, PP_BOLUS_CLINICIAN, 300000, 60, 0).result, PP_REFUSE_OK);
 	fake_advance(f, 2 * MIN_US);
 	/* 0.3 mL delivered: another 0.2 mL would pass the 0.4 mL in 24 h. */
-	assert_int_equal(fake_bolus(f, 6, PP_BOLUS_CLINICIAN, 200000, 60, 0).result, PP_REFUSE_DOSE_CAP);
+	assert_int_equal(fake_bolus(f, 6, PP_BOLUS_CLINICIAN, 200000, 60, 0).result,
+	                 PP_REFUSE_DOSE_CAP);
 	/* Not enough drug above the dead volume. */
 	assert_int_equal(fake_druglib(f, 1, 1000000, 4000, 4000), PP_REFUSE_OK);
 	assert_int_equal(fake_refill(f, 1500000, 0), PP_REFUSE_OK);
-	assert_int_equal(fake_bolus(f, 7, PP_BOLUS_CLINICIAN, 1100000, 60, 0).result, PP_REFUSE_RESERVOIR);
+	assert_int_equal(fake_bolus(f, 7, PP_BOLUS_CLINICIAN, 1100000, 60, 0).result,
+	                 PP_REFUSE_RESERVOIR);
 	assert_int_equal(fake_bolus(f, 8, PP_BOLUS_CLINICIAN, 900000, 600, 0).result, PP_REFUSE_OK);
 }
 
@@ -228,7 +244,8 @@ static void clinician_bolus_needs_drug(void **state)
 
 	fake_open(f);
 	assert_int_equal(fake_refill(f, 20000000, 0), PP_REFUSE_OK);
-	assert_int_equal(fake_bolus(f, 1, PP_BOLUS_CLINICIAN, 1000, 60, 0).result, PP_REFUSE_UNKNOWN_DRUG);
+	assert_int_equal(fake_bolus(f, 1, PP_BOLUS_CLINICIAN, 1000, 60, 0).result,
+	                 PP_REFUSE_UNKNOWN_DRUG);
 }
 
 static void bolus_needs_session(void **state)

@@ -266,7 +266,8 @@ static void same_seq_not_executed_twice(void **state)
 	{
 		int acks = 0;
 		for (uint32_t i = since; i < f->nmsgs; i++)
-			if (f->msgs[i % FAKE_MSGS].m.type == pp_type_ack && f->msgs[i % FAKE_MSGS].seq == 50)
+			if (f->msgs[i % FAKE_MSGS].m.type == pp_type_ack &&
+			    f->msgs[i % FAKE_MSGS].seq == 50)
 				acks++;
 		assert_int_equal(acks, 2);
 	}

@@ -65,10 +65,10 @@ static void patient_boluses_count_in_daily_dose(void **state)
 	x.b.pb_dose_nl = 100000; /* 50 ug each */
 	x.b.pb_duration_s = 60;
 	x.b.pb_lockout_s = 60;
-	x.b.pb_max_per_day = 4;  /* +200 ug */
+	x.b.pb_max_per_day = 4; /* +200 ug */
 	assert_int_equal(fake_druglib(f, 1, 1000000, 300, 300), PP_REFUSE_OK);
 	assert_int_equal(fake_program(f, &x), PP_REFUSE_HARD_LIMIT);
-	x.b.pb_max_per_day = 3;  /* 120 + 150 = 270 */
+	x.b.pb_max_per_day = 3; /* 120 + 150 = 270 */
 	assert_int_equal(fake_program(f, &x), PP_REFUSE_OK);
 }
 
@@ -116,9 +116,9 @@ static fake_presc flexible(void)
 
 	x.b.mode = PP_MODE_FLEXIBLE;
 	x.b.nsteps = 3;
-	x.steps[0] = (pp_rx_step){ 0, 0, 7 * 60, 10000 };   /* 07:00 */
-	x.steps[1] = (pp_rx_step){ 0, 1, 12 * 60, 50000 };  /* 12:00 */
-	x.steps[2] = (pp_rx_step){ 0, 2, 22 * 60, 2000 };   /* 22:00, across midnight */
+	x.steps[0] = (pp_rx_step){ 0, 0, 7 * 60, 10000 };  /* 07:00 */
+	x.steps[1] = (pp_rx_step){ 0, 1, 12 * 60, 50000 }; /* 12:00 */
+	x.steps[2] = (pp_rx_step){ 0, 2, 22 * 60, 2000 };  /* 22:00, across midnight */
 	return x;
 }
 
@@ -220,7 +220,7 @@ static void next_refill_projection(void **state)
 	x.b.pb_dose_nl = 100000;
 	x.b.pb_duration_s = 60;
 	x.b.pb_lockout_s = 3600;
-	x.b.pb_max_per_day = 6;  /* + 0.6 mL/day = 3 mL/day with every bolus */
+	x.b.pb_max_per_day = 6; /* + 0.6 mL/day = 3 mL/day with every bolus */
 	fake_ready(f, &x);
 	/* 20 mL - 2 mL residual = 18 mL at 3 mL/day = 6 days. */
 	assert_int_equal(fake_status(f).next_refill_s, 6 * 86400);

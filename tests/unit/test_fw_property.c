@@ -38,13 +38,13 @@ typedef struct prop {
 	uint32_t strokes[MINUTES_KEPT];
 	uint64_t basal_allow[MINUTES_KEPT];
 	uint64_t bolus_allow[MINUTES_KEPT];
-	uint64_t minute;           /* current minute index (absolute) */
+	uint64_t minute; /* current minute index (absolute) */
 	/* Prescriptions this run committed or tried to. */
 	fake_presc rx[MAX_RX];
 	uint32_t crc[MAX_RX];
 	int nrx;
-	int known;                 /* index of the acknowledged committed rx, -1 none */
-	int pending;               /* commit sent, ack lost to a reset, -1 none */
+	int known;   /* index of the acknowledged committed rx, -1 none */
+	int pending; /* commit sent, ack lost to a reset, -1 none */
 	int64_t wall_offset_ms;
 	/* The last FW_BOLUS_IDS bolus ids answered (what the pump remembers). */
 	uint32_t ids[FW_BOLUS_IDS];
@@ -58,13 +58,13 @@ typedef struct prop {
 static prop P;
 static int trace;
 
-#define TRACE(...)                                                                        \
-	do {                                                                              \
-		if (trace) {                                                              \
-			printf("%llu: ", (unsigned long long)P.f.now);                    \
-			printf(__VA_ARGS__);                                              \
-			printf("\n");                                                     \
-		}                                                                         \
+#define TRACE(...)                                                                                 \
+	do {                                                                                       \
+		if (trace) {                                                                       \
+			printf("%llu: ", (unsigned long long)P.f.now);                             \
+			printf(__VA_ARGS__);                                                       \
+			printf("\n");                                                              \
+		}                                                                                  \
 	} while (0)
 
 static uint32_t rnd(prop *p, uint32_t n)
@@ -165,17 +165,17 @@ static uint32_t rate_at(const prop *p, const fake_presc *x)
 static int stopping(uint32_t alarms)
 {
 	return (alarms & (ALARM_BIT(PP_ALARM_OCCLUSION) | ALARM_BIT(PP_ALARM_EMPTY_RESERVOIR) |
-			  ALARM_BIT(PP_ALARM_MOTOR_STALL) | ALARM_BIT(PP_ALARM_NVM_FAULT))) != 0;
+	                  ALARM_BIT(PP_ALARM_MOTOR_STALL) | ALARM_BIT(PP_ALARM_NVM_FAULT))) != 0;
 }
 
-#define CHECK(cond, ...)                                                                  \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
 			print_error("seed %u t=%llu us: ", p->seed, (unsigned long long)p->f.now); \
-			print_error(__VA_ARGS__);                                         \
-			print_error("\n");                                                \
-			fail();                                                           \
-		}                                                                         \
+			print_error(__VA_ARGS__);                                                  \
+			print_error("\n");                                                         \
+			fail();                                                                    \
+		}                                                                                  \
 	} while (0)
 
 static pp_status check(prop *p)
@@ -195,8 +195,10 @@ static pp_status check(prop *p)
 		p->pending = -1;
 	}
 	if (p->known >= 0)
-		CHECK(s.rx_crc == p->crc[p->known] || (p->pending >= 0 && s.rx_crc == p->crc[p->pending]),
-		      "rx_crc %08x is neither committed %08x nor pending", s.rx_crc, p->crc[p->known]);
+		CHECK(s.rx_crc == p->crc[p->known] ||
+		              (p->pending >= 0 && s.rx_crc == p->crc[p->pending]),
+		      "rx_crc %08x is neither committed %08x nor pending", s.rx_crc,
+		      p->crc[p->known]);
 	else
 		CHECK(s.rx_crc == 0 || (p->pending >= 0 && s.rx_crc == p->crc[p->pending]),
 		      "rx_crc %08x without a commit", s.rx_crc);
@@ -210,9 +212,11 @@ static pp_status check(prop *p)
 			want = p->f.cfg.eos_rate_nl_h;
 		if (trace && s.rate_nl_h != want) {
 			int64_t w = (int64_t)(p->f.now / 1000u) + p->wall_offset_ms;
-			printf("minute %u alarms %x running %u\n", (unsigned)((uint64_t)w / 60000u % 1440u), s.alarms, s.running);
+			printf("minute %u alarms %x running %u\n",
+			       (unsigned)((uint64_t)w / 60000u % 1440u), s.alarms, s.running);
 			for (int i = 0; i < x->b.nsteps; i++)
-				printf("  step %d at %u rate %u\n", i, (unsigned)x->steps[i].start_min, x->steps[i].rate_nl_h);
+				printf("  step %d at %u rate %u\n", i,
+				       (unsigned)x->steps[i].start_min, x->steps[i].rate_nl_h);
 		}
 		CHECK(s.rate_nl_h == want, "rate %u, prescription says %u", s.rate_nl_h, want);
 		CHECK(s.mode == x->b.mode, "mode %u vs %u", s.mode, x->b.mode);
@@ -227,8 +231,9 @@ static pp_status check(prop *p)
 	for (uint32_t i = 0; i < MINUTES_KEPT && i <= p->minute; i++)
 		bolus += p->bolus_allow[(p->minute - i) % MINUTES_KEPT];
 	CHECK(strokes * p->f.cfg.stroke_nl <= basal / 60u + bolus + 3u * p->f.cfg.stroke_nl,
-	      "24 h delivered %llu nL > basal %llu + bolus %llu", (unsigned long long)(strokes * p->f.cfg.stroke_nl),
-	      (unsigned long long)(basal / 60u), (unsigned long long)bolus);
+	      "24 h delivered %llu nL > basal %llu + bolus %llu",
+	      (unsigned long long)(strokes * p->f.cfg.stroke_nl), (unsigned long long)(basal / 60u),
+	      (unsigned long long)bolus);
 	return s;
 }
 
@@ -251,7 +256,8 @@ static fake_presc random_rx(prop *p)
 		x.b.nsteps = (uint8_t)(1 + rnd(p, FW_MAX_STEPS));
 		for (int i = 0; i < x.b.nsteps; i++) {
 			t += 1 + rnd(p, 1440u / x.b.nsteps - 1);
-			x.steps[i] = (pp_rx_step){ 0, (uint8_t)i, (uint16_t)(t - 1), rnd(p, 100000) };
+			x.steps[i] =
+			        (pp_rx_step){ 0, (uint8_t)i, (uint16_t)(t - 1), rnd(p, 100000) };
 		}
 	}
 	if (rnd(p, 2)) {
@@ -307,7 +313,8 @@ static void act_program(prop *p)
 		return; /* reset during the commit: pending decides at the next status */
 	}
 	if (how == 1)
-		CHECK(r->u.ack.result == PP_REFUSE_CRC_MISMATCH, "wrong CRC accepted (%u)", r->u.ack.result);
+		CHECK(r->u.ack.result == PP_REFUSE_CRC_MISMATCH, "wrong CRC accepted (%u)",
+		      r->u.ack.result);
 	TRACE("commit result %u", r->u.ack.result);
 	if (r->u.ack.result == PP_REFUSE_OK)
 		p->known = i;
@@ -382,7 +389,10 @@ static void act_fault(prop *p)
 	case 0: f->pressure = rnd(p, 2) ? 150000 : 0; break;
 	case 1: f->motor_jammed = !f->motor_jammed && rnd(p, 3) == 0; break;
 	case 2: f->supply = (uint16_t)(rnd(p, 4) ? 3300 : 2300 + rnd(p, 700)); break;
-	case 3: fake_boot(f, (uint8_t)rnd(p, 2)); open_session(p); break;
+	case 3:
+		fake_boot(f, (uint8_t)rnd(p, 2));
+		open_session(p);
+		break;
 	case 4: f->brownout_in = 1 + (int)rnd(p, 3); break;
 	default: {
 		pp_msg m = fake_msg(pp_type_alarm_ack);
@@ -406,9 +416,7 @@ static void act_other(prop *p)
 		m.u.refill.conc_ng_ml = 500000;
 		m.u.refill.low_residual_nl = rnd(p, 4000000);
 		break;
-	case 1:
-		m = fake_msg(rnd(p, 2) ? pp_type_start : pp_type_stop);
-		break;
+	case 1: m = fake_msg(rnd(p, 2) ? pp_type_start : pp_type_stop); break;
 	case 2:
 		m = fake_msg(pp_type_druglib_set);
 		m.u.druglib_set.drug_id = 1;
@@ -484,9 +492,14 @@ static void run_seed(prop *p, uint32_t seed, uint32_t days)
 		if (!s.session)
 			open_session(p);
 		switch (rnd(p, 10)) {
-		case 0: case 1: act_program(p); break;
-		case 2: case 3: case 4: case 5: act_bolus(p, s); break;
-		case 6: case 7: act_fault(p); break;
+		case 0:
+		case 1: act_program(p); break;
+		case 2:
+		case 3:
+		case 4:
+		case 5: act_bolus(p, s); break;
+		case 6:
+		case 7: act_fault(p); break;
 		default: act_other(p); break;
 		}
 	}
@@ -512,7 +525,8 @@ static void property(void **state)
 		run_seed(&P, s, days);
 		checks += P.checks;
 	}
-	printf("property: %u seeds x %u days, %llu checks\n", seeds, days, (unsigned long long)checks);
+	printf("property: %u seeds x %u days, %llu checks\n", seeds, days,
+	       (unsigned long long)checks);
 	assert_true(checks > seeds);
 }
 

@@ -17,7 +17,7 @@ static int setup(void **state)
 
 /* Build a raw frame (header + payload + CRC), optionally damaged, COBS it. */
 static size_t raw_frame(uint8_t *wire, uint8_t version, uint8_t ch, uint8_t type, uint16_t seq,
-			const uint8_t *payload, uint16_t len, uint16_t hdr_len, int bad_crc)
+                        const uint8_t *payload, uint16_t len, uint16_t hdr_len, int bad_crc)
 {
 	uint8_t raw[PP_MAX_RAW + 64];
 	uint32_t crc;

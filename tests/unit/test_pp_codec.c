@@ -31,13 +31,18 @@ static void test_crc_matches_zlib(void **state)
 		/* Incremental use gives the same result. */
 		size_t k = n / 2;
 		assert_int_equal(pp_crc32(pp_crc32(0, buf, k), buf + k, n - k),
-				 (uint32_t)crc32(0, buf, (uInt)n));
+		                 (uint32_t)crc32(0, buf, (uInt)n));
 	}
 }
 
 static void test_cobs_known_vectors(void **state)
 {
-	static const struct { uint8_t in[8]; size_t n; uint8_t out[10]; size_t m; } v[] = {
+	static const struct {
+		uint8_t in[8];
+		size_t n;
+		uint8_t out[10];
+		size_t m;
+	} v[] = {
 		{ { 0x00 }, 1, { 0x01, 0x01 }, 2 },
 		{ { 0x00, 0x00 }, 2, { 0x01, 0x01, 0x01 }, 3 },
 		{ { 0x11, 0x22, 0x00, 0x33 }, 4, { 0x03, 0x11, 0x22, 0x02, 0x33 }, 5 },
@@ -88,10 +93,26 @@ static void fill(pp_msg *m, const pp_msg_desc *d, uint64_t salt)
 		const pp_field_desc *f = &d->fields[i];
 		uint64_t v = salt * 0x0101010101010101ull + (uint64_t)i * 0x1122334455667788ull;
 		switch (f->type) {
-		case PP_T_U8: { uint8_t x = (uint8_t)v; memcpy(body + f->offset, &x, 1); break; }
-		case PP_T_U16: { uint16_t x = (uint16_t)v; memcpy(body + f->offset, &x, 2); break; }
-		case PP_T_U32: { uint32_t x = (uint32_t)v; memcpy(body + f->offset, &x, 4); break; }
-		case PP_T_I32: { int32_t x = -(int32_t)(uint32_t)(v >> 33); memcpy(body + f->offset, &x, 4); break; }
+		case PP_T_U8: {
+			uint8_t x = (uint8_t)v;
+			memcpy(body + f->offset, &x, 1);
+			break;
+		}
+		case PP_T_U16: {
+			uint16_t x = (uint16_t)v;
+			memcpy(body + f->offset, &x, 2);
+			break;
+		}
+		case PP_T_U32: {
+			uint32_t x = (uint32_t)v;
+			memcpy(body + f->offset, &x, 4);
+			break;
+		}
+		case PP_T_I32: {
+			int32_t x = -(int32_t)(uint32_t)(v >> 33);
+			memcpy(body + f->offset, &x, 4);
+			break;
+		}
 		default: memcpy(body + f->offset, &v, 8); break;
 		}
 	}
@@ -108,7 +129,8 @@ static void test_every_message_round_trips(void **state)
 			pp_frame f;
 			uint8_t ch = d->channel == PP_CH_ANY ? (uint8_t)(salt & 1) : d->channel;
 			fill(&m, d, salt);
-			int n = pp_msg_encode(&m, ch, (uint16_t)(salt * 7919), salt << 40, wire, sizeof wire);
+			int n = pp_msg_encode(&m, ch, (uint16_t)(salt * 7919), salt << 40, wire,
+			                      sizeof wire);
 			assert_true(n > 0);
 			assert_int_equal(wire[n - 1], 0);
 			assert_null(memchr(wire, 0, (size_t)n - 1));
@@ -161,7 +183,9 @@ static void test_frame_errors(void **state)
 	assert_int_equal(f.seq, 9);
 
 	/* A message on the wrong channel or with a short payload. */
-	pp_frame h = { .version = PP_VERSION, .channel = PP_CH_FIXTURE, .type = pp_type_bolus, .len = 17 };
+	pp_frame h = {
+		.version = PP_VERSION, .channel = PP_CH_FIXTURE, .type = pp_type_bolus, .len = 17
+	};
 	pp_msg out;
 	assert_int_equal(pp_msg_unpack(&h, &out), PP_ERR_CHANNEL);
 	h.channel = PP_CH_PUMP;

@@ -131,7 +131,7 @@ static void test_shipped_catalogue(void **state)
 	assert_non_null(find_id(hz, "HAZ-UNDER"));
 	/* Every area DESIGN.md sections 5-6 imply has at least one requirement. */
 	static const char *const areas[] = { "REQ-DEL-", "REQ-MODE-", "REQ-BOL-", "REQ-LIB-",
-		                             "REQ-RES-", "REQ-ALM-", "REQ-TEL-", "REQ-ROB-" };
+		                             "REQ-RES-", "REQ-ALM-",  "REQ-TEL-", "REQ-ROB-" };
 	for (size_t a = 0; a < sizeof areas / sizeof *areas; a++) {
 		size_t i;
 		json_t *r;

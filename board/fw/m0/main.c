@@ -11,7 +11,7 @@
 #include "fw.h"
 #include "m0_board.h"
 
-static fw_pump pump;              /* the firmware's whole state */
+static fw_pump pump;               /* the firmware's whole state */
 static volatile uint64_t board_us; /* advanced by the SysTick interrupt */
 
 void m0_systick_irq(void)

@@ -38,9 +38,16 @@ __attribute__((section(".isr_vector"), used)) static void (*const vectors[])(voi
 	Reset_Handler,
 	Default_Handler, /* NMI */
 	Default_Handler, /* HardFault */
-	0, 0, 0, 0, 0, 0, 0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
 	Default_Handler, /* SVCall */
-	0, 0,
+	0,
+	0,
 	Default_Handler, /* PendSV */
 	m0_systick_irq,  /* SysTick: the board's microsecond clock */
 	m0_uart_irq,     /* IRQ0: telemetry UART receive */
