@@ -219,6 +219,8 @@ static void progress(ph_ctx *c)
 static void check_limit(lua_State *L, ph_ctx *c)
 {
 	progress(c);
+	if (c->clock)
+		c->clock(c->record_ud, ph_link_now(c->link));
 	if (c->bench_limit_ns && ph_link_now(c->link) >= c->bench_limit_ns)
 		ph_sandbox_abort(ph_sandbox_of(L), "bench-time limit of the test reached");
 	if (c->disconnected)
@@ -329,20 +331,17 @@ static int l_run_until(lua_State *L)
 {
 	ph_ctx *c = ctx_get(L);
 	lua_Integer t = luaL_checkinteger(L, 1) + c->t0;
-	int limited = 0, r;
+	int r;
 
-	if (c->bench_limit_ns && t > c->bench_limit_ns) {
+	/* Never past the test's bench-time limit: check_limit aborts there. */
+	if (c->bench_limit_ns && t > c->bench_limit_ns)
 		t = c->bench_limit_ns;
-		limited = 1;
-	}
 	r = ph_link_run_until(c->link, t);
 	if (r < 0) {
 		pp_msg none = { 0 };
 		link_fail(L, c, r, &none);
-		check_limit(L, c);
 	}
-	if (limited)
-		check_limit(L, c);
+	check_limit(L, c);
 	lua_pushinteger(L, ph_link_now(c->link) - c->t0);
 	return 1;
 }

@@ -31,6 +31,9 @@ typedef struct ph_ctx {
 	json_t *profile;          /* borrowed */
 	/* Harness events go here (the recorder); may be NULL. */
 	void (*record)(void *ud, int64_t t_ns, const char *json);
+	/* The bench clock reached t_ns (after a wait): lets the recorder write
+	 * out what it holds.  May be NULL. */
+	void (*clock)(void *ud, int64_t t_ns);
 	void *record_ud;
 	int disconnected; /* the board went away during this test */
 	int64_t disconnected_at;

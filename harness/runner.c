@@ -21,6 +21,7 @@
 #include "report.h"
 #include "script.h"
 #include "trace.h"
+#include "trace/trace_write.h"
 
 /* $PUMPHIL_FIXTURES, else ./fixtures when it exists, else the source
  * tree's fixtures/ this binary was built from. */
@@ -219,6 +220,11 @@ static void trace_tap(void *ud, int64_t t_ns, uint8_t ch, int dir, const uint8_t
 /* Harness events are flushed at once: they are few, and a run killed while a
  * Lua test spins without touching the bench must still leave the test's
  * test_start (and what led up to it) in the trace for `pumphil report`. */
+static void trace_clock(void *ud, int64_t t_ns)
+{
+	ph_trace_clock(ud, t_ns);
+}
+
 static void trace_record(void *ud, int64_t t_ns, const char *json)
 {
 	ph_trace_event(ud, t_ns, json);
@@ -342,6 +348,7 @@ static json_t *ph_run_planned(void *envp, size_t index)
 		.fixtures_dir = env->o->fixtures_dir,
 		.profile = env->profile,
 		.record = trace ? trace_record : NULL,
+		.clock = trace ? trace_clock : NULL,
 		.record_ud = trace,
 	};
 	live lv = { json_string_value(json_object_get(t, "suite")),
