@@ -38,7 +38,8 @@ static void usage(FILE *out)
 	      "  --shard K/N        run the K-th of N deterministic shards\n"
 	      "  -j, --jobs N       simulated benches in parallel (default 1; 0 = all cores)\n"
 	      "  --timeout DUR      bench-time limit per test (default 200d)\n"
-	      "  --wall-timeout DUR wall-time limit per test (default 120s)\n"
+	      "  --wall-timeout DUR wall-time limit per test (default 120s on sim, 24h on a\n"
+	      "                     real-time board, where waits take real time)\n"
 	      "  --mem-cap MIB      Lua memory cap per script state (default 256)\n"
 	      "  -h, --help         this help\n\n"
 	      "Durations: a number with a unit: ms, s, min, h, d.\n"
@@ -213,6 +214,7 @@ int ph_cmd_run(int argc, char **argv)
 			if ((o.wall_timeout_ns = parse_duration(optarg)) <= 0)
 				return bad("--wall-timeout: '%s' is not a duration like 30s",
 				           optarg);
+			o.wall_timeout_set = 1;
 			break;
 		case O_MEM:
 			if (parse_int(optarg, 1, 65536, &v) < 0)

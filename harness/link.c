@@ -24,7 +24,10 @@ struct ph_link {
 	unsigned un_head, un_count;
 	/* Large buffers last: they need no zeroing (see ph_link_new). */
 	pp_deframer in[PP_CH_COUNT];
-	uint32_t seen[SEEN_EVSEQ];
+	struct {
+		pp_event ev;
+		uint64_t board_us;
+	} seen[SEEN_EVSEQ];
 	ph_event ev[PH_LINK_EVENTS]; /* events, a ring */
 	pp_msg un[UNSOLICITED];      /* replies nobody waited for */
 	pp_frame un_f[UNSOLICITED];
@@ -145,12 +148,19 @@ int ph_link_send(ph_link *l, uint8_t channel, const pp_msg *m, uint8_t flags)
 	return r < 0 ? r : seq;
 }
 
-static int seen_event(ph_link *l, uint32_t evseq)
+/* An event instance is its evseq, its board stamp and its content: copies
+ * resent until acknowledged carry all of them unchanged, while a board that
+ * reset numbers its events afresh (at a later board time, or at least with
+ * other content: a BOOT names its cause). */
+static int seen_event(ph_link *l, const pp_event *e, uint64_t board_us)
 {
 	for (unsigned i = 0; i < l->seen_n; i++)
-		if (l->seen[i] == evseq)
+		if (l->seen[i].ev.evseq == e->evseq && l->seen[i].board_us == board_us &&
+		    l->seen[i].ev.code == e->code && l->seen[i].ev.alarm == e->alarm &&
+		    l->seen[i].ev.arg == e->arg)
 			return 1;
-	l->seen[l->seen_at] = evseq;
+	l->seen[l->seen_at].ev = *e;
+	l->seen[l->seen_at].board_us = board_us;
 	l->seen_at = (l->seen_at + 1) % SEEN_EVSEQ;
 	if (l->seen_n < SEEN_EVSEQ)
 		l->seen_n++;
@@ -164,9 +174,7 @@ static void on_event(ph_link *l, const pp_frame *f, const pp_msg *m, int64_t t_n
 		ack.u.event_ack.evseq = m->u.event.evseq;
 		ph_link_send(l, PP_CH_PUMP, &ack, 0);
 	}
-	if (m->u.event.code == PP_EV_BOOT)
-		l->seen_n = l->seen_at = 0; /* a rebooted board numbers afresh */
-	if (seen_event(l, m->u.event.evseq)) {
+	if (seen_event(l, &m->u.event, f->board_us)) {
 		l->st.dup_events++;
 		return;
 	}

@@ -631,6 +631,8 @@ int ph_run(const ph_run_opts *opts)
 		fprintf(stderr, "pumphil: %s\n", err);
 		goto out;
 	}
+	if (ph_bench_kind(o->board) != PH_BOARD_SIM && !oc.wall_timeout_set)
+		oc.wall_timeout_ns = 24LL * 3600 * 1000000000;
 	if (ph_bench_kind(o->board) != PH_BOARD_SIM && oc.jobs > 1) {
 		fprintf(stderr, "pumphil: one board: running with -j 1 on %s\n", o->board);
 		oc.jobs = 1;

@@ -27,8 +27,9 @@ typedef struct ph_run_opts {
 	int jobs;
 	int list;
 	int64_t bench_timeout_ns; /* per test, unless the test sets its own */
-	int64_t wall_timeout_ns;
-	size_t mem_cap; /* per Lua state */
+	int64_t wall_timeout_ns;  /* on a real-time board, default 24 h unless set */
+	int wall_timeout_set;     /* given on the command line */
+	size_t mem_cap;           /* per Lua state */
 	int no_report;
 	const char **paths;
 	int npaths;

@@ -38,6 +38,7 @@ void fw_event(fw_pump *p, uint16_t code, uint8_t alarm, int32_t arg)
 	e->priority = d ? d->priority : PP_PRIO_NONE;
 	e->arg = arg;
 	e->next_us = 0;
+	e->t_us = p->now;
 }
 
 static void event_send(fw_pump *p, fw_ev_entry *e)
@@ -53,7 +54,10 @@ static void event_send(fw_pump *p, fw_ev_entry *e)
 	m.u.event.alarm = e->alarm;
 	m.u.event.priority = e->priority;
 	m.u.event.arg = e->arg;
-	n = pp_msg_encode(&m, PP_CH_PUMP, (uint16_t)e->evseq, p->now, wire, sizeof wire);
+	/* A resend carries the event's own time, so the host sees when it
+	 * happened and can tell copies (same evseq and stamp) from a new event
+	 * that reuses an evseq after a reset. */
+	n = pp_msg_encode(&m, PP_CH_PUMP, (uint16_t)e->evseq, e->t_us, wire, sizeof wire);
 	if (n > 0)
 		p->hal->link_send(p->hal->ctx, wire, (uint32_t)n);
 	e->next_us = p->now + (p->cfg.event_resend_us ? p->cfg.event_resend_us : 1000000u);

@@ -92,6 +92,7 @@ typedef struct fw_ev_entry {
 	uint32_t evseq;
 	int32_t arg;
 	uint64_t next_us; /* next (re)send time; 0 = not sent yet */
+	uint64_t t_us;    /* when it happened: every copy carries this stamp */
 	uint16_t code;
 	uint8_t alarm;
 	uint8_t priority;
