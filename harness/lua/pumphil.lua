@@ -261,11 +261,11 @@ local function code_value(tbl, name, argn)
 end
 
 -- Call a message; failures of the link fail the test with what happened.
-local last_board_us = 0 -- board time of the newest reply: "now" on the board
+local first_board_us -- board time of the test's first reply: when the host was there
 
 local function call(channel, name, fields)
   local r, err, code, nak = ph.call(channel, name, fields)
-  if r and r.board_us and r.board_us > last_board_us then last_board_us = r.board_us end
+  if r and r.board_us and not first_board_us then first_board_us = r.board_us end
   if not r then
     if code == "nak" and nak then
       return nil, "NAK " .. code_name("NAK", nak.code), nak
@@ -524,15 +524,16 @@ function Bench:wait_event(filter, opts)
   local within = opts.within or (1 * U.h)
   local t0 = ph.now()
   local deadline = t0 + round(within)
-  local since = last_board_us
+  local since = first_board_us or 0
   local seen = {}
   while true do
     local ev = ph.next_event(deadline)
     if not ev then break end
     keep(self, ev)
-    -- Every copy of an event carries the board time it happened.  One that
-    -- happened before the wait began (before the newest reply) is history:
-    -- on a real link its first copy can be lost and a resend come late.
+    -- Every copy of an event carries the board time it happened.  One from
+    -- before the test's first exchange (the board's boot, before the host
+    -- opened it: the first copy went nowhere and the resend comes late) is
+    -- history, never the event a test waits for.
     local before = not opts.include_past and ev.board_us < since
     if not before and matches(ev, filter) then
       ev.latency = ev.t - t0
@@ -675,7 +676,7 @@ end
 
 function M.begin(id)
   local t = R.tests[id]
-  last_board_us = 0
+  first_board_us = nil
   current = { id = id, verdict = "pass", checks = 0, measurements = {}, log = {}, bench = true }
   R.results[id] = current
   t.bench = new_bench()
