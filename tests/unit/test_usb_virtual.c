@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "usb_test_io.h"
 #include "bench.h"
 #include "transport.h"
 #include "usb/transport_usb.h"
@@ -47,32 +48,6 @@ static int teardown(void **state)
 {
 	ph_transport_close(*state);
 	return 0;
-}
-
-static int send_msg(ph_transport *t, uint8_t ch, uint8_t type, uint16_t seq)
-{
-	pp_msg m;
-	uint8_t wire[PP_MAX_WIRE];
-	int n;
-
-	memset(&m, 0, sizeof m);
-	m.type = type;
-	n = pp_msg_encode(&m, ch, seq, 0, wire, sizeof wire);
-	assert_true(n > 0);
-	return ph_send(t, ch, wire, (size_t)n);
-}
-
-static int recv_type(ph_transport *t, uint8_t type, int64_t deadline, pp_frame *f)
-{
-	ph_rx rx;
-	int r;
-
-	while ((r = ph_recv(t, deadline, &rx)) == PH_T_OK) {
-		assert_int_equal(pp_frame_decode(rx.wire, rx.n - 1u, f), PP_OK);
-		if (f->type == type)
-			return PH_T_OK;
-	}
-	return r;
 }
 
 /* interrogate -> status from the reference firmware, over USB. */
