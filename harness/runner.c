@@ -161,7 +161,7 @@ static int selected(const ph_run_opts *o, json_t *t)
 
 static uint64_t fnv(const char *s, uint64_t h)
 {
-	while (*s)
+	while (s && *s)
 		h = (h ^ (uint8_t)*s++) * 0x100000001b3ull;
 	return h;
 }
@@ -174,10 +174,15 @@ static uint64_t mix(uint64_t z)
 }
 
 /* A test's seed depends on the run seed and the test's identity only, so
- * sharding and parallelism never change what a test sees. */
+ * sharding and parallelism never change what a test sees. The identity is
+ * the script's file name, suite and test name, not the directory: the same
+ * run seed gives the same results in any clone, wherever it is checked out. */
 static uint64_t test_seed(uint64_t run_seed, json_t *t, int rep)
 {
-	uint64_t h = fnv(json_string_value(json_object_get(t, "file")), 0xcbf29ce484222325ull);
+	const char *file = json_string_value(json_object_get(t, "file"));
+	const char *base = file ? strrchr(file, '/') : NULL;
+	uint64_t h = fnv(base ? base + 1 : file, 0xcbf29ce484222325ull);
+	h = fnv(json_string_value(json_object_get(t, "suite")), h);
 	h = fnv(json_string_value(json_object_get(t, "name")), h);
 	return mix(run_seed ^ mix(h + (uint64_t)rep)) & 0x7fffffffffffffffull;
 }
