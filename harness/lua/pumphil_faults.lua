@@ -674,6 +674,19 @@ function F.running(b, o)
   return c
 end
 
+-- The largest change in the balance reading (nL) between two readings when
+-- nothing flows: the noise of two readings at six sigma, one resolution step
+-- and the evaporation over `over` (default 1 h), from the bench profile.  A
+-- check that "delivery stopped" allows this much, and no more: it is still
+-- less than one pump stroke (250 nL) on the reference bench.
+function F.still_band(b, over)
+  local fx = b.profile.fixture or {}
+  local density = fx.density_ug_ul or 1000
+  local ug = 6 * math.sqrt(2) * (fx.balance_noise_ug or 0) + (fx.balance_resolution_ug or 0)
+             + (fx.evaporation_ug_h or 0) * (over or U.h) / U.h
+  return ug * 1000 / density
+end
+
 ------------------------------------------------------------------ installation
 -- Called by pumphil.lua once per Lua state.
 function F.install(env)
