@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 	if (ph_usb_ensure_preload(argc, argv))
 		return 1;
 	bench_config_default(&cfg);
-	t = ph_virtual_usb_open(&cfg, err, sizeof err);
+	t = ph_virtual_usb_open(&cfg, 1, err, sizeof err);
 	if (!t) {
 		fprintf(stderr, "bench_usb: %s\n", err);
 		return 1;

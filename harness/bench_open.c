@@ -45,7 +45,8 @@ int ph_bench_check(const char *board, char *err, size_t errlen)
 	return 0;
 }
 
-ph_transport *ph_bench_open(const char *board, const bench_config *cfg, char *err, size_t errlen)
+ph_transport *ph_bench_open(const char *board, const bench_config *cfg, unsigned time_scale,
+                            char *err, size_t errlen)
 {
 	ph_transport *t = NULL;
 
@@ -55,7 +56,7 @@ ph_transport *ph_bench_open(const char *board, const bench_config *cfg, char *er
 		if (!t)
 			snprintf(err, errlen, "cannot create the virtual bench: out of memory");
 		return t;
-	case PH_BOARD_VIRTUAL_USB: return ph_virtual_usb_open(cfg, err, errlen);
+	case PH_BOARD_VIRTUAL_USB: return ph_virtual_usb_open(cfg, time_scale, err, errlen);
 	case PH_BOARD_USB: return ph_usb_open(selector(board), err, errlen);
 	default: ph_bench_check(board, err, errlen); return NULL;
 	}

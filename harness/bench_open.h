@@ -18,10 +18,11 @@ int ph_bench_kind(const char *board);
 int ph_bench_check(const char *board, char *err, size_t errlen);
 
 /* Open the board for one test: a fresh virtual bench built from cfg (sim,
- * and virtual-usb behind a new umockdev device), or the USB board named by
- * the selector.  Blocks for USB enumeration only (about a second at most).
- * Returns NULL with a message in err. */
-ph_transport *ph_bench_open(const char *board, const bench_config *cfg, char *err, size_t errlen);
+ * and virtual-usb behind a new umockdev device, its clock time_scale times
+ * real time), or the USB board named by the selector.  Blocks for USB enumeration only (about a
+ * second at most). Returns NULL with a message in err. */
+ph_transport *ph_bench_open(const char *board, const bench_config *cfg, unsigned time_scale,
+                            char *err, size_t errlen);
 
 /* After a board went away: wait until it is back (usb), at most
  * timeout_ns.  Returns 0 when it is (or nothing to wait for), -1 if not. */

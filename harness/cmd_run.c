@@ -38,6 +38,9 @@ static void usage(FILE *out)
 	      "  --shard K/N        run the K-th of N deterministic shards\n"
 	      "  -j, --jobs N       simulated benches in parallel (default 1; 0 = all cores)\n"
 	      "  --timeout DUR      bench-time limit per test (default 200d)\n"
+	      "  --time-scale K     virtual-usb only: the virtual board's clock runs K times\n"
+	      "                     real time (1..100000, default 1), so hour-long suites\n"
+	      "                     cross the USB path in minutes\n"
 	      "  --wall-timeout DUR wall-time limit per test (default 120s on sim, 24h on a\n"
 	      "                     real-time board, where waits take real time)\n"
 	      "  --mem-cap MIB      Lua memory cap per script state (default 256)\n"
@@ -125,7 +128,8 @@ int ph_cmd_run(int argc, char **argv)
 		O_SHARD,
 		O_TIMEOUT,
 		O_WALL,
-		O_MEM
+		O_MEM,
+		O_SCALE
 	};
 	static const struct option longopts[] = {
 		{ "board", required_argument, NULL, O_BOARD },
@@ -143,6 +147,7 @@ int ph_cmd_run(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "wall-timeout", required_argument, NULL, O_WALL },
+		{ "time-scale", required_argument, NULL, O_SCALE },
 		{ "mem-cap", required_argument, NULL, O_MEM },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -216,6 +221,11 @@ int ph_cmd_run(int argc, char **argv)
 				           optarg);
 			o.wall_timeout_set = 1;
 			break;
+		case O_SCALE:
+			if (parse_int(optarg, 1, 100000, &v) < 0)
+				return bad("--time-scale: '%s' is not 1..100000", optarg);
+			o.time_scale = (unsigned)v;
+			break;
 		case O_MEM:
 			if (parse_int(optarg, 1, 65536, &v) < 0)
 				return bad("--mem-cap: '%s' is not 1..65536 MiB", optarg);
@@ -228,6 +238,10 @@ int ph_cmd_run(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return bad("%s", "no PATH given");
+	if (o.time_scale > 1 && ph_bench_kind(o.board) != PH_BOARD_VIRTUAL_USB)
+		return bad("--time-scale: only the virtual board's clock can run fast (--board "
+		           "virtual-usb), not %s's",
+		           o.board);
 	/* The virtual USB board needs umockdev's preload library in this
 	 * process: re-execute under it now, before any thread exists. */
 	if (ph_bench_kind(o.board) == PH_BOARD_VIRTUAL_USB && ph_usb_ensure_preload(0, NULL) < 0)

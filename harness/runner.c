@@ -40,6 +40,7 @@ void ph_run_opts_default(ph_run_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->board = "sim";
+	o->time_scale = 1;
 	o->seed = 1;
 	o->reports_root = "reports";
 	o->profile = "reference";
@@ -302,6 +303,17 @@ static void factory_reset(ph_link *link)
 		ph_link_run_until(link, ph_link_now(link) + 200000000LL);
 }
 
+/* A board whose clock runs K times faster still answers over USB in real
+ * time: a reply takes K times longer in bench time.  The reply timeout keeps
+ * its real-time worth (a frame lost on the link is retried after 100 ms of
+ * real time, a bench-time multiple of it), never less than the default. */
+static void scaled_link_timing(ph_link *link, unsigned k)
+{
+	int64_t t = 100000000LL * (int64_t)k;
+
+	ph_link_set_timing(link, t > 250000000LL ? t : 250000000LL, 3);
+}
+
 static json_t *ph_run_planned(void *envp, size_t index)
 {
 	run_env *env = envp;
@@ -318,7 +330,7 @@ static json_t *ph_run_planned(void *envp, size_t index)
 	json_t *res, *dut = NULL;
 
 	cfg.seed = seed;
-	tr = ph_bench_open(env->o->board, &cfg, err, sizeof err);
+	tr = ph_bench_open(env->o->board, &cfg, env->o->time_scale, err, sizeof err);
 	if (!tr) {
 		res = json_object();
 		json_object_set_new(res, "verdict", json_string("error"));
@@ -331,6 +343,8 @@ static json_t *ph_run_planned(void *envp, size_t index)
 	if (lf)
 		tr = lf;
 	link = ph_link_new(tr);
+	if (link && env->o->time_scale > 1)
+		scaled_link_timing(link, env->o->time_scale);
 	if (ph_bench_kind(env->o->board) == PH_BOARD_USB)
 		factory_reset(link);
 	snprintf(rel, sizeof rel, "traces/%04zu.pcapng", index + 1);
@@ -642,7 +656,11 @@ int ph_run(const ph_run_opts *opts)
 		fprintf(stderr, "pumphil: one board: running with -j 1 on %s\n", o->board);
 		oc.jobs = 1;
 	}
-	snprintf(env.board_desc, sizeof env.board_desc, "%s", o->board);
+	if (o->time_scale > 1)
+		snprintf(env.board_desc, sizeof env.board_desc, "%s (board clock x%u)", o->board,
+		         o->time_scale);
+	else
+		snprintf(env.board_desc, sizeof env.board_desc, "%s", o->board);
 	if (!o->no_report &&
 	    make_report_dir(o, env.dir, sizeof env.dir, run_id, sizeof run_id) < 0) {
 		fprintf(stderr, "pumphil: cannot create %s: %s\n", env.dir, strerror(errno));

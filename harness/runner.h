@@ -11,7 +11,8 @@
 #include <stdint.h>
 
 typedef struct ph_run_opts {
-	const char *board; /* "sim" (default), "usb[:SEL]", "virtual-usb" */
+	const char *board;   /* "sim" (default), "usb[:SEL]", "virtual-usb" */
+	unsigned time_scale; /* virtual-usb: board seconds per real second (1) */
 	uint64_t seed;
 	const char *report_dir;   /* NULL: reports/<run-id> with reports/latest */
 	const char *reports_root; /* "reports" */

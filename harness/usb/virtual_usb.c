@@ -5,6 +5,7 @@
 #include "usb/virtual_usb.h"
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@ typedef struct vusb_transport {
 	ph_transport *usb;
 	ph_vusb *v;
 	bench_config cfg; /* the bench keeps a pointer to it */
+	int64_t epoch;    /* CLOCK_MONOTONIC ns of the board's time 0 */
+	int64_t scale;    /* bench ns per real ns */
 } vusb_transport;
 
 /* umockdev's testbed is process-wide (UMOCKDEV_DIR). */
@@ -33,14 +36,37 @@ static int vt_send(ph_transport *t, uint8_t ch, const uint8_t *wire, size_t n)
 	return ph_send(as_vt(t)->usb, ch, wire, n);
 }
 
+/* The usb transport keeps real (monotonic) time; the bench clock runs
+ * `scale` times faster from the board's time 0, so the host and the board
+ * agree on what time it is.  At scale 1 both are the same number. */
+static int64_t to_bench(const vusb_transport *vt, int64_t real_ns)
+{
+	return vt->epoch + (real_ns - vt->epoch) * vt->scale;
+}
+
+static int64_t to_real(const vusb_transport *vt, int64_t bench_ns)
+{
+	int64_t d = bench_ns - vt->epoch;
+
+	if (d >= INT64_MAX - vt->scale)
+		return INT64_MAX;
+	return vt->epoch + (d > 0 ? (d + vt->scale - 1) / vt->scale : d / vt->scale);
+}
+
 static int vt_recv(ph_transport *t, int64_t deadline_ns, ph_rx *rx)
 {
-	return ph_recv(as_vt(t)->usb, deadline_ns, rx);
+	vusb_transport *vt = as_vt(t);
+	int r = ph_recv(vt->usb, to_real(vt, deadline_ns), rx);
+
+	if (r == PH_T_OK)
+		rx->t_ns = to_bench(vt, rx->t_ns);
+	return r;
 }
 
 static int64_t vt_now(ph_transport *t)
 {
-	return ph_now(as_vt(t)->usb);
+	vusb_transport *vt = as_vt(t);
+	return to_bench(vt, ph_now(vt->usb));
 }
 
 static void vt_describe(ph_transport *t, char *buf, size_t n)
@@ -48,12 +74,16 @@ static void vt_describe(ph_transport *t, char *buf, size_t n)
 	char inner[256];
 
 	as_vt(t)->usb->ops->describe(as_vt(t)->usb, inner, sizeof inner);
-	snprintf(buf, n, "virtual-usb: %s", inner);
+	if (as_vt(t)->scale > 1)
+		snprintf(buf, n, "virtual-usb (board clock x%lld): %s", (long long)as_vt(t)->scale,
+		         inner);
+	else
+		snprintf(buf, n, "virtual-usb: %s", inner);
 }
 
 static int vt_reconnect(ph_transport *t, int64_t deadline_ns)
 {
-	return ph_transport_reconnect(as_vt(t)->usb, deadline_ns);
+	return ph_transport_reconnect(as_vt(t)->usb, to_real(as_vt(t), deadline_ns));
 }
 
 static void vt_close(ph_transport *t)
@@ -76,9 +106,10 @@ static const ph_transport_ops vt_ops = {
 	.reconnect = vt_reconnect,
 };
 
-ph_transport *ph_virtual_usb_open(const bench_config *cfg, char *err, size_t errlen)
+ph_transport *ph_virtual_usb_open(const bench_config *cfg, unsigned time_scale, char *err,
+                                  size_t errlen)
 {
-	ph_vusb_config vc = { .board = &ph_vusb_bench_ops };
+	ph_vusb_config vc = { .board = &ph_vusb_bench_ops, .time_scale = time_scale };
 	char sel[64];
 	vusb_transport *vt;
 
@@ -94,11 +125,13 @@ ph_transport *ph_virtual_usb_open(const bench_config *cfg, char *err, size_t err
 	}
 	vt->base.ops = &vt_ops;
 	vt->cfg = *cfg;
+	vt->scale = time_scale ? (int64_t)time_scale : 1;
 	vc.board_arg = &vt->cfg;
 	ph_virtual_usb_serial(cfg, vc.serial, sizeof vc.serial);
 	vt->v = ph_vusb_new(&vc, err, errlen);
 	if (!vt->v)
 		goto fail_free;
+	vt->epoch = ph_vusb_epoch_ns(vt->v);
 	if (ph_vusb_plug(vt->v, err, errlen))
 		goto fail_vusb;
 	snprintf(sel, sizeof sel, "serial=%s", ph_vusb_serial(vt->v));

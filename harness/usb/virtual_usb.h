@@ -24,12 +24,16 @@ extern const ph_vusb_board_ops ph_vusb_bench_ops;
 void ph_virtual_usb_serial(const bench_config *cfg, char *buf, size_t n);
 
 /* Start a bench built from cfg (copied) behind a new virtual USB device,
- * plug it and open a usb transport to it.  The bench runs in real time on
- * its own thread.  Closing the transport closes the usb side, then the
+ * plug it and open a usb transport to it.  The bench runs on its own thread
+ * in real time, or time_scale times faster (0 and 1: real time); the
+ * transport's clock then runs at the same rate, so bench-time deadlines,
+ * arrival stamps and board stamps agree while frames still cross USB in
+ * real time.  Closing the transport closes the usb side, then the
  * device and the bench.  Returns NULL with a message in err (not preloaded,
  * a virtual USB board already open in this process, umockdev or libusb
  * failure).  Blocks for setup only (well under a second). */
-ph_transport *ph_virtual_usb_open(const bench_config *cfg, char *err, size_t errlen);
+ph_transport *ph_virtual_usb_open(const bench_config *cfg, unsigned time_scale, char *err,
+                                  size_t errlen);
 
 /* Pull the device's plug (the bench keeps running, as a self-powered board
  * does).  The transport then reports PH_T_NO_DEVICE.  Safe from another

@@ -1,6 +1,7 @@
 /*
  * vusb.c - the virtual board as a USB device: testbed lifecycle, plug and
- * unplug, and the clock thread that runs the board in real time.  The usbfs
+ * unplug, and the clock thread that runs the board in real time (or a fixed
+ * multiple of it).  The usbfs
  * ioctl answers live in vusb_ioctl.c.
  */
 #define _GNU_SOURCE /* F_SETPIPE_SZ */
@@ -19,7 +20,7 @@
 #include "usb/vusb_priv.h"
 
 #define VUSB_MAX_SLEEP_NS 200000000LL /* the clock thread wakes at least 5 Hz */
-#define VUSB_MIN_SLEEP_NS 20000LL     /* and never spins on a stuck board */
+#define VUSB_MIN_SLEEP_NS 20000LL     /* and never spins on a stuck board (real ns) */
 #define VUSB_LINGER_NS 2000000000LL   /* free() waits this long for clients to close */
 #define SUN_PATH_MAX 108
 /* "<root>/ioctl/dev/bus/usb/001/002" is umockdev's ioctl socket path. */
@@ -46,7 +47,7 @@ static int64_t mono_ns(void)
 
 int64_t vusb_board_now(const ph_vusb *v)
 {
-	return mono_ns() - v->t0;
+	return (mono_ns() - v->t0) * v->scale;
 }
 
 /* ---- the board's output ---- */
@@ -105,10 +106,14 @@ static void *clock_main(void *arg)
 
 		v->ops->advance(v->board, now);
 		next = v->ops->next_event_ns(v->board);
-		wake = next < now + VUSB_MAX_SLEEP_NS ? next : now + VUSB_MAX_SLEEP_NS;
-		if (wake < now + VUSB_MIN_SLEEP_NS)
-			wake = now + VUSB_MIN_SLEEP_NS;
-		abs_time(v->t0 + wake, &ts);
+		/* From board time to real: round up, so the wake is never early. */
+		if (next - now >= VUSB_MAX_SLEEP_NS * v->scale)
+			wake = VUSB_MAX_SLEEP_NS;
+		else
+			wake = (next - now + v->scale - 1) / v->scale;
+		if (wake < VUSB_MIN_SLEEP_NS)
+			wake = VUSB_MIN_SLEEP_NS;
+		abs_time(v->t0 + now / v->scale + wake, &ts);
 		pthread_cond_timedwait(&v->cv, &v->mu, &ts);
 	}
 	pthread_mutex_unlock(&v->mu);
@@ -216,6 +221,7 @@ ph_vusb *ph_vusb_new(const ph_vusb_config *cfg, char *err, size_t errlen)
 	v->handler = umockdev_ioctl_base_new();
 	vusb_ioctl_connect(v);
 	v->t0 = mono_ns();
+	v->scale = cfg->time_scale ? (int64_t)cfg->time_scale : 1;
 	v->board = v->ops->create(cfg->board_arg, board_tx, v);
 	if (!v->board) {
 		set_err(err, errlen, "vusb: board creation failed");
@@ -475,6 +481,11 @@ const char *ph_vusb_root(const ph_vusb *v)
 const char *ph_vusb_serial(const ph_vusb *v)
 {
 	return v->serial;
+}
+
+int64_t ph_vusb_epoch_ns(const ph_vusb *v)
+{
+	return v->t0;
 }
 
 void ph_vusb_address(ph_vusb *v, unsigned *bus, unsigned *devnum)

@@ -52,6 +52,7 @@ typedef struct ph_vusb_config {
 	const char *product;                /* NULL: PH_USB_PRODUCT_VIRTUAL; copied */
 	const ph_vusb_board_ops *board;     /* required */
 	const void *board_arg;              /* passed to board->create */
+	unsigned time_scale;                /* board seconds per real second; 0: 1 */
 } ph_vusb_config;
 
 typedef struct ph_vusb_stats {
@@ -88,6 +89,10 @@ int ph_vusb_plugged(ph_vusb *v);
 const char *ph_vusb_root(const ph_vusb *v);
 /* Serial string the device reports.  Owned by v. */
 const char *ph_vusb_serial(const ph_vusb *v);
+
+/* CLOCK_MONOTONIC ns at which the board's clock read 0.  The board's clock
+ * runs time_scale ns per real ns from there. */
+int64_t ph_vusb_epoch_ns(const ph_vusb *v);
 /* Bus number and device number of the current (or last) plug. */
 void ph_vusb_address(ph_vusb *v, unsigned *bus, unsigned *devnum);
 void ph_vusb_get_stats(ph_vusb *v, ph_vusb_stats *st);

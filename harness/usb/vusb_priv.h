@@ -55,7 +55,8 @@ struct ph_vusb {
 
 	const ph_vusb_board_ops *ops;
 	void *board;
-	int64_t t0; /* CLOCK_MONOTONIC ns at board creation */
+	int64_t t0;    /* CLOCK_MONOTONIC ns at board creation */
+	int64_t scale; /* board ns per real ns (1: real time) */
 
 	pthread_mutex_t mu; /* everything below, and the board */
 	pthread_cond_t cv;  /* wakes the clock thread */

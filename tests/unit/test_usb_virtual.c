@@ -38,7 +38,20 @@ static int setup(void **state)
 	bench_config_default(&cfg);
 	cfg.fw.serial = 31337;
 	cfg.seed = 7;
-	*state = ph_virtual_usb_open(&cfg, err, sizeof err);
+	*state = ph_virtual_usb_open(&cfg, 1, err, sizeof err);
+	if (!*state)
+		fail_msg("%s", err);
+	return 0;
+}
+
+/* The same board with its clock at 1000 times real time. */
+static int setup_scaled(void **state)
+{
+	bench_config cfg;
+	char err[256] = "";
+
+	bench_config_default(&cfg);
+	*state = ph_virtual_usb_open(&cfg, 1000, err, sizeof err);
 	if (!*state)
 		fail_msg("%s", err);
 	return 0;
@@ -95,6 +108,36 @@ static void test_real_time(void **state)
 	assert_true((int64_t)(f.board_us - b0) <= dh + 50000);
 }
 
+/* --time-scale: the board's stamps and the transport's clock both run 1000
+ * times real time, so bench-time deadlines and board stamps agree. */
+static void test_time_scale(void **state)
+{
+	ph_transport *t = *state;
+	char desc[256];
+	pp_frame f;
+	uint64_t b0;
+	int64_t n0, r0, dn, db, dr;
+
+	t->ops->describe(t, desc, sizeof desc);
+	assert_non_null(strstr(desc, "board clock x1000"));
+	assert_int_equal(send_msg(t, PP_CH_PUMP, pp_type_interrogate, 1), PH_T_OK);
+	assert_int_equal(recv_type(t, pp_type_status, ph_now(t) + 2000 * SEC, &f), PH_T_OK);
+	b0 = f.board_us;
+	n0 = ph_now(t);
+	r0 = mono();
+	struct timespec ts = { 0, 60 * MS };
+	nanosleep(&ts, NULL);
+	assert_int_equal(send_msg(t, PP_CH_PUMP, pp_type_interrogate, 2), PH_T_OK);
+	assert_int_equal(recv_type(t, pp_type_status, ph_now(t) + 2000 * SEC, &f), PH_T_OK);
+	dn = ph_now(t) - n0;
+	dr = mono() - r0;
+	db = (int64_t)(f.board_us - b0) * 1000;
+	assert_true(dr >= 60 * MS);
+	assert_true(dn >= 1000 * dr - 1000 * MS && dn <= 1000 * dr + 1000 * MS);
+	assert_true(db >= 55 * SEC);
+	assert_true(db <= dn + 1000 * MS);
+}
+
 /* Unplug mid-wait, replug, reconnect in place. */
 static void test_unplug_replug(void **state)
 {
@@ -122,7 +165,7 @@ static void test_unplug_replug(void **state)
 	/* A second virtual board in the same process is refused, not broken. */
 	bench_config cfg;
 	bench_config_default(&cfg);
-	assert_null(ph_virtual_usb_open(&cfg, err, sizeof err));
+	assert_null(ph_virtual_usb_open(&cfg, 1, err, sizeof err));
 	assert_non_null(strstr(err, "one virtual USB board per process"));
 }
 
@@ -131,6 +174,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_interrogate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_time_scale, setup_scaled, teardown),
 		cmocka_unit_test_setup_teardown(test_unplug_replug, setup, teardown),
 	};
 
