@@ -79,6 +79,12 @@ void ph_link_set_timing(ph_link *l, int64_t reply_timeout_ns, int retries)
 	l->retries = retries;
 }
 
+void ph_link_get_timing(const ph_link *l, int64_t *reply_timeout_ns, int *retries)
+{
+	*reply_timeout_ns = l->reply_timeout_ns;
+	*retries = l->retries;
+}
+
 void ph_link_set_auto_ack(ph_link *l, int on)
 {
 	l->auto_ack = on;
@@ -267,6 +273,8 @@ int ph_link_call(ph_link *l, uint8_t channel, const pp_msg *req, pp_msg *reply, 
 	seq = ++l->seq[channel];
 	info->t_sent = ph_now(l->t);
 	for (int attempt = 0; attempt <= l->retries; attempt++) {
+		int64_t t_attempt = ph_now(l->t);
+
 		info->attempts = attempt + 1;
 		if (attempt > 0)
 			l->st.retries++;
@@ -277,6 +285,8 @@ int ph_link_call(ph_link *l, uint8_t channel, const pp_msg *req, pp_msg *reply, 
 		if (r < 0)
 			return r;
 		if (r == 1) {
+			if (info->t_reply - t_attempt > l->st.rtt_max_ns)
+				l->st.rtt_max_ns = info->t_reply - t_attempt;
 			if (reply->type == pp_type_nak) {
 				l->st.naks++;
 				return PH_LINK_NAK;

@@ -39,6 +39,7 @@ typedef struct ph_event {
 
 typedef struct ph_link_stats {
 	uint32_t tx, rx, bad_rx, naks, retries, timeouts, stale, dup_events, dropped_events;
+	int64_t rtt_max_ns; /* longest answered attempt, send to reply (bench ns) */
 } ph_link_stats;
 
 typedef struct ph_call_info {
@@ -55,6 +56,7 @@ void ph_link_free(ph_link *l);
 void ph_link_set_tap(ph_link *l, ph_frame_tap tap, void *ud);
 /* Per attempt reply timeout (bench ns) and number of retransmissions. */
 void ph_link_set_timing(ph_link *l, int64_t reply_timeout_ns, int retries);
+void ph_link_get_timing(const ph_link *l, int64_t *reply_timeout_ns, int *retries);
 /* Whether events are acknowledged automatically (default on). */
 void ph_link_set_auto_ack(ph_link *l, int on);
 ph_transport *ph_link_transport(ph_link *l);

@@ -440,8 +440,21 @@ static int l_stats(lua_State *L)
 	F(stale);
 	F(dup_events);
 	F(dropped_events);
+	F(rtt_max_ns);
 #undef F
 	return 1;
+}
+
+/* ph.link_timing() -> reply_timeout_ns, retries */
+static int l_link_timing(lua_State *L)
+{
+	int64_t timeout;
+	int retries;
+
+	ph_link_get_timing(ctx_get(L)->link, &timeout, &retries);
+	lua_pushinteger(L, timeout);
+	lua_pushinteger(L, retries);
+	return 2;
 }
 
 static int l_seed(lua_State *L)
@@ -785,6 +798,7 @@ void ph_lua_push_primitives(lua_State *L)
 		{ "next_event", l_next_event },
 		{ "record", l_record },
 		{ "stats", l_stats },
+		{ "link_timing", l_link_timing },
 		{ "seed", l_seed },
 		{ "profile", l_profile },
 		{ "fixture_data", l_fixture_data },

@@ -218,23 +218,32 @@ local function measure(name, value, spec)
     local tol = spec.tol or (spec.tol_pct and math.abs(spec.nominal) * spec.tol_pct / 100) or 0
     lo, hi = spec.nominal - tol, spec.nominal + tol
   end
+  -- resolution: how finely the bench can measure this value; the verdict
+  -- gives it the benefit of that doubt, and the record says so.
+  local res = spec.resolution
+  if res ~= nil and (type(res) ~= "number" or res < 0 or res ~= res) then
+    error("measure: resolution must be a number >= 0", 2)
+  end
+  local slack = res or 0
   local ok = type(value) == "number" and value == value
-  if ok and lo and value < lo then ok = false end
-  if ok and hi and value > hi then ok = false end
+  if ok and lo and value < lo - slack then ok = false end
+  if ok and hi and value > hi + slack then ok = false end
   local m = { name = name, value = value, unit = spec.unit or "", min = lo, max = hi,
-              nominal = spec.nominal, verdict = ok and "pass" or "fail",
+              nominal = spec.nominal, resolution = res ~= 0 and res or nil,
+              verdict = ok and "pass" or "fail",
               where = ph.caller_line(), t = current and current.bench and ph.now() or nil }
   if current then
     current.measurements[#current.measurements + 1] = m
     if not ok and not current.measure_fail then
-      current.measure_fail = string.format("measurement '%s' = %s %s outside [%s, %s]", name,
-        tostring(value), m.unit, tostring(lo or "-inf"), tostring(hi or "inf"))
+      current.measure_fail = string.format("measurement '%s' = %s %s outside [%s, %s]%s", name,
+        tostring(value), m.unit, tostring(lo or "-inf"), tostring(hi or "inf"),
+        m.resolution and string.format(" by more than its resolution %s", tostring(m.resolution)) or "")
       current.measure_where = m.where
     end
     local num = type(value) == "number" and value == value and value or nil
     ph.record { ev = "measurement", name = name, value = num,
-                unit = m.unit, min = lo, max = hi, nominal = spec.nominal, verdict = m.verdict,
-                where = m.where }
+                unit = m.unit, min = lo, max = hi, nominal = spec.nominal, resolution = m.resolution,
+                verdict = m.verdict, where = m.where }
   end
   return value
 end
@@ -518,7 +527,9 @@ local function describe(filter)
 end
 
 -- Wait for an event matching filter within opts.within (ns).  Returns the
--- event; fails with what was seen instead.
+-- event; fails with what was seen instead.  With opts.since, an event that
+-- already arrived at or after bench time since matches too: on a real-time
+-- board the answer can arrive while the script is still busy causing it.
 function Bench:wait_event(filter, opts)
   opts = opts or {}
   local within = opts.within or (1 * U.h)
@@ -526,6 +537,14 @@ function Bench:wait_event(filter, opts)
   local deadline = t0 + round(within)
   local since = first_board_us or 0
   local seen = {}
+  if opts.since then
+    for _, ev in ipairs(self.history) do
+      if ev.t >= opts.since and (opts.include_past or ev.board_us >= since) and matches(ev, filter) then
+        ev.latency = ev.t - t0
+        return ev
+      end
+    end
+  end
   while true do
     local ev = ph.next_event(deadline)
     if not ev then break end
@@ -607,6 +626,14 @@ end
 
 -- What the link-fault layer did on one path: frames, dropped, corrupted...
 function Bench:link_stats(channel, dir) return ph.linkfault_stats(channel, dir) end
+
+-- How this test's link times out and how slow it has been: the reply
+-- timeout and retries of every command, and the longest round trip so far
+-- (bench ns; 0 on sim, where a command takes no bench time).
+function Bench:link_timing()
+  local timeout, retries = ph.link_timing()
+  return { reply_timeout = timeout, retries = retries, rtt_max = ph.stats().rtt_max_ns }
+end
 
 function Bench:log(msg) log(msg) end
 

@@ -111,6 +111,10 @@ static void measurements(FILE *f, json_t *ms)
 		esc(f, str(m, "name"));
 		fputs("</td><td class=num>", f);
 		value(f, json_object_get(m, "value"));
+		if (json_number_value(json_object_get(m, "resolution")) > 0) {
+			fputs(" &plusmn; ", f);
+			value(f, json_object_get(m, "resolution"));
+		}
 		fputs("</td><td>", f);
 		esc(f, str(m, "unit"));
 		fputs("</td><td class=num>", f);

@@ -20,6 +20,15 @@ ph_expect(run_syntax_error RC 2 ARGS run ${NR} ${S}/bad/syntax_error.lua
 ph_expect(run_failing_check RC 1 ARGS run ${NR} ${S}/failing_check.lua
           MATCH "FAIL +checks / a failing check" "failing_check.lua:6: pump mode: expected 2, got 1"
                 "1 passed, 1 failed")
+ph_expect(run_measure_resolution RC 1 ARGS run ${NR} ${S}/measure_resolution.lua
+          MATCH "PASS +measure / within its resolution" "FAIL +measure / beyond its resolution"
+                "'latency' = 1.6 s outside \\[-inf, 1\\] by more than its resolution 0.5"
+                "1 passed, 1 failed")
+# --time-scale is for the virtual board only, and a number in range.
+ph_expect(run_time_scale_sim RC 2 ARGS run ${NR} --time-scale 10 ${S}/pass.lua
+          MATCH "--time-scale: only the virtual board's clock can run fast")
+ph_expect(run_time_scale_bad RC 2 ARGS run ${NR} --board virtual-usb --time-scale 0 ${S}/pass.lua
+          MATCH "--time-scale: '0' is not 1..100000")
 ph_expect(run_pass RC 0 ARGS run ${NR} ${S}/pass.lua MATCH "PASS +smoke / status answers" "1 passed, 0 failed")
 ph_expect(run_list RC 0 ARGS run --list ${S}/runner MATCH "selection.lua:[0-9]+: runner / alpha +\\[fast\\]")
 ph_expect(run_tag_filter RC 0 ARGS run ${NR} --tag slow ${S}/runner
@@ -58,7 +67,7 @@ ph_expect(run_repeat RC 0 ARGS run ${NR} --repeat 3 --filter alpha ${S}/runner
   MATCH "3 passed, 0 failed")
 
 # Every documented Lua API function, exercised against the reference firmware.
-ph_expect(run_api RC 0 ARGS run ${NR} ${S}/api.lua MATCH "10 passed, 0 failed")
+ph_expect(run_api RC 0 ARGS run ${NR} ${S}/api.lua MATCH "11 passed, 0 failed")
 
 # skip() and annotate() (fta validate's skipped scenarios and record data).
 ph_expect(run_skip_annotate RC 0 ARGS run ${NR} ${S}/annotate

@@ -123,6 +123,22 @@ test("fixture data and globals", function(b)
   expect.falsy(ok, "fail raises")
 end)
 
+test("link timing and answers that arrive early", function(b)
+  ready(b)
+  local lt = b:link_timing()
+  expect.eq(lt.reply_timeout, 250 * ms, "reply timeout on sim")
+  expect.eq(lt.retries, 3, "retries")
+  expect.eq(lt.rtt_max, 0, "a command takes no bench time on sim")
+  local t = b:now()
+  b.pump:bolus { kind = "clinician", amount = 10 * uL, duration = 1 * min }
+  b:run_for(1 * s) -- BOLUS_START arrives while the script is busy elsewhere
+  expect.eq(b:wait_event({ name = "BOLUS_START" }, { within = 1 * s, optional = true }), nil,
+            "an event that came before the wait does not match it")
+  local ev = b:wait_event({ name = "BOLUS_START" }, { within = 1 * s, since = t })
+  expect.ge(ev.t, t, "the event from history, at or after since")
+  expect.le(ev.latency, 0, "it arrived before the wait began")
+end)
+
 test("link faults on the harness side", function(b)
   ready(b)
   -- Lose half of the pump channel's frames both ways. A command can still
