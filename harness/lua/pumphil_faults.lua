@@ -63,8 +63,20 @@ local function refill_procedure(io, p)
   if not r then
     error("the reservoir faults repeat the test's refill: call pump:refill first", 0)
   end
-  io.fx("RESERVOIR_NL", p.volume - p.shortfall)
-  io.refill { volume = p.volume, drug = r.drug, conc = r.conc, low_residual = p.residual }
+  local function fill()
+    io.fx("RESERVOIR_NL", p.volume - p.shortfall)
+    io.refill { volume = p.volume, drug = r.drug, conc = r.conc, low_residual = p.residual }
+  end
+  -- The rig's fill and the pump's refill are two commands; on a board that
+  -- runs in real time a stroke can fall between them and the two volumes
+  -- disagree by it.  Redo both until no stroke did (on sim none can); when
+  -- strokes come faster than the link answers, hold the pump for the fill.
+  for _ = 1, 3 do
+    local s0 = io.read().motor_strokes
+    fill()
+    if io.read().motor_strokes == s0 then return end
+  end
+  io.hold(fill)
 end
 
 local function shortfall_check(p)
@@ -304,9 +316,15 @@ end
 
 -- Record a measurement against the catalogue's limit: value in base units.
 -- Returns the value in the limit's unit.
+local TIME_UNITS = { us = true, ms = true, s = true, min = true, h = true, d = true }
+
 function F.measure(name, key, value, nominal)
   local m = F.limit(name, key, nominal)
   local v = value / factor(m.unit)
+  -- A time the host measures is no finer than the link's round trip: over
+  -- USB, and above all on a board whose clock runs faster than real time.
+  local rtt = TIME_UNITS[m.unit] and ph.stats().rtt_max_ns or 0
+  if rtt > 0 then m.resolution = rtt / factor(m.unit) end
   measure(name .. " " .. key, v, m)
   return v
 end
@@ -370,6 +388,15 @@ local function io_for(h)
       if not was_open then b.pump:close_session() end -- the programmer leaves again
     end,
     link = function(msg, fn) check("link", msg); S.filters[msg] = fn end,
+    -- fn() with the pump's delivery stopped, restarted after if it ran.
+    hold = function(fn)
+      check("pump", "stop")
+      local was_open, running = b.pump.open, b.pump:status().running == 1
+      b.pump:stop()
+      fn()
+      if running then b.pump:start() end
+      if not was_open then b.pump:close_session() end
+    end,
     read = function() return b.fixture:read() end,
   }
 end

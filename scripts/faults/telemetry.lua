@@ -30,14 +30,13 @@ test("outage: therapy continues, LINK_LOSS, and every alarm of the outage reache
        b:run_for(10 * min)
        b.pump:session() -- a programmer is connected when the link goes
        local last = b.pump:status()
-       local w0, t0 = weighed(b), b:now()
+       local w0 = weighed(b)
+       local out = b:inject("telemetry_outage", nil, { duration = 30 * min })
+       local t0 = out.t_on
        -- The battery crosses ERI in the middle of the outage.
-       local out = b:schedule {
-         { "telemetry_outage", at = t0, duration = 30 * min },
-         { "battery_sag", { to = 2850 * mV }, at = t0 + 15 * min, duration = 2 * h },
-       }
-       b:run_until(out[1].at + out[1].duration)
-       local back = b:now()
+       b:inject("battery_sag", { to = 2850 * mV }, { at = t0 + 15 * min, duration = 2 * h })
+       b:run_until(t0 + out.duration)
+       local back = out.t_off -- the link returns when the attenuator is told to let it
        local expected = RATE * (back - t0)
        faults.measure("telemetry_outage", "delivery_error", (weighed(b) - w0 - expected) / expected * 100)
        expect.eq(#b:events(function(e) return e.t > t0 and e.t < back end), 0, "events through the outage")
@@ -76,7 +75,8 @@ test("outage during a bolus: the bolus completes and its end reaches the host af
        local out = b:inject("telemetry_outage", nil, { at = t0 + 2 * min, duration = 30 * min })
        b:run_until(out.at + out.duration)
        -- The bolus ended during the outage: its event arrives late, as a resend.
-       local fin = b:wait_event({ name = "BOLUS_END" }, { within = 1 * min, include_past = true })
+       local fin = b:wait_event({ name = "BOLUS_END" }, { within = 1 * min, include_past = true,
+                                                          since = out.at })
        expect.eq(fin.arg, bolus.volume, "volume in BOLUS_END")
        local started, ended
        for _, e in ipairs(b.pump:log()) do
@@ -167,7 +167,13 @@ test("burst loss while programming: every prescription in force whole, or not at
      function(b)
        faults.running(b, { rate = RATE })
        local run = alternate(b, 40)
-       b:inject("telemetry_burst_loss", { per_hour = 600, fade = 2 * s }, { duration = 4 * h })
+       -- A fade must outlast a command's every retry to cut a transfer: 2 s
+       -- on sim, longer where replies take longer (a board whose clock runs
+       -- faster than real time).  Fades cover about a third of the time.
+       local lt = b:link_timing()
+       local fade = math.max(2 * s, (lt.retries + 1) * lt.reply_timeout + 1 * s)
+       local per_hour = math.max(1, math.min(600, math.floor(h / (3 * fade))))
+       b:inject("telemetry_burst_loss", { per_hour = per_hour, fade = fade }, { duration = 4 * h })
        local mixed, done, failed = run()
        faults.measure("telemetry_burst_loss", "half_applied", mixed)
        expect.gt(done, 0, "transfers completed through the fades")
