@@ -318,13 +318,16 @@ end
 -- Returns the value in the limit's unit.
 local TIME_UNITS = { us = true, ms = true, s = true, min = true, h = true, d = true }
 
-function F.measure(name, key, value, nominal)
+function F.measure(name, key, value, nominal, resolution)
   local m = F.limit(name, key, nominal)
   local v = value / factor(m.unit)
   -- A time the host measures is no finer than the link's round trip: over
   -- USB, and above all on a board whose clock runs faster than real time.
-  local rtt = TIME_UNITS[m.unit] and ph.stats().rtt_max_ns or 0
-  if rtt > 0 then m.resolution = rtt / factor(m.unit) end
+  -- An interval between two host stamps (a command sent, an answer arrived)
+  -- is off by up to a round trip at each end: two round trips in all.
+  local res = TIME_UNITS[m.unit] and 2 * ph.stats().rtt_max_ns or 0
+  res = res + (resolution or 0)
+  if res > 0 then m.resolution = res / factor(m.unit) end
   measure(name .. " " .. key, v, m)
   return v
 end

@@ -71,9 +71,10 @@ test("brown-out during the commit's NVM writes: the last acknowledged prescripti
                                        commit = false }
        local f = b:inject("brownout_nvm", { nth_write = case.nth })
        -- The commit: power fails while the pump saves it, before it answers.
+       local t_commit = b:now()
        local ok, reply = pcall(b.pump.call, b.pump, "rx_commit", { crc = staged.crc })
        expect.falsy(ok and reply and reply.result == 0, "commit acknowledged despite the brown-out")
-       rebooted(b, "brownout_nvm", "boot_delay", f.t_on, 2, a)
+       rebooted(b, "brownout_nvm", "boot_delay", math.max(f.t_on, t_commit), 2, a)
        -- Programmed again, the new prescription takes over.
        local c = b.pump:program(rx_b)
        expect.eq(b.pump:status().rx_crc, c.crc, "the prescription committed after the recovery")
