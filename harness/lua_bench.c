@@ -6,6 +6,7 @@
  * nil, message, code like Lua's io library.
  */
 #include "lua_bench.h"
+#include "json_err.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -569,8 +570,11 @@ static int l_fixture_data(lua_State *L)
 	snprintf(path, sizeof path, "%s/%s.json",
 	         c && c->fixtures_dir ? c->fixtures_dir : "fixtures", name);
 	j = json_load_file(path, 0, &err);
-	if (!j)
-		return luaL_error(L, "%s:%d: %s", path, err.line, err.text);
+	if (!j) {
+		char msg[512];
+		ph_json_errmsg(msg, sizeof msg, path, &err);
+		return luaL_error(L, "%s", msg);
+	}
 	ph_lua_push_json(L, j);
 	json_decref(j);
 	return 1;

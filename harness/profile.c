@@ -6,6 +6,7 @@
  * never silently falls back to a default.
  */
 #include "profile.h"
+#include "json_err.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -126,7 +127,7 @@ json_t *ph_profile_load(const char *name, const char *fixtures_dir, bench_config
 	bench_config_default(cfg);
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		snprintf(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
+		ph_json_errmsg(err, errlen, path, &jerr);
 		return NULL;
 	}
 	if (!json_is_object(root)) {

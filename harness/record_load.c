@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "json_err.h"
 
 static const char *const verdicts[] = { "pass", "fail", "error", "skip" };
 
@@ -161,7 +162,7 @@ json_t *ph_record_load(const char *path, char *err, size_t errlen)
 	r = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
 	fclose(f);
 	if (!r) {
-		snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+		ph_json_errmsg(err, errlen, path, &jerr);
 		return NULL;
 	}
 	if (ph_record_check(r, path, err, errlen) < 0) {

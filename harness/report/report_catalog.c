@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "report.h"
+#include "json_err.h"
 
 /* "PREFIX-" then [A-Z0-9-]+ ending in an alphanumeric. */
 static int valid_id(const char *id, const char *prefix)
@@ -39,7 +40,7 @@ static json_t *load_list(const char *path, const char *key, const char *schema, 
 	}
 	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
-		snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+		ph_json_errmsg(err, errlen, path, &jerr);
 		return NULL;
 	}
 	list = json_object_get(doc, key);
