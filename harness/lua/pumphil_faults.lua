@@ -164,6 +164,10 @@ local drivers = {
     on = function(io, p) io.fx("RF_UPLINK_LOSS_PM", p.share) end,
     off = set_off("RF_UPLINK_LOSS_PM", 0),
   },
+  link_loss = {
+    on = function(io, p) io.linkfault("pump", p.to_board / 1000, p.from_board / 1000) end,
+    off = function(io) io.linkfault("pump", 0, 0) end,
+  },
   relay_corruption = {
     on = function(io, p)
       local mask = 1 << math.floor(p.bit)
@@ -391,6 +395,11 @@ local function io_for(h)
       if not was_open then b.pump:close_session() end -- the programmer leaves again
     end,
     link = function(msg, fn) check("link", msg); S.filters[msg] = fn end,
+    linkfault = function(channel, to_board, from_board)
+      check("linkfault", channel)
+      b:link_fault { channel = channel, dir = "to_board", drop = to_board }
+      b:link_fault { channel = channel, dir = "from_board", drop = from_board }
+    end,
     -- fn() with the pump's delivery stopped, restarted after if it ran.
     hold = function(fn)
       check("pump", "stop")

@@ -236,3 +236,37 @@ test("relay corruption: a commit damaged above the frame check is refused, the o
        b:run_for(4 * h)
        faults.measure("relay_corruption", "rate_change", weighed(b) - w0 - RATE * 4 * h, 0)
      end)
+
+test("frames lost on the host's link: every command acts once, a re-sent bolus delivers once",
+     { tags = { "long" }, req = { "REQ-TEL-003", "REQ-TEL-006" }, hazard = { "HAZ-COMMS", "HAZ-OVER" } },
+     function(b)
+       faults.running(b, { rate = RATE })
+       b:run_for(10 * min)
+       local since_us = b.pump:status().board_us
+       local w0, t0 = weighed(b), b:now()
+       local f = b:inject("link_loss", { to_board = 300, from_board = 500 }, { duration = 30 * min })
+       -- The link resends each frame three times; past that the host re-sends
+       -- the bolus itself, under the same id, until it hears an answer.
+       local bolus = { kind = "clinician", amount = 50 * uL, duration = 10 * min, id = 4343 }
+       local answer, sends = nil, 0
+       repeat
+         sends = sends + 1
+         local ok, r = pcall(b.pump.try_bolus, b.pump, bolus)
+         if ok then answer = r end
+       until answer or sends == 30
+       expect.truthy(answer, "an answer to the bolus within 30 sends")
+       expect.ok(answer, "the bolus accepted through the lossy link")
+       expect.gt(b:link_stats("pump", "from_board").dropped + b:link_stats("pump", "to_board").dropped, 0,
+                 "frames the layer lost")
+       b:run_until(f.t_on + f.duration)
+       b:run_for(1 * h)
+       local gain = weighed(b) - w0 - RATE * (b:now() - t0)
+       faults.measure("link_loss", "bolus_volume", gain, 50 * uL)
+       local starts = 0
+       for _, e in ipairs(b.pump:log()) do
+         if e.name == "BOLUS_START" and e.t_us >= since_us then starts = starts + 1 end
+       end
+       faults.measure("link_loss", "bolus_starts", starts)
+       expect.truthy(b:wait_event({ name = "BOLUS_END" }, { within = 1 * min, include_past = true, since = t0 }),
+                     "the bolus's end reached the host through the lossy link")
+     end)

@@ -27,3 +27,11 @@ ph_expect(faults_misuse RC 1 ARGS run ${NR} ${FS}/misuse.lua
 # The whole fault suite passes on the virtual bench, in parallel.
 ph_expect(faults_suite RC 0 ARGS run ${NR} -j 2 ${CMAKE_SOURCE_DIR}/scripts/faults
   MATCH " 0 failed" NOMATCH "FAIL" "ERROR")
+
+# Every catalogue entry is injected by a passing test of the suite (its fault
+# span in the record), and the suite passes.
+add_test(NAME faults_every_entry_tested
+  COMMAND sh -c "\"$0\" run --report \"$1\" -j 2 \"$2/scripts/faults\" >/dev/null; python3 \"$2/tests/integration/faults_covered.py\" \"$1/record.json\" \"$2/fixtures/faults.json\""
+          ${PUMPHIL_BIN} ${CMAKE_CURRENT_BINARY_DIR}/faults_covered ${CMAKE_SOURCE_DIR})
+set_tests_properties(faults_every_entry_tested PROPERTIES LABELS integration TIMEOUT 300
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
