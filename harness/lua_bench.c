@@ -571,7 +571,7 @@ static int l_fixture_data(lua_State *L)
 	         c && c->fixtures_dir ? c->fixtures_dir : "fixtures", name);
 	j = json_load_file(path, 0, &err);
 	if (!j) {
-		char msg[512];
+		char msg[sizeof path + JSON_ERROR_TEXT_LENGTH + 32];
 		ph_json_errmsg(msg, sizeof msg, path, &err);
 		return luaL_error(L, "%s", msg);
 	}
