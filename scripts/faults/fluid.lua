@@ -19,12 +19,15 @@ end
 local function observe(b, name, params)
   faults.running(b, { rate = RATE })
   b:run_for(30 * min)
-  local w0 = weighed(b)
   local f = b:inject(name, params, { duration = OBSERVE })
-  b:run_for(OBSERVE)
+  -- Weigh once the fault is on: where commands take time a stroke can fall
+  -- between a reading and the fault, and count against it.
+  local w0, t0 = weighed(b), b:now()
+  b:run_until(f.t_on + OBSERVE)
+  local got, t1 = weighed(b), b:now()
   expect.eq(alarms_since(b, f.t_on), 0, name .. ": alarms raised")
   expect.eq(b.pump:status().running, 1, name .. ": pump running")
-  return weighed(b) - w0, RATE * OBSERVE
+  return got - w0, RATE * (t1 - t0)
 end
 
 test("leak: the balance shows the lost share, the pump cannot",
