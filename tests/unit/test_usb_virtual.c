@@ -125,17 +125,20 @@ static void test_time_scale(void **state)
 	b0 = f.board_us;
 	n0 = ph_now(t);
 	r0 = mono();
-	struct timespec ts = { 0, 60 * MS };
+	struct timespec ts = { 0, 200 * MS };
 	nanosleep(&ts, NULL);
 	assert_int_equal(send_msg(t, PP_CH_PUMP, pp_type_interrogate, 2), PH_T_OK);
 	assert_int_equal(recv_type(t, pp_type_status, ph_now(t) + 2000 * SEC, &f), PH_T_OK);
 	dn = ph_now(t) - n0;
 	dr = mono() - r0;
 	db = (int64_t)(f.board_us - b0) * 1000;
-	assert_true(dr >= 60 * MS);
-	assert_true(dn >= 1000 * dr - 1000 * MS && dn <= 1000 * dr + 1000 * MS);
-	assert_true(db >= 55 * SEC);
-	assert_true(db <= dn + 1000 * MS);
+	/* The host's clock runs 1000 times real time (read back to back: equal
+	 * to a few ms of bench time)... */
+	assert_true(dr >= 200 * MS);
+	assert_true(dn >= 1000 * dr - 10 * SEC && dn <= 1000 * dr + 10 * SEC);
+	/* ...and the board's with it: the stamps differ from the host's by the
+	 * two replies' transfer times, tens of ms of real time at most. */
+	assert_true(db >= dn - 50 * SEC && db <= dn + 50 * SEC);
 }
 
 /* Unplug mid-wait, replug, reconnect in place. */
