@@ -44,7 +44,7 @@ add_test(NAME usb_suites_quick
           ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/usb_suite)
 set_tests_properties(usb_suites_quick PROPERTIES LABELS usb TIMEOUT 600)
 
-# The whole fault suite, long tests included, on virtual-usb: 216 bench-hours
+# The whole fault suite, long tests included, on virtual-usb: 218 bench-hours
 # on a board whose clock runs 1000 times real time, in four shards (a few
 # minutes each).  Times measured by the host through the link get the link's
 # round trip as their resolution (faults.measure).
