@@ -32,6 +32,10 @@ typedef struct ph_report_counts {
 	int64_t bench_ns; /* sum of the tests' bench time */
 } ph_report_counts;
 
+/* A bench time span as text ("1.00 d", "2.50 h", "12.0 min", "3.250 s"):
+ * the runner's lines and the reports write times the same way. */
+void ph_report_fmt_ns(int64_t ns, char *buf, size_t n);
+
 /* Count the tests (array) of one suite, or all when suite is NULL.  A
  * verdict other than pass, fail or skip counts as an error.  Never fails. */
 void ph_report_count(json_t *tests, const char *suite, ph_report_counts *c);

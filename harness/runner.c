@@ -188,8 +188,6 @@ static uint64_t test_seed(uint64_t run_seed, json_t *t, int rep)
 	return mix(run_seed ^ mix(h + (uint64_t)rep)) & 0x7fffffffffffffffull;
 }
 
-static void fmt_bench(int64_t ns, char *buf, size_t n);
-
 /* ---- one test on one bench ---- */
 
 typedef struct run_env {
@@ -213,7 +211,7 @@ static void live_progress(void *ud, int64_t bench_ns)
 {
 	live *lv = ud;
 	char b[32];
-	fmt_bench(bench_ns - lv->start, b, sizeof b);
+	ph_report_fmt_ns(bench_ns - lv->start, b, sizeof b);
 	printf("\r\033[K RUN  %s / %s  [bench %s]", lv->suite, lv->name, b);
 	fflush(stdout);
 }
@@ -418,24 +416,11 @@ out:
 
 /* ---- output ---- */
 
-static void fmt_bench(int64_t ns, char *buf, size_t n)
-{
-	double s = (double)ns / 1e9;
-	if (s >= 86400)
-		snprintf(buf, n, "%.2f d", s / 86400);
-	else if (s >= 3600)
-		snprintf(buf, n, "%.2f h", s / 3600);
-	else if (s >= 60)
-		snprintf(buf, n, "%.1f min", s / 60);
-	else
-		snprintf(buf, n, "%.3f s", s);
-}
-
 void ph_print_result(json_t *r)
 {
 	const char *v = json_string_value(json_object_get(r, "verdict"));
 	char b[32];
-	fmt_bench(json_integer_value(json_object_get(r, "bench_ns")), b, sizeof b);
+	ph_report_fmt_ns(json_integer_value(json_object_get(r, "bench_ns")), b, sizeof b);
 	if (isatty(STDOUT_FILENO))
 		fputs("\r\033[K", stdout);
 	printf("%-5s %s / %s  [bench %s, wall %.2f s]\n",

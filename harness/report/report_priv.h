@@ -10,6 +10,8 @@
 
 #include <jansson.h>
 
+#include "report.h"
+
 /* The string at o[k], or "" (never NULL). */
 const char *ph_report_str(json_t *o, const char *k);
 
@@ -26,9 +28,6 @@ int ph_report_plot_test(json_t *test, size_t pos, const char *trace_path, const 
 
 /* Copy the file src to dst.  Returns 0 or -1 (errno set). */
 int ph_report_copy_file(const char *src, const char *dst);
-
-/* A bench time span as text ("1.00 d", "2.50 h", "12.0 min", "3.250 s"). */
-void ph_report_fmt_ns(int64_t ns, char *buf, size_t n);
 
 /* HTML-escape s (invalid XML characters dropped) to f. */
 void ph_report_html_esc(FILE *f, const char *s);
