@@ -535,29 +535,28 @@ function Bench:wait_event(filter, opts)
   local within = opts.within or (1 * U.h)
   local t0 = ph.now()
   local deadline = t0 + round(within)
-  local since = first_board_us or 0
+  -- Every copy of an event carries the board time it happened.  One from
+  -- before the test's first exchange (the board's boot, before the host
+  -- opened it: the first copy went nowhere and the resend comes late) is
+  -- history, never the event a test waits for.
+  local first = first_board_us or 0
+  local function wanted(ev)
+    if not opts.include_past and ev.board_us < first then return false end
+    if not matches(ev, filter) then return false end
+    ev.latency = ev.t - t0
+    return true
+  end
   local seen = {}
   if opts.since then
     for _, ev in ipairs(self.history) do
-      if ev.t >= opts.since and (opts.include_past or ev.board_us >= since) and matches(ev, filter) then
-        ev.latency = ev.t - t0
-        return ev
-      end
+      if ev.t >= opts.since and wanted(ev) then return ev end
     end
   end
   while true do
     local ev = ph.next_event(deadline)
     if not ev then break end
     keep(self, ev)
-    -- Every copy of an event carries the board time it happened.  One from
-    -- before the test's first exchange (the board's boot, before the host
-    -- opened it: the first copy went nowhere and the resend comes late) is
-    -- history, never the event a test waits for.
-    local before = not opts.include_past and ev.board_us < since
-    if not before and matches(ev, filter) then
-      ev.latency = ev.t - t0
-      return ev
-    end
+    if wanted(ev) then return ev end
     seen[#seen + 1] = ev.name .. (ev.alarm and ("/" .. ev.alarm) or "")
   end
   ph.run_until(deadline)
