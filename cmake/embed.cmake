@@ -1,5 +1,5 @@
 # Turn each Lua file into a C byte array: ph_embedded[] = {name, data, size}.
-set(body "#include <stddef.h>\n#include \"embedded.h\"\n")
+set(body "#include <stddef.h>\n#include \"lua/embedded.h\"\n")
 set(table "const ph_embedded_file ph_embedded[] = {\n")
 set(i 0)
 foreach(f ${INPUTS})

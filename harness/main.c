@@ -1,13 +1,23 @@
 /*
  * main.c - pumphil's command dispatcher.  Each subcommand lives in its own
- * file as `int ph_cmd_<name>(int argc, char **argv)` (declared in cmds.h) and
+ * file as `int ph_cmd_<name>(int argc, char **argv)` (declared in its area's public header) and
  * returns the process exit status: 0 success, 1 a test or check failed,
  * 2 bad usage or bad input.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "cmds.h"
+#include "campaign/fta_validate.h"
+#include "report/report.h"
+#include "run/runner.h"
+#include "usb/virtual_usb.h"
+#include "view/view.h"
+
+typedef struct ph_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} ph_cmd;
 
 static const ph_cmd cmds[] = {
 	{ "run", ph_cmd_run, "run Lua test suites against a bench" },

@@ -15,6 +15,10 @@
 #ifndef PH_FTA_H
 #define PH_FTA_H
 
+#ifndef PH_USES_FTA
+#error "fta/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stddef.h>
 
 typedef enum ph_fta_err {

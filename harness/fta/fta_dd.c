@@ -2,10 +2,11 @@
  * fta_dd.c - the node store shared by the BDD and ZBDD managers: node
  * array, unique table (hash consing) and lossy computed cache.
  */
+#include "fta_dd.h"
+
 #include <stdlib.h>
 #include <string.h>
 
-#include "fta_dd.h"
 #include "fta_internal.h"
 
 #define CACHE_MIN ((size_t)1 << 10)

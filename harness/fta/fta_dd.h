@@ -14,6 +14,10 @@
 #ifndef PH_FTA_DD_H
 #define PH_FTA_DD_H
 
+#ifndef PH_USES_FTA
+#error "fta/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -5,6 +5,10 @@
 #ifndef PH_FTA_INTERNAL_H
 #define PH_FTA_INTERNAL_H
 
+#ifndef PH_USES_FTA
+#error "fta/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

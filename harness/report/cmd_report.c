@@ -12,9 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cmds.h"
-#include "record.h"
-#include "report.h"
+#include "report/report.h"
+#include "results/record.h"
 
 typedef struct cli {
 	const char *out, *fixtures;

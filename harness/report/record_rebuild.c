@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "record.h"
+#include "report/report.h"
 #include "report_trace.h"
+#include "results/record.h"
 
 #define INTERRUPTED_MSG "interrupted: the run stopped during this test"
 

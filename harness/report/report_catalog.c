@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "report.h"
-#include "json_err.h"
+#include "base/json_err.h"
+#include "report/report.h"
 
 /* "PREFIX-" then [A-Z0-9-]+ ending in an alphanumeric. */
 static int valid_id(const char *id, const char *prefix)

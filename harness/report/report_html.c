@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "report/report.h"
 #include "report_priv.h"
 
 #define str ph_report_str

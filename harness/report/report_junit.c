@@ -19,7 +19,7 @@
 
 #include <libxml/xmlwriter.h>
 
-#include "report.h"
+#include "report/report.h"
 #include "report_priv.h"
 
 char *ph_xml_clean(const char *s)

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "record.h"
-#include "report.h"
+#include "report/report.h"
 #include "report_priv.h"
+#include "results/record.h"
 
 #define str ph_report_str
 

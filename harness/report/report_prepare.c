@@ -12,9 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "base/fs.h"
+#include "base/paths.h"
+#include "report/report.h"
 #include "report_priv.h"
-#include "runner.h"
 #include "report_trace.h"
 
 const char *ph_report_str(json_t *o, const char *k)

@@ -4,13 +4,17 @@
 #ifndef PH_REPORT_PRIV_H
 #define PH_REPORT_PRIV_H
 
+#ifndef PH_USES_REPORT
+#error "report/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include <jansson.h>
 
-#include "report.h"
+#include "report/report.h"
 
 /* The string at o[k], or "" (never NULL). */
 const char *ph_report_str(json_t *o, const char *k);

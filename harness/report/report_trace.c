@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "pp.h"
-#include "record.h"
-#include "trace.h"
+#include "results/record.h"
+#include "trace/trace.h"
 #include "trace/trace_read.h"
 
 typedef struct scan {

@@ -6,6 +6,10 @@
 #ifndef PH_REPORT_TRACE_H
 #define PH_REPORT_TRACE_H
 
+#ifndef PH_USES_REPORT
+#error "report/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 

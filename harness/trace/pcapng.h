@@ -5,6 +5,10 @@
 #ifndef PH_TRACE_PCAPNG_H
 #define PH_TRACE_PCAPNG_H
 
+#ifndef PH_USES_TRACE
+#error "trace/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #define PH_PCAPNG_SHB 0x0A0D0D0Au
 #define PH_PCAPNG_IDB 0x00000001u
 #define PH_PCAPNG_SPB 0x00000003u

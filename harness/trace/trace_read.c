@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "pcapng.h"
-#include "trace.h"
+#include "trace/trace.h"
 
 #define PH_READ_WINDOW (1024u * 1024u)
 #define PH_READ_MAX_BLOCK (16u * 1024u * 1024u)

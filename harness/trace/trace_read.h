@@ -14,6 +14,10 @@
 #ifndef PH_TRACE_READ_H
 #define PH_TRACE_READ_H
 
+#ifndef PH_USES_TRACE
+#error "trace/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 

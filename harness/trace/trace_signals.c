@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "pp.h"
-#include "trace.h"
+#include "trace/trace.h"
 #include "trace_signals_priv.h"
 
 static const struct {

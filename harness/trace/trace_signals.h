@@ -21,6 +21,10 @@
 #ifndef PH_TRACE_SIGNALS_H
 #define PH_TRACE_SIGNALS_H
 
+#ifndef PH_USES_TRACE
+#error "trace/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -5,6 +5,10 @@
 #ifndef PH_TRACE_SIGNALS_PRIV_H
 #define PH_TRACE_SIGNALS_PRIV_H
 
+#ifndef PH_USES_TRACE
+#error "trace/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include "trace_signals.h"
 
 /* Append (value saturated to int32) keeping time order.  0 or -1 (ENOMEM). */

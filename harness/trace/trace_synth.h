@@ -14,9 +14,13 @@
 #ifndef PH_TRACE_SYNTH_H
 #define PH_TRACE_SYNTH_H
 
+#ifndef PH_USES_TRACE
+#error "trace/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stdint.h>
 
-#include "trace.h"
+#include "trace/trace.h"
 
 typedef struct ph_trace_synth_opts {
 	int64_t duration_ns;      /* default 24 h */

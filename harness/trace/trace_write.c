@@ -9,7 +9,6 @@
  * The section header and interface blocks are written at open, so even a
  * trace killed before its first flush is a valid (empty) pcapng file.
  */
-#include "trace.h"
 #include "trace_write.h"
 
 #include <errno.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "pcapng.h"
+#include "trace/trace.h"
 
 #define PH_TRACE_FLUSH_BYTES (1024u * 1024u)
 #define PH_TRACE_FLUSH_NS INT64_C(100000000)

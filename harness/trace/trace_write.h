@@ -4,9 +4,13 @@
 #ifndef PH_TRACE_WRITE_H
 #define PH_TRACE_WRITE_H
 
+#ifndef PH_USES_TRACE
+#error "trace/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stdint.h>
 
-#include "trace.h"
+#include "trace/trace.h"
 
 /* Tell the recorder the bench clock reached host_ns with nothing to record
  * (a long wait on the virtual clock): records buffered 100 ms or more before

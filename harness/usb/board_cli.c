@@ -19,8 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmds.h"
-#include "profile.h"
+#include "link/profile.h"
 #include "usb/transport_usb.h"
 #include "usb/usb_preload.h"
 #include "usb/virtual_usb.h"

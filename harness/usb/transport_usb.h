@@ -13,10 +13,14 @@
 #ifndef PH_TRANSPORT_USB_H
 #define PH_TRANSPORT_USB_H
 
+#ifndef PH_USES_USB
+#error "usb/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 
-#include "transport.h"
+#include "link/transport.h"
 #include "usb/usb_select.h"
 
 /* Open the board that selector names (usb_select.h: "", "SERIAL",

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "transport.h"
+#include "link/transport.h"
 
 #define STRING_TIMEOUT_MS 1000
 

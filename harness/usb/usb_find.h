@@ -5,6 +5,10 @@
 #ifndef PH_USB_FIND_H
 #define PH_USB_FIND_H
 
+#ifndef PH_USES_USB
+#error "usb/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <libusb.h>
 #include <stddef.h>
 

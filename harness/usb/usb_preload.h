@@ -9,6 +9,10 @@
 #ifndef PH_USB_PRELOAD_H
 #define PH_USB_PRELOAD_H
 
+#ifndef PH_USES_USB
+#error "usb/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stddef.h>
 
 /* 1 when libumockdev-preload.so.0 is loaded in this process. */

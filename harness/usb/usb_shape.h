@@ -15,6 +15,10 @@
 #ifndef PH_USB_SHAPE_H
 #define PH_USB_SHAPE_H
 
+#ifndef PH_USES_USB
+#error "usb/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -10,10 +10,14 @@
 #ifndef PH_VIRTUAL_USB_H
 #define PH_VIRTUAL_USB_H
 
+#ifndef PH_USES_USB
+#error "usb/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stddef.h>
 
 #include "bench.h"
-#include "transport.h"
+#include "link/transport.h"
 #include "usb/vusb.h"
 
 /* The board-side vtable that runs a bench (bench.h) behind a ph_vusb;
@@ -48,5 +52,9 @@ int ph_virtual_usb_replug(ph_transport *t);
 
 /* The device behind a virtual-usb transport, NULL for any other. */
 ph_vusb *ph_virtual_usb_device(ph_transport *t);
+
+/* The `pumphil board` command: returns the exit status (0 success, 1 a test or
+ * check failed, 2 bad usage or bad input). */
+int ph_cmd_board(int argc, char **argv);
 
 #endif

@@ -21,6 +21,10 @@
 #ifndef PH_VUSB_H
 #define PH_VUSB_H
 
+#ifndef PH_USES_USB
+#error "usb/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -5,6 +5,10 @@
 #ifndef PH_VUSB_PRIV_H
 #define PH_VUSB_PRIV_H
 
+#ifndef PH_USES_USB
+#error "usb/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <pthread.h>
 #include <umockdev.h>
 

@@ -7,6 +7,10 @@
 #ifndef PH_VIEW_H
 #define PH_VIEW_H
 
+#ifndef PH_USES_VIEW
+#error "view/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,5 +37,9 @@ const char *ph_view_strerror(int err);
  * state of its own (SDL_ttf is initialised and released per call). */
 int ph_view_render_png(const char *trace, const char *png, int w, int h, int64_t from_ns,
                        int64_t to_ns, char *err, size_t errlen);
+
+/* The `pumphil view` command: returns the exit status (0 success, 1 a test or
+ * check failed, 2 bad usage or bad input). */
+int ph_cmd_view(int argc, char **argv);
 
 #endif

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmds.h"
 #include "trace/trace_csv.h"
 #include "trace/trace_read.h"
 #include "trace/trace_signals.h"

@@ -5,6 +5,10 @@
 #ifndef PH_VIEW_DRAW_H
 #define PH_VIEW_DRAW_H
 
+#ifndef PH_USES_VIEW
+#error "view/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stdint.h>
 
 #include <SDL.h>

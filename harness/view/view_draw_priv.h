@@ -4,6 +4,10 @@
 #ifndef PH_VIEW_DRAW_PRIV_H
 #define PH_VIEW_DRAW_PRIV_H
 
+#ifndef PH_USES_VIEW
+#error "view/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include "view_draw.h"
 
 #define PH_VIEW_COL_BG 0xffffffffu

@@ -12,6 +12,10 @@
 #ifndef PH_VIEW_ENV_H
 #define PH_VIEW_ENV_H
 
+#ifndef PH_USES_VIEW
+#error "view/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 

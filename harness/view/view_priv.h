@@ -5,6 +5,10 @@
 #ifndef PH_VIEW_PRIV_H
 #define PH_VIEW_PRIV_H
 
+#ifndef PH_USES_VIEW
+#error "view/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <SDL.h>
 #include <stddef.h>
 #include <stdint.h>

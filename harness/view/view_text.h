@@ -5,6 +5,10 @@
 #ifndef PH_VIEW_TEXT_H
 #define PH_VIEW_TEXT_H
 
+#ifndef PH_USES_VIEW
+#error "view/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "pp.h"
-#include "trace.h"
+#include "trace/trace.h"
 #include "trace/trace_read.h"
 
 #define WINDOW_NS INT64_C(100000000)

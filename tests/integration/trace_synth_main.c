@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace.h"
+#include "trace/trace.h"
 #include "trace/trace_read.h"
 #include "trace/trace_synth.h"
 

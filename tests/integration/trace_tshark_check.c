@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "pp.h"
-#include "trace.h"
+#include "trace/trace.h"
 #include "trace/trace_read.h"
 
 typedef struct seen {

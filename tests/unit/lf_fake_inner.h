@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "linkfault.h"
-#include "transport.h"
+#include "link/linkfault.h"
+#include "link/transport.h"
 
 #define FK_WIRE_N 6
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "transport_sim.h"
+#include "link/transport_sim.h"
 
 static ph_transport *open_bench(void)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "link.h"
+#include "link/link.h"
 
 enum damage { GOOD, BAD_CRC, TRUNCATED, OVERSIZED, STALE_FIRST, SILENT, NAK, EVENT_TWICE };
 

@@ -14,8 +14,8 @@
 
 #include "bench.h"
 #include "lf_fake_inner.h"
-#include "linkfault.h"
-#include "transport_sim.h"
+#include "link/linkfault.h"
+#include "link/transport_sim.h"
 
 #define MS 1000000LL
 

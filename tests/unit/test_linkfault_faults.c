@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "lf_fake_inner.h"
-#include "linkfault.h"
+#include "link/linkfault.h"
 
 #define MS 1000000LL
 #define N 20000

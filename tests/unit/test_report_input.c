@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "record.h"
-#include "report.h"
+#include "report/report.h"
+#include "results/record.h"
 
 static json_t *parse(const char *text)
 {

@@ -14,9 +14,10 @@
 #include <cmocka.h>
 
 #include "pp.h"
-#include "record.h"
+#include "report/report.h"
 #include "report/report_trace.h"
-#include "trace.h"
+#include "results/record.h"
+#include "trace/trace.h"
 
 #define S 1000000000LL
 

@@ -17,8 +17,8 @@
 #include <libxml/xmlschemas.h>
 #include <libxml/xpath.h>
 
-#include "record.h"
-#include "report.h"
+#include "report/report.h"
+#include "results/record.h"
 
 #define NASTY_NAME "<script>alert(\"x\")</script> & 'q'\nline\x01two"
 

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "pp.h"
-#include "trace.h"
+#include "trace/trace.h"
 #include "trace/trace_read.h"
 #include "trace/trace_write.h"
 

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "pp.h"
-#include "trace.h"
+#include "trace/trace.h"
 #include "trace/trace_csv.h"
 #include "trace/trace_read.h"
 #include "trace/trace_signals.h"

@@ -13,12 +13,12 @@
 
 #include <cmocka.h>
 
-#include "usb_test_io.h"
 #include "bench.h"
-#include "transport.h"
+#include "link/transport.h"
 #include "usb/transport_usb.h"
 #include "usb/usb_preload.h"
 #include "usb/virtual_usb.h"
+#include "usb_test_io.h"
 
 #define SEC 1000000000LL
 #define MS 1000000LL

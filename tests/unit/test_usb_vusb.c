@@ -18,12 +18,12 @@
 
 #include <cmocka.h>
 
-#include "usb_test_io.h"
-#include "transport.h"
+#include "link/transport.h"
 #include "usb/transport_usb.h"
 #include "usb/usb_preload.h"
 #include "usb/vusb.h"
 #include "usb_fake_board.h"
+#include "usb_test_io.h"
 
 #define SEC 1000000000LL
 #define MS 1000000LL

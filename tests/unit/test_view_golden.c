@@ -20,7 +20,7 @@
 #include <SDL_image.h>
 #include <cmocka.h>
 
-#include "trace.h"
+#include "trace/trace.h"
 #include "trace/trace_synth.h"
 #include "view/view.h"
 #include "view/view_time.h"

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "pp.h"
-#include "trace.h"
+#include "trace/trace.h"
 #include "trace/trace_synth.h"
 #include "view/view_model.h"
 #include "view/view_time.h"

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "transport.h"
+#include "link/transport.h"
 
 /* Encode an all-zero message of `type` and send it on `ch`. */
 static inline int send_msg(ph_transport *t, uint8_t ch, uint8_t type, uint16_t seq)

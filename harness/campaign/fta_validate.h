@@ -1,0 +1,36 @@
+/*
+ * fta_validate.h - `pumphil fta validate`: the command and the campaign
+ * script it generates.
+ */
+#ifndef PH_FTA_VALIDATE_H
+#define PH_FTA_VALIDATE_H
+
+#ifndef PH_USES_CAMPAIGN
+#error "campaign/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
+#include <stdio.h>
+
+#include "campaign/fta_map.h"
+#include "fta/fta.h"
+
+/* The subcommand (argv[0] is "validate"); returns the exit status. */
+int ph_fta_cmd_validate(int argc, char **argv);
+
+/*
+ * Writes to f a Lua test script with one fta.scenario per minimal cut set
+ * of order <= order and per single basic event of each top (cut sets
+ * expected to reach the hazard, other single events not), with the map's
+ * injections, actions and skips for this build's plant.  The model's house
+ * events must already be set.  Returns 0, or writes one line into err and
+ * returns -1 (analysis failed, out of memory).
+ */
+int ph_fta_write_campaign(FILE *f, const ph_fta_model *m, const ph_fta_map *map,
+                          const char *const *tops, size_t ntops, int order, char *err,
+                          size_t errlen);
+
+/* The `pumphil fta` command: returns the exit status (0 success, 1 a test or
+ * check failed, 2 bad usage or bad input). */
+int ph_cmd_fta(int argc, char **argv);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * lua_json.h - Lua values to JSON: what a test returns, logs and measures,
+ * made into record fields (docs/record.md).
+ */
+#ifndef PH_LUA_JSON_H
+#define PH_LUA_JSON_H
+
+#ifndef PH_USES_LUA
+#error "lua/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
+#include <jansson.h>
+#include <lua.h>
+
+/* The Lua value at idx as JSON (tables with keys 1..n become arrays, other
+ * tables objects; functions and userdata become their type name).  Strings
+ * are made valid UTF-8 (invalid bytes become U+FFFD).  Never NULL.  May
+ * raise a memory error: call it where an error is caught. */
+json_t *ph_record_from_lua(lua_State *L, int idx);
+
+#endif

@@ -1,0 +1,296 @@
+/*
+ * lua_sandbox.c - see lua_sandbox.h.
+ */
+#include "lua/lua_sandbox.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "base/clock.h"
+#include "lua/embedded.h"
+
+#define HOOK_COUNT 10000
+
+static const char SANDBOX_KEY = 'S';
+
+/* Counting, capping allocator (lua_Alloc). */
+static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	ph_sandbox *sb = ud;
+	size_t old = ptr ? osize : 0;
+
+	if (nsize == 0) {
+		free(ptr);
+		sb->used -= old;
+		return NULL;
+	}
+	if (nsize > old && sb->used - old + nsize > sb->cap)
+		return NULL;
+	void *p = realloc(ptr, nsize);
+	if (!p)
+		return NULL;
+	sb->used = sb->used - old + nsize;
+	if (sb->used > sb->peak)
+		sb->peak = sb->used;
+	return p;
+}
+
+ph_sandbox *ph_sandbox_of(lua_State *L)
+{
+	ph_sandbox *sb;
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &SANDBOX_KEY);
+	sb = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return sb;
+}
+
+/* ---- watchdog ---- */
+
+static void hook(lua_State *L, lua_Debug *ar)
+{
+	ph_sandbox *sb = ph_sandbox_of(L);
+	lua_Debug here;
+
+	(void)ar;
+	if (!sb->aborting && sb->wall_deadline_ns && ph_monotonic_ns() > sb->wall_deadline_ns)
+		ph_sandbox_abort(sb, NULL);
+	if (!sb->aborting)
+		return;
+	/* Name the line that was running (level 0 inside a hook). */
+	if (lua_getstack(L, 0, &here) && lua_getinfo(L, "Sl", &here) && here.currentline > 0)
+		lua_pushfstring(L, "%s:%d: %s", here.short_src, here.currentline, sb->abort_msg);
+	else
+		lua_pushstring(L, sb->abort_msg);
+	lua_error(L);
+}
+
+void ph_sandbox_abort(ph_sandbox *sb, const char *msg)
+{
+	if (msg)
+		snprintf(sb->abort_msg, sizeof sb->abort_msg, "%s", msg);
+	sb->aborting = 1;
+	/* From now on every line raises again: a pcall in the script cannot
+	 * swallow the abort. */
+	lua_sethook(sb->L, hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
+}
+
+void ph_sandbox_arm(ph_sandbox *sb, int64_t deadline_ns, const char *msg)
+{
+	sb->wall_deadline_ns = deadline_ns;
+	sb->aborting = 0;
+	snprintf(sb->abort_msg, sizeof sb->abort_msg, "%s", msg ? msg : "wall-time limit exceeded");
+	lua_sethook(sb->L, hook, LUA_MASKCOUNT, HOOK_COUNT);
+}
+
+void ph_sandbox_disarm(ph_sandbox *sb)
+{
+	sb->wall_deadline_ns = 0;
+	sb->aborting = 0;
+	lua_sethook(sb->L, NULL, 0, 0);
+}
+
+/* ---- library allow-list ---- */
+
+static int forbidden(lua_State *L)
+{
+	const char *lib = lua_tostring(L, lua_upvalueindex(1));
+	const char *key = lua_tostring(L, 2);
+	return luaL_error(L, "'%s.%s' is not available in the test sandbox", lib, key ? key : "?");
+}
+
+/* A table whose every field access raises a clear error. */
+static void push_forbidden_lib(lua_State *L, const char *name)
+{
+	lua_newtable(L);
+	lua_newtable(L);
+	lua_pushstring(L, name);
+	lua_pushcclosure(L, forbidden, 1);
+	lua_setfield(L, -2, "__index");
+	lua_pushstring(L, name);
+	lua_pushcclosure(L, forbidden, 1);
+	lua_setfield(L, -2, "__newindex");
+	lua_setmetatable(L, -2);
+}
+
+/* require(): only modules compiled into the binary. */
+static int sb_require(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+
+	lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+	if (lua_getfield(L, -1, name) != LUA_TNIL)
+		return 1;
+	lua_pop(L, 1);
+	for (const ph_embedded_file *f = ph_embedded; f->name; f++) {
+		char mod[64];
+		snprintf(mod, sizeof mod, "%s", f->name);
+		for (char *c = mod; *c; c++)
+			if (*c == '_')
+				*c = '.';
+		if (strcmp(mod, name) != 0)
+			continue;
+		char chunk[80];
+		snprintf(chunk, sizeof chunk, "=[pumphil]/%s.lua", f->name);
+		if (luaL_loadbufferx(L, f->data, f->size, chunk, "t") != LUA_OK)
+			return lua_error(L);
+		lua_pushstring(L, name);
+		lua_call(L, 1, 1);
+		if (lua_isnil(L, -1)) {
+			lua_pop(L, 1);
+			lua_pushboolean(L, 1);
+		}
+		lua_pushvalue(L, -1);
+		lua_setfield(L, -3, name);
+		return 1;
+	}
+	return luaL_error(L, "module '%s' is not available in the test sandbox", name);
+}
+
+/* load(): text chunks only, never bytecode. */
+static int sb_load(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	const char *chunkname = luaL_optstring(L, 2, "=(load)");
+	int env = !lua_isnone(L, 4);
+
+	if (luaL_loadbufferx(L, s, len, chunkname, "t") != LUA_OK) {
+		lua_pushnil(L);
+		lua_insert(L, -2);
+		return 2;
+	}
+	if (env) {
+		lua_pushvalue(L, 4);
+		if (!lua_setupvalue(L, -2, 1))
+			lua_pop(L, 1);
+	}
+	return 1;
+}
+
+static void open_libs(lua_State *L)
+{
+	static const luaL_Reg allowed[] = {
+		{ LUA_GNAME, luaopen_base },
+		{ LUA_TABLIBNAME, luaopen_table },
+		{ LUA_STRLIBNAME, luaopen_string },
+		{ LUA_MATHLIBNAME, luaopen_math },
+		{ LUA_UTF8LIBNAME, luaopen_utf8 },
+		{ LUA_COLIBNAME, luaopen_coroutine },
+		{ NULL, NULL },
+	};
+	static const char *const removed[] = { "dofile", "loadfile", "collectgarbage", NULL };
+	static const char *const libs[] = { "io", "os", "package", "debug", NULL };
+
+	for (const luaL_Reg *lib = allowed; lib->func; lib++) {
+		luaL_requiref(L, lib->name, lib->func, 1);
+		lua_pop(L, 1);
+	}
+	for (int i = 0; removed[i]; i++) {
+		lua_pushnil(L);
+		lua_setglobal(L, removed[i]);
+	}
+	for (int i = 0; libs[i]; i++) {
+		push_forbidden_lib(L, libs[i]);
+		lua_setglobal(L, libs[i]);
+	}
+	lua_getglobal(L, "string");
+	lua_pushnil(L);
+	lua_setfield(L, -2, "dump");
+	lua_pop(L, 1);
+	lua_register(L, "require", sb_require);
+	lua_register(L, "load", sb_load);
+}
+
+ph_sandbox *ph_sandbox_new(size_t mem_cap)
+{
+	ph_sandbox *sb = calloc(1, sizeof *sb);
+
+	if (!sb)
+		return NULL;
+	sb->cap = mem_cap;
+	sb->L = lua_newstate(sb_alloc, sb);
+	if (!sb->L) {
+		free(sb);
+		return NULL;
+	}
+	lua_pushlightuserdata(sb->L, sb);
+	lua_rawsetp(sb->L, LUA_REGISTRYINDEX, &SANDBOX_KEY);
+	open_libs(sb->L);
+	return sb;
+}
+
+void ph_sandbox_close(ph_sandbox *sb)
+{
+	if (!sb)
+		return;
+	lua_close(sb->L);
+	free(sb);
+}
+
+static int msghandler(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+	if (lua_type(L, 1) == LUA_TTABLE)
+		return 1; /* a structured failure: keep it as it is */
+	if (msg == NULL) {
+		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+			return 1;
+		msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+	}
+	luaL_traceback(L, L, msg, 1);
+	return 1;
+}
+
+int ph_sandbox_pcall(ph_sandbox *sb, int nargs, int nresults)
+{
+	lua_State *L = sb->L;
+	int base = lua_gettop(L) - nargs;
+	int status;
+
+	lua_pushcfunction(L, msghandler);
+	lua_insert(L, base);
+	status = lua_pcall(L, nargs, nresults, base);
+	lua_remove(L, base);
+	return status;
+}
+
+typedef struct file_reader {
+	FILE *f;
+	char buf[4096];
+} file_reader;
+
+static const char *read_chunk(lua_State *L, void *ud, size_t *size)
+{
+	file_reader *r = ud;
+	(void)L;
+	*size = fread(r->buf, 1, sizeof r->buf, r->f);
+	return *size ? r->buf : NULL;
+}
+
+int ph_sandbox_loadfile(ph_sandbox *sb, const char *path, const char *chunkname)
+{
+	lua_State *L = sb->L;
+	file_reader *r = malloc(sizeof *r);
+	int status;
+
+	if (!r) {
+		lua_pushstring(L, "out of memory");
+		return LUA_ERRMEM;
+	}
+	r->f = fopen(path, "rb");
+	if (!r->f) {
+		lua_pushfstring(L, "%s: cannot open: %s", path, strerror(errno));
+		free(r);
+		return LUA_ERRFILE;
+	}
+	status = lua_load(L, read_chunk, r, chunkname, "t");
+	fclose(r->f);
+	free(r);
+	return status;
+}

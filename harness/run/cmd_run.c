@@ -1,0 +1,255 @@
+/*
+ * cmd_run.c - `pumphil run`: command-line parsing for the runner.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "adapters/bench_open.h"
+#include "run/runner.h"
+#include "usb/usb_preload.h"
+
+static const char usage_line[] = "usage: pumphil run [--board sim|usb[:SEL]|virtual-usb] [--seed "
+                                 "N] [--report DIR] [options] PATH...";
+
+static void usage(FILE *out)
+{
+	fprintf(out, "%s\n\n", usage_line);
+	fputs("Run the Lua test scripts under PATH (files, or folders searched for *.lua).\n\n"
+	      "  --board B          sim (virtual bench, default), usb[:SERIAL|VID:PID|BUS-PORT],\n"
+	      "                     virtual-usb (the virtual bench behind a umockdev USB device)\n"
+	      "  --seed N           run seed (default 1); each test's seed derives from it\n"
+	      "  --report DIR       write reports to DIR (default reports/<run-id>, and\n"
+	      "                     reports/latest points at it)\n"
+	      "  --no-report        write no report files\n"
+	      "  --profile P        bench profile name in fixtures/profiles or a path (reference)\n"
+	      "  --fixtures DIR     fixtures folder (default $PUMPHIL_FIXTURES, ./fixtures, or "
+	      "the\n"
+	      "                     source tree's fixtures/)\n"
+	      "  --list             list the selected tests and exit\n"
+	      "  --tag T            run only tests tagged T (repeatable: any of them)\n"
+	      "  --skip-tag T       never run tests tagged T (repeatable)\n"
+	      "  --filter TEXT      run only tests whose 'suite / name' contains TEXT\n"
+	      "  --repeat N         run every selected test N times\n"
+	      "  --shard K/N        run the K-th of N deterministic shards\n"
+	      "  -j, --jobs N       simulated benches in parallel (default 1; 0 = all cores)\n"
+	      "  --timeout DUR      bench-time limit per test (default 200d)\n"
+	      "  --time-scale K     virtual-usb only: the virtual board's clock runs K times\n"
+	      "                     real time (1..100000, default 1), so hour-long suites\n"
+	      "                     cross the USB path in minutes\n"
+	      "  --wall-timeout DUR wall-time limit per test (default 120s on sim, 24h on a\n"
+	      "                     real-time board, where waits take real time)\n"
+	      "  --mem-cap MIB      Lua memory cap per script state (default 256)\n"
+	      "  -h, --help         this help\n\n"
+	      "Durations: a number with a unit: ms, s, min, h, d.\n"
+	      "Exit status: 0 all passed, 1 a test failed, 2 bad usage or bad input.\n",
+	      out);
+}
+
+static int bad(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "pumphil run: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s\n", usage_line);
+	return 2;
+}
+
+/* "90s", "2h", "1.5d", "250ms" -> ns; -1 when malformed. */
+static int64_t parse_duration(const char *s)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	double mul;
+	if (errno || end == s || v < 0)
+		return -1;
+	if (!strcmp(end, "ms"))
+		mul = 1e6;
+	else if (!strcmp(end, "s"))
+		mul = 1e9;
+	else if (!strcmp(end, "min"))
+		mul = 60e9;
+	else if (!strcmp(end, "h"))
+		mul = 3600e9;
+	else if (!strcmp(end, "d"))
+		mul = 86400e9;
+	else
+		return -1;
+	if (v * mul > 9e18)
+		return -1;
+	return (int64_t)(v * mul);
+}
+
+static int parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static char *join_argv(int argc, char **argv)
+{
+	size_t n = 1;
+	for (int i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	char *s = calloc(1, n + 8);
+	if (!s)
+		return NULL;
+	strcpy(s, "pumphil");
+	for (int i = 0; i < argc; i++) {
+		strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+int ph_cmd_run(int argc, char **argv)
+{
+	enum {
+		O_BOARD = 256,
+		O_SEED,
+		O_REPORT,
+		O_NOREPORT,
+		O_PROFILE,
+		O_FIXTURES,
+		O_LIST,
+		O_TAG,
+		O_SKIPTAG,
+		O_FILTER,
+		O_REPEAT,
+		O_SHARD,
+		O_TIMEOUT,
+		O_WALL,
+		O_MEM,
+		O_SCALE
+	};
+	static const struct option longopts[] = {
+		{ "board", required_argument, NULL, O_BOARD },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "report", required_argument, NULL, O_REPORT },
+		{ "no-report", no_argument, NULL, O_NOREPORT },
+		{ "profile", required_argument, NULL, O_PROFILE },
+		{ "fixtures", required_argument, NULL, O_FIXTURES },
+		{ "list", no_argument, NULL, O_LIST },
+		{ "tag", required_argument, NULL, O_TAG },
+		{ "skip-tag", required_argument, NULL, O_SKIPTAG },
+		{ "filter", required_argument, NULL, O_FILTER },
+		{ "repeat", required_argument, NULL, O_REPEAT },
+		{ "shard", required_argument, NULL, O_SHARD },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "wall-timeout", required_argument, NULL, O_WALL },
+		{ "time-scale", required_argument, NULL, O_SCALE },
+		{ "mem-cap", required_argument, NULL, O_MEM },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	ph_run_opts o;
+	const char *tags[64], *skip[64];
+	char *line;
+	long v;
+	int c, status;
+
+	ph_run_opts_default(&o);
+	o.tags = tags;
+	o.skip_tags = skip;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_BOARD: o.board = optarg; break;
+		case O_SEED: {
+			char *end;
+			errno = 0;
+			unsigned long long s = strtoull(optarg, &end, 0);
+			if (errno || *end || end == optarg)
+				return bad("--seed: '%s' is not a number", optarg);
+			o.seed = s;
+			break;
+		}
+		case O_REPORT: o.report_dir = optarg; break;
+		case O_NOREPORT: o.no_report = 1; break;
+		case O_PROFILE: o.profile = optarg; break;
+		case O_FIXTURES: o.fixtures_dir = optarg; break;
+		case O_LIST: o.list = 1; break;
+		case O_TAG:
+			if (o.ntags == 64)
+				return bad("%s: too many --tag options", "--tag");
+			tags[o.ntags++] = optarg;
+			break;
+		case O_SKIPTAG:
+			if (o.nskip_tags == 64)
+				return bad("%s: too many --skip-tag options", "--skip-tag");
+			skip[o.nskip_tags++] = optarg;
+			break;
+		case O_FILTER: o.filter = optarg; break;
+		case O_REPEAT:
+			if (parse_int(optarg, 1, 100000, &v) < 0)
+				return bad("--repeat: '%s' is not 1..100000", optarg);
+			o.repeat = (int)v;
+			break;
+		case O_SHARD: {
+			int k, n, used = 0;
+			if (sscanf(optarg, "%d/%d%n", &k, &n, &used) != 2 || optarg[used] ||
+			    n < 1 || k < 1 || k > n)
+				return bad("--shard: '%s' is not K/N with 1 <= K <= N", optarg);
+			o.shard_k = k;
+			o.shard_n = n;
+			break;
+		}
+		case 'j':
+			if (parse_int(optarg, 0, 64, &v) < 0)
+				return bad("--jobs: '%s' is not 0..64", optarg);
+			o.jobs = v ? (int)v : (int)sysconf(_SC_NPROCESSORS_ONLN);
+			break;
+		case O_TIMEOUT:
+			if ((o.bench_timeout_ns = parse_duration(optarg)) <= 0)
+				return bad("--timeout: '%s' is not a duration like 2h or 30d",
+				           optarg);
+			break;
+		case O_WALL:
+			if ((o.wall_timeout_ns = parse_duration(optarg)) <= 0)
+				return bad("--wall-timeout: '%s' is not a duration like 30s",
+				           optarg);
+			o.wall_timeout_set = 1;
+			break;
+		case O_SCALE:
+			if (parse_int(optarg, 1, 100000, &v) < 0)
+				return bad("--time-scale: '%s' is not 1..100000", optarg);
+			o.time_scale = (unsigned)v;
+			break;
+		case O_MEM:
+			if (parse_int(optarg, 1, 65536, &v) < 0)
+				return bad("--mem-cap: '%s' is not 1..65536 MiB", optarg);
+			o.mem_cap = (size_t)v << 20;
+			break;
+		case 'h': usage(stdout); return 0;
+		case ':': return bad("option '%s' needs a value", argv[optind - 1]);
+		default: return bad("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return bad("%s", "no PATH given");
+	if (o.time_scale > 1 && ph_bench_kind(o.board) != PH_BOARD_VIRTUAL_USB)
+		return bad("--time-scale: only the virtual board's clock can run fast (--board "
+		           "virtual-usb), not %s's",
+		           o.board);
+	/* The virtual USB board needs umockdev's preload library in this
+	 * process: re-execute under it now, before any thread exists. */
+	if (ph_bench_kind(o.board) == PH_BOARD_VIRTUAL_USB && ph_usb_ensure_preload(0, NULL) < 0)
+		return 2;
+	o.paths = (const char **)(argv + optind);
+	o.npaths = argc - optind;
+	line = join_argv(argc, argv);
+	o.argv_line = line;
+	status = ph_run(&o);
+	free(line);
+	return status;
+}

@@ -1,0 +1,28 @@
+/*
+ * pool.h - running planned tests one after another, or in worker processes
+ * (one simulated bench per core).  Workers are forked after every script is
+ * loaded; each takes the next test when it is idle and sends its result back
+ * as one JSON line, so a crashing test takes down one worker, not the run.
+ */
+#ifndef PH_POOL_H
+#define PH_POOL_H
+
+#ifndef PH_USES_RUN
+#error "run/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+typedef json_t *(*ph_pool_fn)(void *env, size_t index);
+
+/* Run fn(env, i) for i in 0..n-1 on `jobs` workers (1 = in this process),
+ * printing each result as it completes.  Returns the results in plan order
+ * (a new array; a test whose worker died is an error result). */
+json_t *ph_pool_run(void *env, size_t n, int jobs, ph_pool_fn fn);
+
+/* Print one result line (and its failure message). */
+void ph_print_result(json_t *r);
+
+#endif

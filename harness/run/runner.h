@@ -1,0 +1,56 @@
+/*
+ * runner.h - discovering, selecting and running Lua test scripts on benches.
+ *
+ * One Lua state per script file; one fresh bench (board power-on) per test;
+ * results as JSON objects (the record) from which every report is written.
+ */
+#ifndef PH_RUNNER_H
+#define PH_RUNNER_H
+
+#ifndef PH_USES_RUN
+#error "run/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/paths.h"
+
+typedef struct ph_run_opts {
+	const char *board;   /* "sim" (default), "usb[:SEL]", "virtual-usb" */
+	unsigned time_scale; /* virtual-usb: board seconds per real second (1) */
+	uint64_t seed;
+	const char *report_dir;   /* NULL: reports/<run-id> with reports/latest */
+	const char *reports_root; /* "reports" */
+	const char *profile;      /* profile name or path ("reference") */
+	const char *fixtures_dir; /* "fixtures" */
+	const char **tags;        /* run tests having any of these tags */
+	int ntags;
+	const char **skip_tags; /* never run tests having these tags */
+	int nskip_tags;
+	const char *filter; /* substring of "suite / name" */
+	int repeat;
+	int shard_k, shard_n; /* 1-based shard of n; 0/0 = all */
+	int jobs;
+	int list;
+	int64_t bench_timeout_ns; /* per test, unless the test sets its own */
+	int64_t wall_timeout_ns;  /* on a real-time board, default 24 h unless set */
+	int wall_timeout_set;     /* given on the command line */
+	size_t mem_cap;           /* per Lua state */
+	int no_report;
+	const char **paths;
+	int npaths;
+	const char *argv_line; /* the command line, for the record */
+} ph_run_opts;
+
+void ph_run_opts_default(ph_run_opts *o);
+
+/* Run (or list) the selected tests.  Returns the exit status: 0 all passed,
+ * 1 some test failed or errored, 2 bad usage or a bad input file. */
+int ph_run(const ph_run_opts *o);
+
+/* The `pumphil run` command: returns the exit status (0 success, 1 a test or
+ * check failed, 2 bad usage or bad input). */
+int ph_cmd_run(int argc, char **argv);
+
+#endif
