@@ -2,6 +2,7 @@
  * fw_core.c - the firmware's entry points: init, link receive, task loop,
  * next deadline.  The modules do the work; this file orders it.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "fw_internal.h"
@@ -78,17 +79,27 @@ void fw_init(fw_pump *p, const fw_hal *hal, const fw_config *cfg, uint8_t cause)
 	fw_nvm_save(p);
 }
 
+/* The producer side of the receive ring (see fw_state.h), called from the
+ * link interrupt.  It reads the task loop's rxq_tail once: the task only moves
+ * it on, so a stale value just makes the queue look fuller.  rxq_head, its own
+ * index, is published once, after the bytes it hands over. */
 uint32_t fw_rx(fw_pump *p, const uint8_t *bytes, uint32_t n)
 {
+	uint16_t head = p->rxq_head;
+	const uint16_t tail = p->rxq_tail;
 	uint32_t taken = 0;
 
 	while (taken < n) {
-		uint16_t next = (uint16_t)((p->rxq_head + 1u) % FW_RXQ_SIZE);
-		if (next == p->rxq_tail)
+		uint16_t next = (uint16_t)((head + 1u) % FW_RXQ_SIZE);
+		if (next == tail)
 			break;
-		p->rxq[p->rxq_head] = bytes[taken++];
-		p->rxq_head = next;
+		p->rxq[head] = bytes[taken++];
+		head = next;
 	}
+	/* Compiler barrier (ISR and task loop share one core): the bytes are
+	 * stored before the index that shows them to the task loop. */
+	atomic_signal_fence(memory_order_release);
+	p->rxq_head = head;
 	p->rx_dropped += n - taken;
 	return taken;
 }

@@ -7,6 +7,7 @@
  * and is not executed twice.  Any other seq is processed.  session_open
  * resets the cache.  event_ack has no reply and leaves the cache alone.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "fw_internal.h"
@@ -109,14 +110,25 @@ void fw_session_frames(fw_pump *p)
 {
 	uint8_t chunk[32];
 
-	while (p->rxq_tail != p->rxq_head && !p->hang) {
+	while (!p->hang) {
+		/* The consumer side of the receive ring (see fw_state.h): a fresh
+		 * read of the interrupt's rxq_head (volatile) for every chunk. */
+		uint16_t head = p->rxq_head, tail = p->rxq_tail;
 		const uint8_t *in = chunk;
 		size_t n = 0, len;
 
-		while (n < sizeof chunk && p->rxq_tail != p->rxq_head) {
-			chunk[n++] = p->rxq[p->rxq_tail];
-			p->rxq_tail = (uint16_t)((p->rxq_tail + 1u) % FW_RXQ_SIZE);
+		if (tail == head)
+			break;
+		/* Compiler barriers (ISR and task loop share one core): the bytes
+		 * are read after head showed them, and before the new tail hands
+		 * their slots back to fw_rx. */
+		atomic_signal_fence(memory_order_acquire);
+		while (n < sizeof chunk && tail != head) {
+			chunk[n++] = p->rxq[tail];
+			tail = (uint16_t)((tail + 1u) % FW_RXQ_SIZE);
 		}
+		atomic_signal_fence(memory_order_release);
+		p->rxq_tail = tail;
 		while (n > 0 && !p->hang) {
 			len = pp_deframer_push(&p->df, &in, &n);
 			if (p->df.overruns != p->df_overruns_seen) {

@@ -120,9 +120,15 @@ typedef struct fw_pump {
 	uint8_t dirty;    /* therapy changed since the last save */
 	uint32_t nvm_saves;
 
-	/* Link receive queue (fw_rx) and deframer. */
+	/* Link receive queue and deframer.  The queue is a single-producer,
+	 * single-consumer ring shared with the link interrupt: fw_rx (the ISR)
+	 * fills rxq[rxq_head] and alone writes rxq_head; the task loop
+	 * (fw_session_frames) reads rxq[rxq_tail] and alone writes rxq_tail.
+	 * Each side reads the other's index; 16-bit loads and stores are single
+	 * instructions on the M0+, so neither can see half an update. */
 	uint8_t rxq[FW_RXQ_SIZE];
-	uint16_t rxq_head, rxq_tail;
+	volatile uint16_t rxq_head; /* written by fw_rx (ISR) only; the task loop rereads it */
+	uint16_t rxq_tail;          /* written by the task loop only; the ISR reads it on entry */
 	uint32_t rx_dropped;
 	pp_deframer df;
 	uint32_t df_overruns_seen;

@@ -141,6 +141,22 @@ static void rx_queue_bounded(void **state)
 	assert_int_equal(fake_status(f).serial, 1);
 }
 
+/* The receive queue is shared with the UART interrupt: fw_rx (the ISR) alone
+ * writes rxq_head, the task loop (fw_session_frames) alone writes rxq_tail.
+ * rxq_head must be volatile: the task loop's drain calls nothing, so without
+ * the qualifier the compiler may read the ISR's index once and keep it in a
+ * register (gcc -Os for the M0+ did), and bytes the interrupt queues
+ * meanwhile go unseen.  A host run cannot show that (no interrupt mid-loop,
+ * and a Debug build hoists nothing), so this checks the qualifier itself:
+ * &rxq_head carries it in its pointer type, and _Generic selects on that
+ * type - dropping `volatile` makes this fail. */
+static void rxq_head_is_volatile(void **state)
+{
+	fw_pump *p = &((fake *)*state)->pump;
+
+	assert_true(_Generic(&p->rxq_head, volatile uint16_t * : 1, default : 0));
+}
+
 static void log_readout(void **state)
 {
 	fake *f = *state;
@@ -254,6 +270,7 @@ int main(void)
 		cmocka_unit_test_setup(nak_codes, setup),
 		cmocka_unit_test_setup(garbage_never_crashes, setup),
 		cmocka_unit_test_setup(rx_queue_bounded, setup),
+		cmocka_unit_test_setup(rxq_head_is_volatile, setup),
 		cmocka_unit_test_setup(log_readout, setup),
 		cmocka_unit_test_setup(log_ring_keeps_newest, setup),
 		cmocka_unit_test_setup(hook_pressure_stuck, setup),

@@ -23,6 +23,25 @@
 #define M0_SPI_DATA M0_REG(0x40016000u)
 #define M0_WDT_KICK M0_REG(0x40018000u)
 
+/* Critical section for data an interrupt changes: m0_irq_save masks
+ * interrupts (cpsid i) and returns the PRIMASK it found, m0_irq_restore puts
+ * that back rather than unmasking, so a caller that already runs with
+ * interrupts off keeps them off.  The "memory" clobbers keep the compiler
+ * from moving loads and stores out of the section. */
+static inline __attribute__((always_inline)) uint32_t m0_irq_save(void)
+{
+	uint32_t primask;
+
+	__asm volatile("mrs %0, primask" : "=r"(primask)::"memory");
+	__asm volatile("cpsid i" ::: "memory");
+	return primask;
+}
+
+static inline __attribute__((always_inline)) void m0_irq_restore(uint32_t primask)
+{
+	__asm volatile("msr primask, %0" ::"r"(primask) : "memory");
+}
+
 void m0_systick_irq(void);
 void m0_uart_irq(void);
 

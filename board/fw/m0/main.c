@@ -12,7 +12,7 @@
 #include "m0_board.h"
 
 static fw_pump pump;               /* the firmware's whole state */
-static volatile uint64_t board_us; /* advanced by the SysTick interrupt */
+static volatile uint64_t board_us; /* advanced by the SysTick interrupt; read with hal_now */
 
 void m0_systick_irq(void)
 {
@@ -25,10 +25,20 @@ void m0_uart_irq(void)
 	fw_rx(&pump, &b, 1);
 }
 
+/* board_us is 64 bits, but the M0+ loads it as two 32-bit words: a SysTick
+ * between them would pair a new word with an old one (2^32 us off when the
+ * low word carries).  So the read is a critical section (m0_board.h);
+ * tests/integration/m0_irq_read.sh checks it in the image. */
 static uint64_t hal_now(void *ctx)
 {
+	uint32_t irq;
+	uint64_t t;
+
 	(void)ctx;
-	return board_us;
+	irq = m0_irq_save();
+	t = board_us;
+	m0_irq_restore(irq);
+	return t;
 }
 
 static void hal_stroke(void *ctx)
