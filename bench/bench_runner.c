@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "bench_common.h"
-#include "runner.h"
+#include "run/runner.h"
 
 static int write_file(const char *path, const char *text)
 {

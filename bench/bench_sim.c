@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "bench_common.h"
-#include "link.h"
-#include "transport_sim.h"
+#include "link/link.h"
+#include "link/transport_sim.h"
 
 static int call(ph_link *l, uint8_t ch, pp_msg *m)
 {

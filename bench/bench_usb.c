@@ -11,7 +11,7 @@
 
 #include "bench.h"
 #include "bench_common.h"
-#include "transport.h"
+#include "link/transport.h"
 #include "usb/usb_preload.h"
 #include "usb/virtual_usb.h"
 
