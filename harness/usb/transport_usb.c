@@ -5,6 +5,28 @@
  * `inflight` counts submitted transfers whose callback has not run; close
  * and reconnect cancel everything and pump events until it is 0, so no
  * transfer is ever freed in flight.
+ *
+ * Shutdown (drain): cancel every busy transfer, pump events until each
+ * callback ran or PH_USB_DRAIN_NS passed.  When transfers are still in
+ * flight at that deadline (a cancel the kernel never completed) the
+ * transport is `stuck`: libusb_close would drop transfers the kernel may
+ * still complete into our buffers, and libusb_free_transfer/libusb_exit
+ * would free memory it still points to.  So the handle (interfaces still
+ * claimed), the context, every transfer and this struct are kept and
+ * deliberately leaked, never touched again; stderr says so once
+ * ("usb: N transfers stuck after cancel; handle kept").  close still
+ * returns at the drain deadline; send, recv and reconnect return PH_T_IO.
+ *
+ * Errors: IN callbacks count consecutive error completions per IN endpoint
+ * (anything but COMPLETED; NO_DEVICE is an unplug, CANCELLED our own
+ * drain).  A COMPLETED resets the endpoint's count; at
+ * PH_USB_IN_ERROR_BUDGET (twice the transfers in flight per endpoint: one
+ * disturbance failing each pending transfer once is survived, failing again
+ * on resubmit is not) the IN side stops resubmitting and the link is
+ * `failed`: recv and send return PH_T_IO (after the frames already
+ * received) until reconnect or close, instead of an endless resubmit loop
+ * and a recv that only ever times out.  Like fx2lafw's budget of bad
+ * transfers in libsigrok.
  */
 #include "usb/transport_usb.h"
 
@@ -28,7 +50,6 @@
 #define USB_OUT_TIMEOUT_MS 1000
 #define USB_RING 256                 /* received frames not yet taken by recv */
 #define USB_SEND_WAIT_NS 200000000LL /* send waits this long for a free slot */
-#define USB_DRAIN_NS 2000000000LL    /* close waits this long for callbacks */
 #define USB_POLL_NS 20000000LL       /* wait_present re-enumerates this often */
 
 typedef struct ph_usb ph_usb;
@@ -60,10 +81,13 @@ struct ph_usb {
 	unsigned r_head, r_n;
 
 	int inflight;
-	int gone;        /* the board vanished: NO_DEVICE from now on */
-	int closing;     /* no resubmits */
-	int abandoned;   /* the virtual board's process died: libusb left alone */
-	pid_t board_pid; /* process serving a virtual board, 0 when unknown */
+	int gone;                   /* the board vanished: NO_DEVICE from now on */
+	int closing;                /* no resubmits */
+	int in_errors[PH_USB_N_IN]; /* consecutive error completions per IN endpoint */
+	int failed;                 /* in_errors reached the budget: PH_T_IO, no resubmits */
+	int stuck;                  /* transfers still in flight after a drain: all kept */
+	int abandoned;              /* the virtual board's process died: libusb left alone */
+	pid_t board_pid;            /* process serving a virtual board, 0 when unknown */
 	ph_usb_stats st;
 };
 
@@ -143,6 +167,19 @@ static int submit(usb_xfer *x)
 	return r;
 }
 
+/* An IN transfer failed (error, stall, overflow, timeout): keep listening
+ * unless PH_USB_IN_ERROR_BUDGET of its endpoint's failed in a row. */
+static void in_error(ph_usb *u, int idx, const struct libusb_transfer *t)
+{
+	u->st.transfer_errors++;
+	if (u->closing || u->failed || ++u->in_errors[idx] < PH_USB_IN_ERROR_BUDGET)
+		return;
+	u->failed = 1;
+	fprintf(stderr,
+	        "pumphil: usb: %d transfers in a row failed on 0x%02x (last: %s); link failed\n",
+	        u->in_errors[idx], t->endpoint, libusb_error_name((int)t->status));
+}
+
 static void LIBUSB_CALL in_cb(struct libusb_transfer *t)
 {
 	usb_xfer *x = t->user_data;
@@ -152,13 +189,14 @@ static void LIBUSB_CALL in_cb(struct libusb_transfer *t)
 	u->inflight--;
 	switch (t->status) {
 	case LIBUSB_TRANSFER_COMPLETED:
+		u->in_errors[x->idx] = 0;
 		deframe(u, x->idx, t->buffer, (size_t)t->actual_length);
 		break;
 	case LIBUSB_TRANSFER_NO_DEVICE: u->gone = 1; return;
-	case LIBUSB_TRANSFER_CANCELLED: return;
-	default: /* error, stall, overflow: count, keep listening */ u->st.transfer_errors++; break;
+	case LIBUSB_TRANSFER_CANCELLED: return; /* drain() asked for it */
+	default: in_error(u, x->idx, t); break;
 	}
-	if (!u->closing && !u->gone)
+	if (!u->closing && !u->gone && !u->failed)
 		submit(x);
 }
 
@@ -251,7 +289,7 @@ static int start_in(ph_usb *u)
  * the number still in flight after the drain deadline (0 normally). */
 static int drain(ph_usb *u)
 {
-	int64_t end = mono_ns() + USB_DRAIN_NS;
+	int64_t end = mono_ns() + PH_USB_DRAIN_NS;
 
 	u->closing = 1;
 	for (int i = 0; i < PH_USB_N_IN; i++)
@@ -350,12 +388,13 @@ static int attach(ph_usb *u, char *err, size_t errlen)
 	warn_test_pid(&u->info);
 	u->gone = 0;
 	u->closing = 0;
+	u->failed = 0;
+	memset(u->in_errors, 0, sizeof u->in_errors);
 	u->r_n = 0;
 	if (start_in(u)) {
 		snprintf(err, errlen, "usb: cannot start IN transfers");
-		drain(u);
-		release(u);
-		return u->gone ? PH_T_NO_DEVICE : PH_T_IO;
+		detach_handle(u); /* the ones started are cancelled first */
+		return u->gone && !u->stuck ? PH_T_NO_DEVICE : PH_T_IO;
 	}
 	return PH_T_OK;
 }
@@ -432,6 +471,8 @@ static int usb_send(ph_transport *t, uint8_t channel, const uint8_t *wire, size_
 
 	if (!ep || !wire || n == 0 || n > PP_MAX_WIRE)
 		return PH_T_INVALID;
+	if (u->stuck || (u->failed && !u->gone))
+		return PH_T_IO;
 	check_board_process(u);
 	while (!u->gone && u->h) {
 		for (int k = 0; k < USB_OUT_SLOTS && !x; k++)
@@ -468,10 +509,14 @@ static int usb_recv(ph_transport *t, int64_t deadline_ns, ph_rx *rx)
 			u->r_n--;
 			return PH_T_OK;
 		}
+		if (u->stuck)
+			return PH_T_IO;
 		if (u->gone || !u->h || check_board_process(u)) {
 			release_vanished(u);
 			return PH_T_NO_DEVICE;
 		}
+		if (u->failed)
+			return PH_T_IO;
 		now = mono_ns();
 		if (now >= deadline_ns)
 			return PH_T_TIMEOUT;
@@ -485,6 +530,15 @@ static int64_t usb_now(ph_transport *t)
 	return mono_ns();
 }
 
+static const char *state_tag(const ph_usb *u)
+{
+	if (u->stuck)
+		return " [stuck]";
+	if (u->gone || !u->h)
+		return " [gone]";
+	return u->failed ? " [failed]" : "";
+}
+
 static void usb_describe(ph_transport *t, char *buf, size_t n)
 {
 	ph_usb *u = (ph_usb *)t;
@@ -493,27 +547,32 @@ static void usb_describe(ph_transport *t, char *buf, size_t n)
 	snprintf(buf, n, "usb %04x:%04x serial=%s at %s (%s)%s", u->info.vid, u->info.pid,
 	         u->info.serial[0] ? u->info.serial : "-",
 	         ph_usb_path_str(u->info.bus, u->info.ports, u->info.nports, path, sizeof path),
-	         u->info.product[0] ? u->info.product : "?", u->gone || !u->h ? " [gone]" : "");
+	         u->info.product[0] ? u->info.product : "?", state_tag(u));
 }
 
-/* Tear down the handle side; transfers stay allocated unless some are
- * still in flight, in which case they are leaked rather than freed live. */
+/* Tear down the handle side: drain, then release and close the handle.
+ * Transfers stay allocated for a reattach.  When the drain leaves
+ * transfers in flight the transport is stuck instead (header comment):
+ * nothing is released, closed or freed, now or later. */
 static void detach_handle(ph_usb *u)
 {
 	int left;
 
-	if (!u->h || check_board_process(u))
+	if (!u->h || u->stuck || check_board_process(u))
 		return;
 	left = drain(u);
+	if (left) {
+		u->stuck = left;
+		fprintf(stderr, "pumphil: usb: %d transfers stuck after cancel; handle kept\n",
+		        left);
+		return;
+	}
 	release(u);
-	if (left)
-		fprintf(stderr, "pumphil: usb: %d transfers did not finish; leaking them\n", left);
 }
 
 static void usb_close(ph_transport *t)
 {
 	ph_usb *u = (ph_usb *)t;
-	int leaked;
 
 	detach_handle(u);
 	if (u->abandoned) {
@@ -521,14 +580,13 @@ static void usb_close(ph_transport *t)
 		free(u);
 		return;
 	}
-	leaked = u->inflight;
+	if (u->stuck)
+		return; /* handle, context, transfers and u stay: libusb points into them */
 	if (u->hp_on)
 		libusb_hotplug_deregister_callback(u->ctx, u->hp);
-	if (!leaked)
-		free_transfers(u);
+	free_transfers(u);
 	libusb_exit(u->ctx);
-	if (!leaked)
-		free(u);
+	free(u);
 }
 
 static int usb_reconnect(ph_transport *t, int64_t deadline_ns)
@@ -540,7 +598,7 @@ static int usb_reconnect(ph_transport *t, int64_t deadline_ns)
 	detach_handle(u);
 	if (u->abandoned)
 		return PH_T_NO_DEVICE; /* its testbed died with it */
-	if (u->inflight)
+	if (u->stuck)
 		return PH_T_IO; /* transfers still live: cannot reuse them */
 	for (;;) {
 		r = attach(u, err, sizeof err);
@@ -585,20 +643,22 @@ ph_transport *ph_usb_open(const char *selector, char *err, size_t errlen)
 	}
 	if (alloc_transfers(u)) {
 		snprintf(err, errlen, "usb: out of memory for transfers");
-		goto fail_transfers;
+		goto fail_libusb;
 	}
 	if (attach(u, err, errlen)) {
 		if (getenv("UMOCKDEV_DIR") && !ph_usb_preloaded())
 			snprintf(err + strlen(err), errlen - strlen(err),
 			         " (UMOCKDEV_DIR is set but libumockdev-preload.so.0 is not in "
 			         "LD_PRELOAD)");
-		goto fail_transfers;
+		if (u->stuck)
+			return NULL; /* kept, as by close */
+		goto fail_libusb;
 	}
 	u->board_pid = virtual_board_pid();
 	hotplug_on(u);
 	return &u->base;
 
-fail_transfers:
+fail_libusb: /* the transfers (some may be NULL) and libusb_init */
 	free_transfers(u);
 	libusb_exit(u->ctx);
 fail_free:

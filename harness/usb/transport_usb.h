@@ -9,6 +9,19 @@
  * A board that vanishes (hotplug "left", or a transfer ending in NO_DEVICE)
  * makes send and recv return PH_T_NO_DEVICE from then on, after the frames
  * received before it are delivered; reconnect (transport.h) or close.
+ *
+ * IN transfers failing PH_USB_IN_ERROR_BUDGET times in a row (errors,
+ * stalls; any success resets the count) fail the link: no more resubmits,
+ * send and recv return PH_T_IO at once (recv after the frames received
+ * before) until reconnect or close.
+ *
+ * Close and reconnect cancel every transfer and wait at most
+ * PH_USB_DRAIN_NS for the cancels to complete.  If some never do, the
+ * transport is stuck: it keeps the handle, the libusb context and the
+ * transfers for good (leaked: the kernel may still write into them), says
+ * "usb: N transfers stuck after cancel; handle kept" once on stderr, and
+ * returns PH_T_IO from send, recv and reconnect; close returns at the
+ * deadline all the same.
  */
 #ifndef PH_TRANSPORT_USB_H
 #define PH_TRANSPORT_USB_H
@@ -31,6 +44,12 @@
  * with a one-line message in err (malformed selector, no such board, open
  * or claim refused). */
 ph_transport *ph_usb_open(const char *selector, char *err, size_t errlen);
+
+/* Close and reconnect wait this long (CLOCK_MONOTONIC) for cancelled
+ * transfers to come back. */
+#define PH_USB_DRAIN_NS 2000000000LL
+/* IN transfers failing in a row that fail the link (PH_T_IO). */
+#define PH_USB_IN_ERROR_BUDGET 8
 
 /* Wait until a board matching selector is attached, at most timeout_ns of
  * CLOCK_MONOTONIC.  Returns PH_T_OK, PH_T_TIMEOUT, PH_T_INVALID (bad

@@ -504,3 +504,12 @@ void ph_vusb_get_stats(ph_vusb *v, ph_vusb_stats *st)
 	*st = v->st;
 	pthread_mutex_unlock(&v->mu);
 }
+
+void ph_vusb_set_faults(ph_vusb *v, const ph_vusb_faults *f)
+{
+	pthread_mutex_lock(&v->mu);
+	v->faults = *f;
+	if (f->in_status)
+		vusb_fail_in(v, f->in_status); /* the waiting IN URBs fail too */
+	pthread_mutex_unlock(&v->mu);
+}

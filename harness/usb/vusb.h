@@ -62,9 +62,10 @@ typedef struct ph_vusb_config {
 typedef struct ph_vusb_stats {
 	uint64_t urbs_submitted;
 	uint64_t urbs_reaped;
-	uint64_t bytes_out;   /* host -> board */
-	uint64_t bytes_in;    /* board -> host */
-	uint64_t in_overflow; /* board bytes dropped: IN queue full */
+	uint64_t bytes_out;        /* host -> board */
+	uint64_t bytes_in;         /* board -> host */
+	uint64_t in_overflow;      /* board bytes dropped: IN queue full */
+	uint64_t discards_ignored; /* DISCARDURBs swallowed (ph_vusb_faults) */
 	uint32_t plugs, unplugs;
 } ph_vusb_stats;
 
@@ -100,6 +101,23 @@ int64_t ph_vusb_epoch_ns(const ph_vusb *v);
 /* Bus number and device number of the current (or last) plug. */
 void ph_vusb_address(ph_vusb *v, unsigned *bus, unsigned *devnum);
 void ph_vusb_get_stats(ph_vusb *v, ph_vusb_stats *st);
+
+/* Faults of the device itself (its usbfs side, not the link), for testing
+ * how the usb transport copes with a misbehaving kernel or board. */
+typedef struct ph_vusb_faults {
+	/* DISCARDURB on a pending URB succeeds, but the URB is never given
+	 * back (until an unplug fails it with -ESHUTDOWN): a cancel that never
+	 * completes, as with a wedged host controller. */
+	int ignore_discard;
+	/* Nonzero: every IN URB completes at once with this status, a negative
+	 * errno (-EPROTO: LIBUSB_TRANSFER_ERROR, -EPIPE: STALL); the URBs
+	 * pending when it is set complete so too.  0: IN URBs wait for data. */
+	int in_status;
+} ph_vusb_faults;
+
+/* Set the device's faults (all zero: none); they hold until set again,
+ * across plugs.  Does not block beyond the device mutex. */
+void ph_vusb_set_faults(ph_vusb *v, const ph_vusb_faults *f);
 
 /* Remove umockdev.* directories under tmpdir that a pumphil process which
  * no longer exists left behind (it was killed before cleaning up).  Only

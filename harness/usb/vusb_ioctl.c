@@ -6,6 +6,10 @@
  * Runs on umockdev's worker thread.  Client memory is only reachable while
  * the client sits in an ioctl, so an IN URB's data goes into the local copy
  * of its buffer and reaches the client when the URB is reaped.
+ *
+ * Device faults (ph_vusb_set_faults): a swallowed DISCARDURB parks the URB
+ * in `limbo`, where nothing but an unplug completes it; a failing IN
+ * endpoint completes each IN URB at submission with the given status.
  */
 #include <errno.h>
 #include <linux/usbdevice_fs.h>
@@ -167,7 +171,7 @@ void vusb_fill(ph_vusb *v, int idx)
 	vusb_nodes_update(v);
 }
 
-void vusb_fail_pending(ph_vusb *v, int status)
+void vusb_fail_in(ph_vusb *v, int status)
 {
 	for (int i = 0; i < PH_USB_N_IN; i++) {
 		vusb_urb *u;
@@ -175,6 +179,15 @@ void vusb_fail_pending(ph_vusb *v, int status)
 			complete_urb(v, u, status, 0);
 	}
 	vusb_nodes_update(v);
+}
+
+void vusb_fail_pending(ph_vusb *v, int status)
+{
+	vusb_urb *u;
+
+	while ((u = list_take(&v->limbo, match_any, NULL)))
+		complete_urb(v, u, status, 0);
+	vusb_fail_in(v, status);
 }
 
 static int match_node(const vusb_urb *u, const void *key)
@@ -189,6 +202,8 @@ void vusb_drop_node(ph_vusb *v, const vusb_node *n)
 	for (int i = 0; i < PH_USB_N_IN; i++)
 		while ((u = list_take(&v->pending[i], match_node, n)))
 			urb_free(v, u);
+	while ((u = list_take(&v->limbo, match_node, n)))
+		urb_free(v, u);
 	while ((u = list_take(&v->done, match_node, n)))
 		urb_free(v, u);
 }
@@ -200,6 +215,8 @@ void vusb_drop_all(ph_vusb *v)
 	for (int i = 0; i < PH_USB_N_IN; i++)
 		while ((u = list_take(&v->pending[i], match_any, NULL)))
 			urb_free(v, u);
+	while ((u = list_take(&v->limbo, match_any, NULL)))
+		urb_free(v, u);
 	while ((u = list_take(&v->done, match_any, NULL)))
 		urb_free(v, u);
 }
@@ -328,6 +345,11 @@ static vusb_res submit_urb(ph_vusb *v, UMockdevIoctlClient *c, UMockdevIoctlData
 	}
 	if (!(u->ep & 0x80))
 		return submit_out(v, u, ch);
+	if (v->faults.in_status) { /* a failing IN endpoint: no wait, no data */
+		complete_urb(v, u, v->faults.in_status, 0);
+		vusb_nodes_update(v);
+		return (vusb_res){ 0, 0 };
+	}
 	list_push(&v->pending[ph_usb_in_index(u->ep)], u);
 	vusb_fill(v, ph_usb_in_index(u->ep));
 	return (vusb_res){ 0, 0 };
@@ -359,6 +381,11 @@ static vusb_res discard_urb(ph_vusb *v, UMockdevIoctlClient *c, UMockdevIoctlDat
 
 	for (int i = 0; i < PH_USB_N_IN; i++) {
 		vusb_urb *u = list_take(&v->pending[i], match_discard, &k);
+		if (u && v->faults.ignore_discard) {
+			list_push(&v->limbo, u); /* accepted, never completed */
+			v->st.discards_ignored++;
+			return (vusb_res){ 0, 0 };
+		}
 		if (u) {
 			complete_urb(v, u, -ENOENT, 0);
 			vusb_nodes_update(v);
@@ -463,6 +490,8 @@ static void forget_client(ph_vusb *v, UMockdevIoctlClient *c)
 	for (int i = 0; i < PH_USB_N_IN; i++)
 		while ((u = list_take(&v->pending[i], match_client, c)))
 			urb_free(v, u);
+	while ((u = list_take(&v->limbo, match_client, c)))
+		urb_free(v, u);
 	while ((u = list_take(&v->done, match_client, c)))
 		urb_free(v, u);
 	for (int i = 0; i < 2; i++)

@@ -73,6 +73,8 @@ struct ph_vusb {
 	vusb_node *cur; /* node of the current plug */
 	vusb_list pending[PH_USB_N_IN];
 	vusb_list done;
+	vusb_list limbo; /* discarded, never given back (faults.ignore_discard) */
+	ph_vusb_faults faults;
 	unsigned nurbs;
 	UMockdevIoctlClient *clients[VUSB_MAX_CLIENTS]; /* refs; connected or not yet pruned */
 	int nclients;
@@ -83,8 +85,11 @@ struct ph_vusb {
 
 /* vusb_ioctl.c */
 void vusb_ioctl_connect(ph_vusb *v);
-/* Fail every pending URB with status (e.g. -ESHUTDOWN).  Mutex held. */
+/* Fail every pending URB with status (e.g. -ESHUTDOWN), those in limbo
+ * included.  Mutex held. */
 void vusb_fail_pending(ph_vusb *v, int status);
+/* Fail the URBs waiting on IN endpoints with status.  Mutex held. */
+void vusb_fail_in(ph_vusb *v, int status);
 /* Move queued IN bytes into pending URBs of IN endpoint idx.  Mutex held. */
 void vusb_fill(ph_vusb *v, int idx);
 /* Drop the URBs submitted on node n.  Mutex held. */

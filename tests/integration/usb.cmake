@@ -5,7 +5,7 @@
 # re-execute themselves under libumockdev-preload.so.0 (with libasan first in
 # sanitizer builds), so no LD_PRELOAD is needed in ENVIRONMENT.  Every test
 # has a TIMEOUT: a wedged umockdev FIFO fails the test instead of hanging CI.
-set(PH_USB_DEVICE_TESTS test_usb_vusb test_usb_virtual)
+set(PH_USB_DEVICE_TESTS test_usb_vusb test_usb_virtual test_usb_drain)
 foreach(t ${PH_USB_DEVICE_TESTS})
   if(TEST ${t})
     set_tests_properties(${t} PROPERTIES LABELS usb TIMEOUT 120)
