@@ -26,7 +26,7 @@
 #include <libusb.h>
 
 #include "usb_test_io.h"
-#include "transport.h"
+#include "link/transport.h"
 #include "usb/transport_usb.h"
 #include "usb/usb_preload.h"
 #include "usb/vusb.h"
