@@ -19,6 +19,7 @@
 #include "campaign/fta_map.h"
 #include "fta/fta.h"
 #include "run/runner.h"
+#include "base/log.h"
 
 static const char validate_usage[] =
         "usage: pumphil fta validate --map MAP [--order N] [--top NAME] [--report DIR]\n"
@@ -121,7 +122,7 @@ static int parse_validate(validate_args *a, int argc, char **argv)
 	a->seed = 1;
 	a->files = calloc((size_t)argc, sizeof *a->files);
 	if (!a->files) {
-		fprintf(stderr, "pumphil fta validate: out of memory\n");
+		ph_log_error("pumphil fta validate: out of memory");
 		return 2;
 	}
 	for (int i = 1; i < argc; i++) {
@@ -183,7 +184,7 @@ static int campaign(const validate_args *a, ph_fta_model *m, const ph_fta_map *m
 		perror(script);
 	} else if (ph_fta_write_campaign(f, m, map, tops, ntops, a->order, err, sizeof err)) {
 		fclose(f);
-		fprintf(stderr, "%s\n", err);
+		ph_log_error("%s", err);
 	} else if (fclose(f)) {
 		perror(script);
 	} else {
@@ -206,16 +207,16 @@ static int validate(const validate_args *a)
 	const char **tops = NULL;
 	int rc = 2;
 	if (ph_fta_model_load(a->files, a->nfiles, &m, err, sizeof err)) {
-		fprintf(stderr, "%s\n", err);
+		ph_log_error("%s", err);
 		goto out;
 	}
 	if (!(tops = tops_of(a, m, &ntops))) {
-		fprintf(stderr, "pumphil fta validate: out of memory\n");
+		ph_log_error("pumphil fta validate: out of memory");
 		goto out;
 	}
 	snprintf(cat, sizeof cat, "%s/faults.json", ph_default_fixtures_dir());
 	if (ph_fta_vmap_load(&map, a->map, cat, m, tops, ntops, err, sizeof err)) {
-		fprintf(stderr, "%s\n", err);
+		ph_log_error("%s", err);
 		goto out;
 	}
 	rc = campaign(a, m, &map, tops, ntops);

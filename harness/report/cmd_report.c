@@ -14,6 +14,7 @@
 
 #include "report/report.h"
 #include "results/record.h"
+#include "base/log.h"
 
 typedef struct cli {
 	const char *out, *fixtures;
@@ -85,8 +86,8 @@ static json_t *from_traces(const char *const *paths, int n, const char *base, ch
 {
 	json_t *r = ph_record_from_traces(paths, n, base, err, errlen);
 	if (r)
-		fprintf(stderr, "pumphil: %s: no record.json, rebuilt from %d trace%s\n", base, n,
-		        n == 1 ? "" : "s");
+		ph_log_note("pumphil: %s: no record.json, rebuilt from %d trace%s", base, n,
+		            n == 1 ? "" : "s");
 	return r;
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "adapters/bench_open.h"
+#include "base/log.h"
 #include "run/runner.h"
 #include "usb/usb_preload.h"
 
@@ -43,9 +44,14 @@ static void usage(FILE *out)
 	      "  --wall-timeout DUR wall-time limit per test (default 120s on sim, 24h on a\n"
 	      "                     real-time board, where waits take real time)\n"
 	      "  --mem-cap MIB      Lua memory cap per script state (default 256)\n"
+	      "  -q, --quiet        print only failed tests, errors and the summary\n"
+	      "  -v, --verbose      also each test's log and measurements, and the harness's\n"
+	      "                     notes (-vv: debug notes)\n"
 	      "  -h, --help         this help\n\n"
 	      "Durations: a number with a unit: ms, s, min, h, d.\n"
-	      "Exit status: 0 all passed, 1 a test failed, 2 bad usage or bad input.\n",
+	      "Exit status: 0 all passed, 1 a test failed or errored, 2 bad usage or bad\n"
+	      "input (nothing ran), 3 the tests ran but their record or reports could not be\n"
+	      "written (never read it as a pass).\n",
 	      out);
 }
 
@@ -148,6 +154,8 @@ int ph_cmd_run(int argc, char **argv)
 		{ "wall-timeout", required_argument, NULL, O_WALL },
 		{ "time-scale", required_argument, NULL, O_SCALE },
 		{ "mem-cap", required_argument, NULL, O_MEM },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -162,7 +170,7 @@ int ph_cmd_run(int argc, char **argv)
 	o.skip_tags = skip;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j:hqv", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_BOARD: o.board = optarg; break;
 		case O_SEED: {
@@ -230,6 +238,8 @@ int ph_cmd_run(int argc, char **argv)
 				return bad("--mem-cap: '%s' is not 1..65536 MiB", optarg);
 			o.mem_cap = (size_t)v << 20;
 			break;
+		case 'q': o.verbosity = -1; break;
+		case 'v': o.verbosity = o.verbosity < 0 ? 1 : o.verbosity + 1; break;
 		case 'h': usage(stdout); return 0;
 		case ':': return bad("option '%s' needs a value", argv[optind - 1]);
 		default: return bad("unknown option '%s'", argv[optind - 1]);
@@ -249,6 +259,10 @@ int ph_cmd_run(int argc, char **argv)
 	o.npaths = argc - optind;
 	line = join_argv(argc, argv);
 	o.argv_line = line;
+	ph_log_set_level(o.verbosity < 0    ? PH_LOG_ERROR
+	                 : o.verbosity == 0 ? PH_LOG_NOTE
+	                 : o.verbosity == 1 ? PH_LOG_INFO
+	                                    : PH_LOG_DEBUG);
 	status = ph_run(&o);
 	free(line);
 	return status;

@@ -92,13 +92,15 @@ static json_t *died(pid_t pid, int status)
 	                 "wall_ms", 0.0);
 }
 
-static void give(worker *w, size_t *next, size_t n)
+static void give(worker *w, size_t *next, size_t n, const ph_pool_hooks *h)
 {
 	char line[32];
 	if (*next >= n) {
 		w->busy = -1;
 		return;
 	}
+	if (h && h->started)
+		h->started(h->ud, *next);
 	w->busy = (long)*next;
 	snprintf(line, sizeof line, "%zu\n", (*next)++);
 	/* A failed write means the worker is gone: its EOF reports the test. */
@@ -136,15 +138,17 @@ static int fill(worker *w)
 	return (int)r;
 }
 
-static void store(json_t *results, size_t idx, json_t *r)
+static void store(json_t *results, size_t idx, json_t *r, const ph_pool_hooks *h)
 {
 	if (!json_object_get(r, "index"))
 		json_object_set_new(r, "index", json_integer((json_int_t)idx + 1));
-	ph_print_result(r);
 	json_array_set_new(results, idx, r);
+	if (h && h->done)
+		h->done(h->ud, idx, r);
 }
 
-static json_t *run_parallel(void *env, size_t n, int jobs, ph_pool_fn fn, json_t *results)
+static json_t *run_parallel(void *env, size_t n, int jobs, ph_pool_fn fn, json_t *results,
+                            const ph_pool_hooks *h)
 {
 	worker ws[64];
 	size_t next = 0;
@@ -157,7 +161,7 @@ static json_t *run_parallel(void *env, size_t n, int jobs, ph_pool_fn fn, json_t
 		if (spawn(&ws[i], env, fn) < 0)
 			break;
 		alive++;
-		give(&ws[i], &next, n);
+		give(&ws[i], &next, n, h);
 	}
 	while (alive > 0) {
 		struct pollfd pf[64];
@@ -180,8 +184,8 @@ static json_t *run_parallel(void *env, size_t n, int jobs, ph_pool_fn fn, json_t
 			int r = fill(w);
 			json_t *res;
 			while ((res = take_line(w))) {
-				store(results, (size_t)w->busy, res);
-				give(w, &next, n);
+				store(results, (size_t)w->busy, res, h);
+				give(w, &next, n, h);
 			}
 			if (r > 0)
 				continue;
@@ -191,12 +195,12 @@ static json_t *run_parallel(void *env, size_t n, int jobs, ph_pool_fn fn, json_t
 			close(w->to);
 			waitpid(w->pid, &status, 0);
 			if (w->busy >= 0) {
-				store(results, (size_t)w->busy, died(w->pid, status));
+				store(results, (size_t)w->busy, died(w->pid, status), h);
 				w->pid = 0;
 				alive--;
 				if (next < n && spawn(w, env, fn) == 0) {
 					alive++;
-					give(w, &next, n);
+					give(w, &next, n, h);
 				}
 				continue;
 			}
@@ -215,16 +219,19 @@ static json_t *run_parallel(void *env, size_t n, int jobs, ph_pool_fn fn, json_t
 	return results;
 }
 
-json_t *ph_pool_run(void *env, size_t n, int jobs, ph_pool_fn fn)
+json_t *ph_pool_run(void *env, size_t n, int jobs, ph_pool_fn fn, const ph_pool_hooks *h)
 {
 	json_t *results = json_array();
 	signal(SIGPIPE, SIG_IGN); /* a dead worker's pipe must not kill the run */
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(results, json_null());
 	if (jobs <= 1 || n <= 1) {
-		for (size_t i = 0; i < n; i++)
-			store(results, i, fn(env, i));
+		for (size_t i = 0; i < n; i++) {
+			if (h && h->started)
+				h->started(h->ud, i);
+			store(results, i, fn(env, i), h);
+		}
 		return results;
 	}
-	return run_parallel(env, n, jobs, fn, results);
+	return run_parallel(env, n, jobs, fn, results, h);
 }

@@ -17,12 +17,20 @@
 
 typedef json_t *(*ph_pool_fn)(void *env, size_t index);
 
-/* Run fn(env, i) for i in 0..n-1 on `jobs` workers (1 = in this process),
- * printing each result as it completes.  Returns the results in plan order
- * (a new array; a test whose worker died is an error result). */
-json_t *ph_pool_run(void *env, size_t n, int jobs, ph_pool_fn fn);
+/* What the pool tells its caller, in the caller's process: a test was
+ * handed out (started), a test's result arrived (done; the result is
+ * borrowed, and stays in the returned array, so done may complete it).
+ * The pool itself prints nothing. */
+typedef struct ph_pool_hooks {
+	void (*started)(void *ud, size_t index);
+	void (*done)(void *ud, size_t index, json_t *result);
+	void *ud;
+} ph_pool_hooks;
 
-/* Print one result line (and its failure message). */
-void ph_print_result(json_t *r);
+/* Run fn(env, i) for i in 0..n-1 on `jobs` workers (1 = in this process),
+ * calling hooks (may be NULL) as tests start and end.  Returns the results
+ * in plan order (a new array; a test whose worker died is an error
+ * result). */
+json_t *ph_pool_run(void *env, size_t n, int jobs, ph_pool_fn fn, const ph_pool_hooks *hooks);
 
 #endif

@@ -15,6 +15,15 @@
 #include <stdint.h>
 
 #include "base/paths.h"
+#include "run/events.h"
+
+/* Exit statuses of a run. */
+#define PH_EXIT_OK 0        /* every test passed (or was skipped) */
+#define PH_EXIT_FAILED 1    /* a test failed or errored */
+#define PH_EXIT_BAD_INPUT 2 /* bad usage or a bad input file: nothing ran */
+#define PH_EXIT_EVIDENCE                                                                           \
+	3 /* the tests ran, but their evidence (record, reports) could not                         \
+	     be written: never read as a pass */
 
 typedef struct ph_run_opts {
 	const char *board;   /* "sim" (default), "usb[:SEL]", "virtual-usb" */
@@ -41,12 +50,18 @@ typedef struct ph_run_opts {
 	const char **paths;
 	int npaths;
 	const char *argv_line; /* the command line, for the record */
+	int verbosity;         /* -1 quiet (failures and the summary), 0 default, 1 -v, 2 -vv */
+	/* More subscribers to the run's events, after the record writer and
+	 * the console (borrowed; they must outlive ph_run). */
+	const ph_subscriber *const *subscribers;
+	int nsubscribers;
 } ph_run_opts;
 
 void ph_run_opts_default(ph_run_opts *o);
 
-/* Run (or list) the selected tests.  Returns the exit status: 0 all passed,
- * 1 some test failed or errored, 2 bad usage or a bad input file. */
+/* Run (or list) the selected tests, announcing each step to the record
+ * writer, the console and o->subscribers (events.h).  Returns the exit
+ * status, a PH_EXIT_* above. */
 int ph_run(const ph_run_opts *o);
 
 /* The `pumphil run` command: returns the exit status (0 success, 1 a test or

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "link/profile.h"
 #include "usb/transport_usb.h"
 #include "usb/usb_preload.h"
@@ -180,7 +181,7 @@ static int load_config(const board_opts *o, bench_config *cfg)
 	if (o->profile) {
 		j = ph_profile_load(o->profile, o->fixtures, cfg, err, sizeof err);
 		if (!j) {
-			fprintf(stderr, "pumphil board: %s\n", err);
+			ph_log_error("pumphil board: %s", err);
 			return 2;
 		}
 		json_decref(j);
@@ -218,7 +219,7 @@ static void do_replug(ph_vusb *v)
 	char err[256];
 
 	if (ph_vusb_plug(v, err, sizeof err))
-		fprintf(stderr, "pumphil board: %s\n", err);
+		ph_log_error("pumphil board: %s", err);
 	else
 		print_status(v, "replugged");
 }
@@ -299,7 +300,7 @@ static int run_usb(const board_opts *o)
 		ph_virtual_usb_serial(&cfg, vc.serial, sizeof vc.serial);
 	v = ph_vusb_new(&vc, err, sizeof err);
 	if (!v || ph_vusb_plug(v, err, sizeof err)) {
-		fprintf(stderr, "pumphil board: %s\n", err);
+		ph_log_error("pumphil board: %s", err);
 		ph_vusb_free(v);
 		return 1;
 	}
@@ -354,7 +355,7 @@ static int run_ping(const board_opts *o)
 	int ok = 0;
 
 	if (!t) {
-		fprintf(stderr, "pumphil board: %s\n", err);
+		ph_log_error("pumphil board: %s", err);
 		return 1;
 	}
 	rtt = calloc((size_t)o->count, sizeof *rtt);
@@ -408,7 +409,7 @@ static int run_monitor(const board_opts *o)
 	int r = PH_T_OK;
 
 	if (!t) {
-		fprintf(stderr, "pumphil board: %s\n", err);
+		ph_log_error("pumphil board: %s", err);
 		return 1;
 	}
 	signals_setup(&waitmask);

@@ -43,6 +43,7 @@
 #include "usb/usb_find.h"
 #include "usb/usb_preload.h"
 #include "usb/usb_shape.h"
+#include "base/log.h"
 
 #define USB_IN_XFERS 4   /* in flight per IN endpoint */
 #define USB_IN_BUF 512   /* bytes per IN transfer */
@@ -175,9 +176,8 @@ static void in_error(ph_usb *u, int idx, const struct libusb_transfer *t)
 	if (u->closing || u->failed || ++u->in_errors[idx] < PH_USB_IN_ERROR_BUDGET)
 		return;
 	u->failed = 1;
-	fprintf(stderr,
-	        "pumphil: usb: %d transfers in a row failed on 0x%02x (last: %s); link failed\n",
-	        u->in_errors[idx], t->endpoint, libusb_error_name((int)t->status));
+	ph_log_error("pumphil: usb: %d transfers in a row failed on 0x%02x (last: %s); link failed",
+	             u->in_errors[idx], t->endpoint, libusb_error_name((int)t->status));
 }
 
 static void LIBUSB_CALL in_cb(struct libusb_transfer *t)
@@ -334,10 +334,9 @@ static void warn_test_pid(const ph_usb_devinfo *d)
 	static atomic_flag warned = ATOMIC_FLAG_INIT;
 
 	if (ph_usb_is_test_pid(d->vid, d->pid) && !atomic_flag_test_and_set(&warned))
-		fprintf(stderr,
-		        "pumphil: warning: board %04x:%04x uses a pid.codes test PID "
-		        "(0x0001-0x0010): test PID: must not ship\n",
-		        d->vid, d->pid);
+		ph_log_warn("pumphil: warning: board %04x:%04x uses a pid.codes test PID "
+		            "(0x0001-0x0010): test PID: must not ship",
+		            d->vid, d->pid);
 }
 
 static int claim(ph_usb *u, char *err, size_t errlen)
@@ -444,8 +443,7 @@ static int check_board_process(ph_usb *u)
 		return 1;
 	if (!u->board_pid || !u->h || kill(u->board_pid, 0) == 0 || errno != ESRCH)
 		return 0;
-	fprintf(stderr, "pumphil: usb: the virtual board's process %ld is gone\n",
-	        (long)u->board_pid);
+	ph_log_error("pumphil: usb: the virtual board's process %ld is gone", (long)u->board_pid);
 	u->abandoned = 1;
 	u->gone = 1;
 	return 1;
@@ -563,8 +561,7 @@ static void detach_handle(ph_usb *u)
 	left = drain(u);
 	if (left) {
 		u->stuck = left;
-		fprintf(stderr, "pumphil: usb: %d transfers stuck after cancel; handle kept\n",
-		        left);
+		ph_log_error("pumphil: usb: %d transfers stuck after cancel; handle kept", left);
 		return;
 	}
 	release(u);

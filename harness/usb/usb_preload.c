@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE /* dladdr, RTLD_DEFAULT */
 #include "usb/usb_preload.h"
+#include "base/log.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -122,20 +123,20 @@ int ph_usb_ensure_preload(int argc, char **argv)
 		return 0;
 	}
 	if (getenv(REEXEC_MARK)) {
-		fprintf(stderr, "pumphil: %s did not load after re-exec (is umockdev installed?)\n",
-		        PRELOAD_LIB);
+		ph_log_error("pumphil: %s did not load after re-exec (is umockdev installed?)",
+		             PRELOAD_LIB);
 		return -1;
 	}
 	if (!argv)
 		argv = read_cmdline(cmdline, sizeof cmdline, args, ARGS_MAX);
 	if (!argv || build_env(env, sizeof env)) {
-		fprintf(stderr, "pumphil: cannot prepare the re-exec under %s\n", PRELOAD_LIB);
+		ph_log_error("pumphil: cannot prepare the re-exec under %s", PRELOAD_LIB);
 		return -1;
 	}
 	setenv("LD_PRELOAD", env, 1);
 	setenv(REEXEC_MARK, "1", 1);
 	fflush(NULL);
 	execv("/proc/self/exe", argv);
-	fprintf(stderr, "pumphil: re-exec under %s failed: %s\n", PRELOAD_LIB, strerror(errno));
+	ph_log_error("pumphil: re-exec under %s failed: %s", PRELOAD_LIB, strerror(errno));
 	return -1;
 }

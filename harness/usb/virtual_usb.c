@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "usb/transport_usb.h"
+#include "base/log.h"
 
 typedef struct vusb_transport {
 	ph_transport base;
@@ -167,7 +168,7 @@ int ph_virtual_usb_replug(ph_transport *t)
 	if (!vt)
 		return -1;
 	if (ph_vusb_plug(vt->v, err, sizeof err)) {
-		fprintf(stderr, "pumphil: %s\n", err);
+		ph_log_error("pumphil: %s", err);
 		return -1;
 	}
 	return 0;

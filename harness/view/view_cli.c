@@ -24,6 +24,7 @@
 #include "view_priv.h"
 #include "view_time.h"
 #include "view_window.h"
+#include "base/log.h"
 
 typedef struct view_args {
 	const char *trace;
@@ -150,24 +151,24 @@ static int export_csv(const view_args *a)
 
 	n = ph_trace_csv_parse_list(a->csv, sigs, sizeof sigs / sizeof sigs[0], bad, sizeof bad);
 	if (n < 0) {
-		fprintf(stderr, "pumphil view: unknown signal '%s' (see --list-signals)\n", bad);
+		ph_log_error("pumphil view: unknown signal '%s' (see --list-signals)", bad);
 		return 2;
 	}
 	r = ph_trace_reader_open(a->trace, err, sizeof err);
 	if (!r) {
-		fprintf(stderr, "pumphil view: %s\n", err);
+		ph_log_error("pumphil view: %s", err);
 		return 2;
 	}
 	ph_trace_signals_init(&s);
 	if (ph_trace_signals_load(&s, r, err, sizeof err) == PH_TRACE_ERROR) {
-		fprintf(stderr, "pumphil view: %s\n", err);
+		ph_log_error("pumphil view: %s", err);
 		goto out_signals;
 	}
 	if (ph_trace_reader_warning(r))
-		fprintf(stderr, "pumphil view: warning: %s\n", ph_trace_reader_warning(r));
+		ph_log_warn("pumphil view: warning: %s", ph_trace_reader_warning(r));
 	out = a->out ? fopen(a->out, "w") : stdout;
 	if (!out) {
-		fprintf(stderr, "pumphil view: %s: %s\n", a->out, strerror(errno));
+		ph_log_error("pumphil view: %s: %s", a->out, strerror(errno));
 		rc = 1;
 		goto out_signals;
 	}
@@ -175,8 +176,8 @@ static int export_csv(const view_args *a)
 	if ((a->out && fclose(out) != 0) || rc)
 		rc = 1;
 	if (rc)
-		fprintf(stderr, "pumphil view: %s: write failed: %s\n", a->out ? a->out : "stdout",
-		        strerror(errno));
+		ph_log_error("pumphil view: %s: write failed: %s", a->out ? a->out : "stdout",
+		             strerror(errno));
 out_signals:
 	ph_trace_signals_free(&s);
 	ph_trace_reader_close(r);
@@ -191,7 +192,7 @@ static int render_png(const view_args *a, char *err, size_t errlen)
 	if (!d)
 		return PH_VIEW_ERR_TRACE;
 	if (ph_view_doc_warning(d))
-		fprintf(stderr, "pumphil view: warning: %s\n", ph_view_doc_warning(d));
+		ph_log_warn("pumphil view: warning: %s", ph_view_doc_warning(d));
 	rc = ph_view_doc_render_png(d, a->png, a->w ? a->w : 1600, a->h ? a->h : 900, a->from,
 	                            a->to, err, errlen);
 	ph_view_doc_close(d);
@@ -218,6 +219,6 @@ int ph_cmd_view(int argc, char **argv)
 	}
 	if (rc == PH_VIEW_OK)
 		return 0;
-	fprintf(stderr, "pumphil view: %s\n", err);
+	ph_log_error("pumphil view: %s", err);
 	return rc == PH_VIEW_ERR_ARG || rc == PH_VIEW_ERR_TRACE ? 2 : 1;
 }

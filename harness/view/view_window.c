@@ -19,6 +19,7 @@
 #include "view_draw.h"
 #include "view_model.h"
 #include "view_priv.h"
+#include "base/log.h"
 
 #define WHEEL_ZOOM 1.25
 #define KEY_ZOOM 2.0
@@ -284,7 +285,7 @@ int ph_view_window_run(const char *path, int w, int h, int64_t from_ns, int64_t 
 	if (!v.doc)
 		return PH_VIEW_ERR_TRACE;
 	if (ph_view_doc_warning(v.doc))
-		fprintf(stderr, "pumphil view: warning: %s\n", ph_view_doc_warning(v.doc));
+		ph_log_warn("pumphil view: warning: %s", ph_view_doc_warning(v.doc));
 	rc = ph_view_resolve_range(&v.doc->model, from_ns, to_ns, &v.vp.t0, &v.vp.t1, err, errlen);
 	if (rc < 0)
 		goto out_doc;

@@ -1,0 +1,97 @@
+/*
+ * console.c - the console subscriber: what `pumphil run` prints on stdout.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report/report.h"
+#include "run/run_priv.h"
+
+static const char *const verdict_label[PH_VERDICT_COUNT] = {
+	[PH_VERDICT_PASS] = "PASS",
+	[PH_VERDICT_FAIL] = "FAIL",
+	[PH_VERDICT_ERROR] = "ERROR",
+	[PH_VERDICT_SKIP] = "SKIP",
+};
+
+void ph_console_progress(void *ud, int64_t bench_ns)
+{
+	ph_console_live *lv = ud;
+	char b[32];
+	ph_report_fmt_ns(bench_ns - lv->start, b, sizeof b);
+	printf("\r\033[K RUN  %s / %s  [bench %s]", lv->suite, lv->name, b);
+	fflush(stdout);
+}
+
+/* -v: the test's log and measurements under its result line. */
+static void print_details(json_t *r)
+{
+	json_t *e;
+	size_t k;
+	json_array_foreach(json_object_get(r, "log"), k, e)
+	        printf("      log  %s\n", json_string_value(e));
+	json_array_foreach(json_object_get(r, "measurements"), k, e)
+	{
+		json_t *lo = json_object_get(e, "min"), *hi = json_object_get(e, "max");
+		printf("      %-4s %s = %.6g %s", json_string_value(json_object_get(e, "verdict")),
+		       json_string_value(json_object_get(e, "name")),
+		       json_number_value(json_object_get(e, "value")),
+		       json_string_value(json_object_get(e, "unit")));
+		if (lo || hi)
+			printf("  [%.6g, %.6g]", lo ? json_number_value(lo) : -INFINITY,
+			       hi ? json_number_value(hi) : INFINITY);
+		printf("\n");
+	}
+}
+
+/* One result line, and the failure's message under it. */
+static void on_verdict(void *ud, const ph_test_ref *t, ph_verdict v, json_t *r)
+{
+	const ph_console *c = ud;
+	char b[32];
+	if (c->verbosity < 0 && (v == PH_VERDICT_PASS || v == PH_VERDICT_SKIP))
+		return;
+	ph_report_fmt_ns(json_integer_value(json_object_get(r, "bench_ns")), b, sizeof b);
+	if (c->tty)
+		fputs("\r\033[K", stdout);
+	printf("%-5s %s / %s  [bench %s, wall %.2f s]\n", verdict_label[v],
+	       json_string_value(json_object_get(r, "suite")),
+	       json_string_value(json_object_get(r, "name")), b,
+	       json_number_value(json_object_get(r, "wall_ms")) / 1000.0);
+	if (v != PH_VERDICT_PASS) {
+		const char *m = json_string_value(json_object_get(r, "message"));
+		const char *w = json_string_value(json_object_get(r, "where"));
+		if (m && w && *w && strncmp(m, w, strlen(w)))
+			printf("      %s: %s\n", w, m);
+		else if (m)
+			printf("      %s\n", m);
+	}
+	if (c->verbosity > 0)
+		print_details(r);
+	fflush(stdout);
+}
+
+/* "N passed, N failed[, N skipped]": errors count as failed here, as the
+ * exit status does. */
+static int on_run_finished(void *ud, json_t *run, const ph_run_summary *s)
+{
+	int failed = s->count[PH_VERDICT_FAIL] + s->count[PH_VERDICT_ERROR];
+	printf("%d passed, %d failed", s->count[PH_VERDICT_PASS], failed);
+	if (s->count[PH_VERDICT_SKIP])
+		printf(", %d skipped", s->count[PH_VERDICT_SKIP]);
+	printf("\n");
+	fflush(stdout);
+	return 0;
+}
+
+void ph_console_subscriber(ph_console *c, ph_subscriber *s)
+{
+	c->tty = isatty(STDOUT_FILENO);
+	memset(s, 0, sizeof *s);
+	s->name = "console";
+	s->ud = c;
+	s->verdict = on_verdict;
+	s->run_finished = on_run_finished;
+}

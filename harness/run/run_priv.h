@@ -1,0 +1,76 @@
+/*
+ * run_priv.h - the stages of a run, shared inside run/ only: discovery
+ * (discover.c), the plan (plan.c), and the two built-in subscribers
+ * (console.c, record_out.c).  runner.c strings them together.
+ */
+#ifndef PH_RUN_PRIV_H
+#define PH_RUN_PRIV_H
+
+#ifndef PH_USES_RUN
+#error "run/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+#endif
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "run/events.h"
+#include "run/runner.h"
+#include "run/script.h"
+
+/* A growable list of owned strings. */
+typedef struct ph_strvec {
+	char **v;
+	int n, cap;
+} ph_strvec;
+
+int ph_strvec_push(ph_strvec *s, const char *x);
+void ph_strvec_free(ph_strvec *s);
+
+/* Append path, or every *.lua below it in name order, to out.  Returns 0, or
+ * -1 with a line naming the path on stderr. */
+int ph_discover(const char *path, ph_strvec *out);
+
+/* The selected tests of scripts[0..n-1] in order (after tags, filter,
+ * shard), each repeated o->repeat times with its own seed.  Returns 0 or -1
+ * (no memory). */
+int ph_plan_make(const ph_run_opts *o, ph_script **scripts, int n, ph_plan *plan);
+void ph_plan_free(ph_plan *plan);
+/* The test a plan item names: its object in the script's test list. */
+json_t *ph_plan_test(ph_script **scripts, const ph_plan_item *p);
+/* `run --list`: one line per planned test. */
+void ph_plan_list(const ph_plan *plan, ph_script **scripts);
+
+/* The console: a line per verdict (and the failure's message), the
+ * "N passed, N failed" line at the end; on a terminal, with one worker, a
+ * self-overwriting line while a test runs (ph_console_progress, the
+ * ph_ctx.progress callback, ud a ph_console_live). */
+typedef struct ph_console_live {
+	const char *suite, *name;
+	int64_t start;
+} ph_console_live;
+
+typedef struct ph_console {
+	int verbosity; /* -1: only what did not pass; 1: also log lines and measurements */
+	int tty;       /* stdout is a terminal: overwrite the progress line */
+} ph_console;
+
+void ph_console_subscriber(ph_console *c, ph_subscriber *s);
+void ph_console_progress(void *ud, int64_t bench_ns);
+
+/* The record writer: collects every result in plan order and, at the end,
+ * writes record.json, junit.xml, index.html and plots/ into dir (unless
+ * no_report) and points reports/latest at the run.  Its run_finished fails
+ * when the evidence could not be written. */
+typedef struct ph_record_out {
+	const ph_run_opts *o;
+	const char *dir;    /* the run's report directory */
+	const char *run_id; /* its name under reports_root */
+	json_t *run;        /* borrowed from run_started */
+	json_t *tests;      /* owned: results by plan index */
+} ph_record_out;
+
+void ph_record_out_subscriber(ph_record_out *r, ph_subscriber *s);
+void ph_record_out_free(ph_record_out *r);
+
+#endif
