@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "adapters/bench_open.h"
+#include "adapters/board.h"
 #include "base/log.h"
 #include "run/runner.h"
 #include "usb/usb_preload.h"
@@ -247,13 +247,13 @@ int ph_cmd_run(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return bad("%s", "no PATH given");
-	if (o.time_scale > 1 && ph_bench_kind(o.board) != PH_BOARD_VIRTUAL_USB)
+	if (o.time_scale > 1 && !(ph_board_flags_of(o.board) & PH_BOARD_TIME_SCALE))
 		return bad("--time-scale: only the virtual board's clock can run fast (--board "
 		           "virtual-usb), not %s's",
 		           o.board);
 	/* The virtual USB board needs umockdev's preload library in this
 	 * process: re-execute under it now, before any thread exists. */
-	if (ph_bench_kind(o.board) == PH_BOARD_VIRTUAL_USB && ph_usb_ensure_preload(0, NULL) < 0)
+	if ((ph_board_flags_of(o.board) & PH_BOARD_PRELOAD) && ph_usb_ensure_preload(0, NULL) < 0)
 		return 2;
 	o.paths = (const char **)(argv + optind);
 	o.npaths = argc - optind;

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "adapters/bench_open.h"
+#include "adapters/board.h"
 #include "base/clock.h"
 #include "base/fs.h"
 #include "base/paths.h"
@@ -169,7 +169,8 @@ static json_t *ph_run_planned(void *envp, size_t index)
 	json_t *res, *dut = NULL;
 
 	cfg.seed = seed;
-	tr = ph_bench_open(env->o->board, &cfg, env->o->time_scale, err, sizeof err);
+	ph_board_params bp = { .cfg = &cfg, .time_scale = env->o->time_scale };
+	tr = ph_board_open(env->o->board, &bp, err, sizeof err);
 	if (!tr) {
 		res = json_object();
 		json_object_set_new(res, "verdict", json_string("error"));
@@ -184,7 +185,7 @@ static json_t *ph_run_planned(void *envp, size_t index)
 	link = ph_link_new(tr);
 	if (link && env->o->time_scale > 1)
 		scaled_link_timing(link, env->o->time_scale);
-	if (ph_bench_kind(env->o->board) == PH_BOARD_USB)
+	if (ph_board_flags_of(env->o->board) & PH_BOARD_PHYSICAL)
 		factory_reset(link);
 	snprintf(rel, sizeof rel, "traces/%04zu.pcapng", index + 1);
 	if (!env->o->no_report) {
@@ -231,7 +232,7 @@ static json_t *ph_run_planned(void *envp, size_t index)
 	json_object_set_new(res, "bench_ns", json_integer(ph_link_now(link) - bench_start));
 	if (ctx.disconnected) {
 		char msg[200];
-		int back = ph_bench_wait_back(env->o->board, 60LL * 1000000000) == 0;
+		int back = ph_board_wait_back(env->o->board, 60LL * 1000000000) == 0;
 		snprintf(msg, sizeof msg, "board disconnected at t=%.3f s%s",
 		         (double)(ctx.disconnected_at - ctx.t0) / 1e9,
 		         back ? "" : "; it did not come back within 60 s");
@@ -402,13 +403,14 @@ static int prepare(ph_run_opts *oc, run_env *env, ph_strvec *files, char *run_id
 		ph_plan_list(&env->plan, env->scripts);
 		return 1;
 	}
-	if (ph_bench_check(o->board, err, sizeof err) < 0) {
+	if (!ph_board_check(o->board, err, sizeof err)) {
 		ph_log_error("pumphil: %s", err);
 		return 2;
 	}
-	if (ph_bench_kind(o->board) != PH_BOARD_SIM && !oc->wall_timeout_set)
+	unsigned flags = ph_board_flags_of(o->board);
+	if ((flags & PH_BOARD_REALTIME) && !oc->wall_timeout_set)
 		oc->wall_timeout_ns = 24LL * 3600 * 1000000000;
-	if (ph_bench_kind(o->board) != PH_BOARD_SIM && oc->jobs > 1) {
+	if ((flags & PH_BOARD_REALTIME) && oc->jobs > 1) {
 		ph_log_note("pumphil: one board: running with -j 1 on %s", o->board);
 		oc->jobs = 1;
 	}
