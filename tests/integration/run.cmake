@@ -46,6 +46,14 @@ ph_expect(sandbox RC 1 ARGS run ${NR} --wall-timeout 3s --mem-cap 8 ${S}/sandbox
         "Lua memory cap of 8388608 bytes reached"
         "PASS +sandbox / the next test runs normally"
         "1 passed, 6 failed")
+# A finalizer runs where no hook can stop it: __gc is refused, in a test (a
+# test error, the run goes on) and at file level (bad input), never a hang.
+ph_expect(sandbox_gc_in_test RC 1 ARGS run ${NR} --wall-timeout 5s ${S}/gc/in_test.lua
+  MATCH "ERROR +gc / a looping finalizer is refused.*\n.*in_test.lua:7: setmetatable: __gc"
+        "PASS +gc / the next test runs normally" "1 passed, 1 failed")
+ph_expect(sandbox_gc_at_file_level RC 2 ARGS run ${NR} --wall-timeout 5s ${S}/gc/at_file_level.lua
+  MATCH "at_file_level.lua:3: setmetatable: __gc")
+set_tests_properties(sandbox_gc_in_test sandbox_gc_at_file_level PROPERTIES TIMEOUT 60)
 # Teardown after a failure, and a failing teardown.
 ph_expect(teardown RC 1 ARGS run ${NR} ${S}/teardown.lua
   MATCH "FAIL +teardown / failing body.*\n.*body failed on purpose"
