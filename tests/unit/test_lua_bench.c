@@ -1,0 +1,268 @@
+/* test_lua_bench.c - the Lua primitives (lua_bench.c) on a fake transport:
+ * JSON they hold is freed when a Lua error (the memory cap) cuts them short. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <lauxlib.h>
+
+#include "lua_bench.h"
+#include "lua_sandbox.h"
+
+/* ---- jansson allocations still live: a leak shows without LeakSanitizer */
+
+static long json_live;
+
+static void *count_malloc(size_t n)
+{
+	void *p = malloc(n);
+	if (p)
+		json_live++;
+	return p;
+}
+
+static void count_free(void *p)
+{
+	if (p)
+		json_live--;
+	free(p);
+}
+
+/* ---- a transport whose receive fails with `fail` once the clock is at fail_at */
+
+typedef struct fake {
+	ph_transport base;
+	int64_t now;
+	int fail; /* a ph_terr, 0 = never */
+	int64_t fail_at;
+} fake;
+
+static int f_send(ph_transport *t, uint8_t ch, const uint8_t *wire, size_t n)
+{
+	(void)t, (void)ch, (void)wire, (void)n;
+	return PH_T_OK;
+}
+
+static int f_recv(ph_transport *t, int64_t deadline, ph_rx *rx)
+{
+	fake *f = (fake *)t;
+	(void)rx;
+	if (f->fail && deadline >= f->fail_at) {
+		if (f->now < f->fail_at)
+			f->now = f->fail_at;
+		return f->fail;
+	}
+	if (deadline > f->now)
+		f->now = deadline;
+	return PH_T_TIMEOUT;
+}
+
+static int64_t f_now(ph_transport *t)
+{
+	return ((fake *)t)->now;
+}
+
+static void f_describe(ph_transport *t, char *buf, size_t n)
+{
+	(void)t;
+	snprintf(buf, n, "fake");
+}
+
+static void f_close(ph_transport *t)
+{
+	(void)t;
+}
+
+static const ph_transport_ops fake_ops = {
+	.name = "fake",
+	.send = f_send,
+	.recv = f_recv,
+	.now = f_now,
+	.describe = f_describe,
+	.close = f_close,
+};
+
+/* ---- a sandbox with the primitives as global `ph` on a fake bench */
+
+typedef struct bench {
+	ph_sandbox *sb;
+	fake tr;
+	ph_link *link;
+	ph_ctx ctx;
+	char recorded[4096]; /* the last harness event recorded */
+	int nrecorded;
+} bench;
+
+static void on_record(void *ud, int64_t t_ns, const char *json)
+{
+	bench *b = ud;
+	(void)t_ns;
+	snprintf(b->recorded, sizeof b->recorded, "%s", json);
+	b->nrecorded++;
+}
+
+static bench *bench_new(void)
+{
+	bench *b = calloc(1, sizeof *b);
+	assert_non_null(b);
+	b->sb = ph_sandbox_new(64u << 20);
+	assert_non_null(b->sb);
+	b->tr.base.ops = &fake_ops;
+	b->link = ph_link_new(&b->tr.base);
+	assert_non_null(b->link);
+	b->ctx.link = b->link;
+	b->ctx.transport = &b->tr.base;
+	b->ctx.record = on_record;
+	b->ctx.record_ud = b;
+	ph_lua_push_primitives(b->sb->L);
+	lua_setglobal(b->sb->L, "ph");
+	ph_lua_set_ctx(b->sb->L, &b->ctx);
+	return b;
+}
+
+static void bench_free(bench *b)
+{
+	ph_sandbox_close(b->sb);
+	ph_link_free(b->link);
+	free(b);
+}
+
+/* Run code; returns the status, its results (or error) left on the stack. */
+static int run(bench *b, const char *code)
+{
+	lua_State *L = b->sb->L;
+	lua_settop(L, 0);
+	assert_int_equal(luaL_loadstring(L, code), LUA_OK);
+	return ph_sandbox_pcall(b->sb, 0, LUA_MULTRET);
+}
+
+/* Let the state grow by at most `room` bytes from now on. */
+static void cap_room(bench *b, size_t room)
+{
+	lua_gc(b->sb->L, LUA_GCCOLLECT);
+	b->sb->cap = b->sb->used + room;
+}
+
+/* ---- JSON held by a primitive when the memory cap cuts it short */
+
+static char fixtures_dir[64];
+
+/* fixtures_dir/big.json: 20000 objects, megabytes as Lua tables. */
+static void write_big_fixture(void)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(fixtures_dir, sizeof fixtures_dir, "/tmp/test_lua_bench.XXXXXX");
+	assert_non_null(mkdtemp(fixtures_dir));
+	snprintf(path, sizeof path, "%s/big.json", fixtures_dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[", f);
+	for (int i = 0; i < 20000; i++)
+		fprintf(f, "%s{\"i\": %d, \"name\": \"entry %d\"}", i ? "," : "", i, i);
+	fputs("]\n", f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void remove_big_fixture(void)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/big.json", fixtures_dir);
+	unlink(path);
+	rmdir(fixtures_dir);
+}
+
+static void test_fixture_data_reads_the_file(void **state)
+{
+	long live0 = json_live;
+	bench *b = bench_new();
+	(void)state;
+	b->ctx.fixtures_dir = fixtures_dir;
+	assert_int_equal(run(b, "local t = ph.fixture_data('big') return #t, t[20000].name"),
+	                 LUA_OK);
+	assert_int_equal(lua_tointeger(b->sb->L, 1), 20000);
+	assert_string_equal(lua_tostring(b->sb->L, 2), "entry 19999");
+	bench_free(b);
+	assert_int_equal(json_live, live0);
+}
+
+/* The table for big.json does not fit under the cap: pushing it raises a
+ * memory error with the loaded JSON in C's hands. */
+static void test_fixture_data_at_the_memory_cap_frees_the_json(void **state)
+{
+	long live0 = json_live;
+	bench *b = bench_new();
+	(void)state;
+	b->ctx.fixtures_dir = fixtures_dir;
+	cap_room(b, 64 * 1024);
+	assert_int_equal(run(b, "return ph.fixture_data('big')"), LUA_ERRMEM);
+	assert_int_equal(json_live, live0); /* freed as the error left the primitive */
+	bench_free(b);
+	assert_int_equal(json_live, live0);
+}
+
+static void test_record_writes_the_event(void **state)
+{
+	bench *b = bench_new();
+	json_error_t err;
+	json_t *j;
+	(void)state;
+	assert_int_equal(run(b, "ph.record { ev = 'note', n = 3, data = { 1, 2 } }"), LUA_OK);
+	assert_int_equal(b->nrecorded, 1);
+	j = json_loads(b->recorded, 0, &err);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "ev")), "note");
+	assert_int_equal(json_integer_value(json_object_get(j, "n")), 3);
+	assert_int_equal(json_array_size(json_object_get(j, "data")), 2);
+	json_decref(j);
+	bench_free(b);
+}
+
+/* Converting the event raises half way (a key whose __tostring needs more
+ * than the cap): what was converted so far must not leak. */
+static void test_record_at_the_memory_cap_frees_the_json(void **state)
+{
+	long live0 = json_live;
+	bench *b = bench_new();
+	(void)state;
+	assert_int_equal(run(b, "local key = setmetatable({}, { __tostring = function()\n"
+	                        "  return string.rep('x', 1 << 30) end })\n"
+	                        "ph.record { ev = 'note', a = { 1, 2, 3 }, b = { [key] = true } }"),
+	                 LUA_ERRMEM);
+	assert_int_equal(b->nrecorded, 0);
+	bench_free(b);
+	assert_int_equal(json_live, live0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	write_big_fixture();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	remove_big_fixture();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fixture_data_reads_the_file),
+		cmocka_unit_test(test_fixture_data_at_the_memory_cap_frees_the_json),
+		cmocka_unit_test(test_record_writes_the_event),
+		cmocka_unit_test(test_record_at_the_memory_cap_frees_the_json),
+	};
+	json_set_alloc_funcs(count_malloc, count_free);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
