@@ -1,5 +1,6 @@
 /* test_lua_bench.c - the Lua primitives (lua_bench.c) on a fake transport:
- * JSON they hold is freed when a Lua error (the memory cap) cuts them short. */
+ * JSON they hold is freed when a Lua error (the memory cap) cuts them short,
+ * and a transport error during a wait reaches the script as nil, msg, code. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -241,6 +242,66 @@ static void test_record_at_the_memory_cap_frees_the_json(void **state)
 	assert_int_equal(json_live, live0);
 }
 
+/* ---- a transport error during a wait */
+
+static void assert_fail_values(bench *b, const char *msg, const char *code)
+{
+	lua_State *L = b->sb->L;
+	assert_int_equal(lua_gettop(L), 3);
+	assert_true(lua_isnil(L, 1));
+	assert_string_equal(lua_tostring(L, 2), msg);
+	assert_string_equal(lua_tostring(L, 3), code);
+}
+
+static void test_run_until_returns_an_io_error(void **state)
+{
+	bench *b = bench_new();
+	(void)state;
+	b->tr.fail = PH_T_IO;
+	b->tr.fail_at = 500;
+	assert_int_equal(run(b, "return ph.run_until(1000)"), LUA_OK);
+	assert_fail_values(b, "transport error", "io");
+	assert_int_equal(b->ctx.disconnected, 0);
+	bench_free(b);
+}
+
+static void test_next_event_returns_an_io_error(void **state)
+{
+	bench *b = bench_new();
+	(void)state;
+	b->tr.fail = PH_T_IO;
+	b->tr.fail_at = 500;
+	assert_int_equal(run(b, "return ph.next_event(1000)"), LUA_OK);
+	assert_fail_values(b, "transport error", "io");
+	bench_free(b);
+}
+
+static void test_wait_without_error_returns_as_before(void **state)
+{
+	bench *b = bench_new();
+	lua_State *L;
+	(void)state;
+	assert_int_equal(run(b, "return ph.run_until(1000), ph.next_event(2000)"), LUA_OK);
+	L = b->sb->L;
+	assert_int_equal(lua_gettop(L), 1); /* the clock; next_event: nothing on timeout */
+	assert_int_equal(lua_tointeger(L, 1), 1000);
+	bench_free(b);
+}
+
+/* A board that goes away during a wait still ends the test with an error. */
+static void test_run_until_losing_the_board_raises(void **state)
+{
+	bench *b = bench_new();
+	(void)state;
+	b->tr.fail = PH_T_NO_DEVICE;
+	b->tr.fail_at = 500;
+	assert_int_equal(run(b, "return ph.run_until(1000)"), LUA_ERRRUN);
+	assert_non_null(strstr(lua_tostring(b->sb->L, -1), "board disconnected at t="));
+	assert_int_equal(b->ctx.disconnected, 1);
+	assert_int_equal(b->ctx.disconnected_at, 500);
+	bench_free(b);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -262,6 +323,10 @@ int main(void)
 		cmocka_unit_test(test_fixture_data_at_the_memory_cap_frees_the_json),
 		cmocka_unit_test(test_record_writes_the_event),
 		cmocka_unit_test(test_record_at_the_memory_cap_frees_the_json),
+		cmocka_unit_test(test_run_until_returns_an_io_error),
+		cmocka_unit_test(test_next_event_returns_an_io_error),
+		cmocka_unit_test(test_wait_without_error_returns_as_before),
+		cmocka_unit_test(test_run_until_losing_the_board_raises),
 	};
 	json_set_alloc_funcs(count_malloc, count_free);
 	return cmocka_run_group_tests(tests, setup, teardown);
