@@ -1,6 +1,7 @@
 /* test_lua_bench.c - the Lua primitives (lua_bench.c) on a fake transport:
  * JSON they hold is freed when a Lua error (the memory cap) cuts them short,
- * and a transport error during a wait reaches the script as nil, msg, code. */
+ * and a transport error during a wait reaches the script as nil, msg, code
+ * (and fails a test that waits with b:run_for or b:wait_event). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 
 #include "lua_bench.h"
 #include "lua_sandbox.h"
+#include "script.h"
 
 /* ---- jansson allocations still live: a leak shows without LeakSanitizer */
 
@@ -35,13 +37,15 @@ static void count_free(void *p)
 	free(p);
 }
 
-/* ---- a transport whose receive fails with `fail` once the clock is at fail_at */
+/* ---- a transport whose receive fails with `fail` once the clock is at fail_at
+ * (every time, or only the first time with once) */
 
 typedef struct fake {
 	ph_transport base;
 	int64_t now;
 	int fail; /* a ph_terr, 0 = never */
 	int64_t fail_at;
+	int once;
 } fake;
 
 static int f_send(ph_transport *t, uint8_t ch, const uint8_t *wire, size_t n)
@@ -55,9 +59,12 @@ static int f_recv(ph_transport *t, int64_t deadline, ph_rx *rx)
 	fake *f = (fake *)t;
 	(void)rx;
 	if (f->fail && deadline >= f->fail_at) {
+		int r = f->fail;
 		if (f->now < f->fail_at)
 			f->now = f->fail_at;
-		return f->fail;
+		if (f->once)
+			f->fail = 0;
+		return r;
 	}
 	if (deadline > f->now)
 		f->now = deadline;
@@ -302,6 +309,61 @@ static void test_run_until_losing_the_board_raises(void **state)
 	bench_free(b);
 }
 
+/* The test language over the primitives: a wait the link cannot finish
+ * fails the test, with and without a fault scheduled during it (the
+ * scheduler waits in steps), even when the next receive would succeed. */
+static void test_waits_fail_the_test_on_an_io_error(void **state)
+{
+	static const char *const expect[] = {
+		"run_until: transport error (io)",
+		"wait_event: transport error (io)",
+		"run_until: transport error (io)",
+	};
+	const char *src = getenv("PUMPHIL_SOURCE_DIR");
+	char fixtures[512];
+	const ph_test_limits lim = { .wall_timeout_ns = 10000000000LL,
+		                     .teardown_wall_ns = 10000000000LL };
+	char path[128], err[256];
+	ph_script *s;
+	FILE *f;
+	(void)state;
+
+	/* the fault catalogue, for b:inject */
+	snprintf(fixtures, sizeof fixtures, "%s/fixtures", src ? src : ".");
+	snprintf(path, sizeof path, "%s/waits.lua", fixtures_dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("test('run_for', function(b) b:run_for(1000) end)\n"
+	      "test('wait_event', function(b)\n"
+	      "  b:wait_event({ name = 'BOLUS_END' }, { within = 1000 })\n"
+	      "end)\n"
+	      "test('run_for with a fault scheduled', function(b)\n"
+	      "  b:inject('telemetry_outage', {}, { at = 800, duration = 100 })\n"
+	      "  b:run_for(1000)\n"
+	      "end)\n",
+	      f);
+	assert_int_equal(fclose(f), 0);
+	s = ph_script_load(path, 64u << 20, err, sizeof err);
+	assert_non_null(s);
+	for (int i = 0; i < 3; i++) {
+		bench *b = bench_new();
+		const char *msg;
+		json_t *res;
+		b->tr.fail = PH_T_IO;
+		b->tr.fail_at = 500;
+		b->tr.once = 1;
+		b->ctx.fixtures_dir = fixtures;
+		res = ph_script_run_test(s, i + 1, &b->ctx, &lim);
+		msg = json_string_value(json_object_get(res, "message"));
+		assert_string_equal(msg ? msg : "(none: it passed)", expect[i]);
+		assert_string_equal(json_string_value(json_object_get(res, "verdict")), "fail");
+		json_decref(res);
+		bench_free(b);
+	}
+	ph_script_free(s);
+	unlink(path);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -327,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_next_event_returns_an_io_error),
 		cmocka_unit_test(test_wait_without_error_returns_as_before),
 		cmocka_unit_test(test_run_until_losing_the_board_raises),
+		cmocka_unit_test(test_waits_fail_the_test_on_an_io_error),
 	};
 	json_set_alloc_funcs(count_malloc, count_free);
 	return cmocka_run_group_tests(tests, setup, teardown);
