@@ -185,13 +185,19 @@ static uint8_t check_channel(lua_State *L, int arg)
 	return (uint8_t)luaL_argerror(L, arg, "channel must be 'pump' or 'fixture'");
 }
 
-/* nil, message, code (and the nak table for NAKs). */
-static int link_fail(lua_State *L, ph_ctx *c, int err, const pp_msg *reply)
+/* A link error's side effect on the test: the board gone is noted (and
+ * ends the test at the next check_limit()). */
+static void note_disconnect(ph_ctx *c, int err)
 {
 	if (err == PH_LINK_NO_DEVICE && !c->disconnected) {
 		c->disconnected = 1;
 		c->disconnected_at = ph_link_now(c->link);
 	}
+}
+
+/* nil, message, code (and the nak table for NAKs). */
+static int push_fail(lua_State *L, int err, const pp_msg *reply)
+{
 	lua_pushnil(L);
 	if (err == PH_LINK_NAK) {
 		const char *name = pp_code_name("NAK", reply->u.nak.code);
@@ -244,8 +250,10 @@ static int l_call(lua_State *L)
 	table_to_msg(L, d, 3, &req);
 	check_limit(L, c);
 	r = ph_link_call(c->link, ch, &req, &reply, &info);
-	if (r != PH_LINK_OK)
-		return link_fail(L, c, r, &reply);
+	if (r != PH_LINK_OK) {
+		note_disconnect(c, r);
+		return push_fail(L, r, &reply);
+	}
 	push_msg(L, &reply);
 	lua_pushinteger(L, info.t_reply - c->t0);
 	lua_setfield(L, -2, "t");
@@ -269,8 +277,10 @@ static int l_send(lua_State *L)
 
 	table_to_msg(L, d, 3, &m);
 	r = ph_link_send(c->link, ch, &m, (uint8_t)luaL_optinteger(L, 4, 0));
-	if (r < 0)
-		return link_fail(L, c, r, &m);
+	if (r < 0) {
+		note_disconnect(c, r);
+		return push_fail(L, r, &m);
+	}
 	lua_pushinteger(L, r);
 	return 1;
 }
@@ -285,7 +295,8 @@ static int l_send_raw(lua_State *L)
 	int r = ph_link_send_raw(c->link, ch, (const uint8_t *)s, n);
 	if (r < 0) {
 		pp_msg none = { 0 };
-		return link_fail(L, c, r, &none);
+		note_disconnect(c, r);
+		return push_fail(L, r, &none);
 	}
 	lua_pushboolean(L, 1);
 	return 1;
@@ -329,7 +340,8 @@ static int l_now(lua_State *L)
 	return 1;
 }
 
-/* run_until(t): process the board's traffic until the bench clock is t. */
+/* run_until(t): process the board's traffic until the bench clock is t.
+ * -> the bench time reached, or nil, msg, code when the link failed. */
 static int l_run_until(lua_State *L)
 {
 	ph_ctx *c = ctx_get(L);
@@ -342,7 +354,9 @@ static int l_run_until(lua_State *L)
 	r = ph_link_run_until(c->link, t);
 	if (r < 0) {
 		pp_msg none = { 0 };
-		link_fail(L, c, r, &none);
+		note_disconnect(c, r);
+		check_limit(L, c); /* raises when the board is gone */
+		return push_fail(L, r, &none);
 	}
 	check_limit(L, c);
 	lua_pushinteger(L, ph_link_now(c->link) - c->t0);
@@ -378,7 +392,8 @@ static void push_event(lua_State *L, const ph_event *e, int64_t t0)
 	lua_setfield(L, -2, "arg");
 }
 
-/* next_event(deadline) -> event table, or nil on timeout */
+/* next_event(deadline) -> event table, nothing on timeout, or nil, msg, code
+ * when the link failed */
 static int l_next_event(lua_State *L)
 {
 	ph_ctx *c = ctx_get(L);
@@ -397,8 +412,9 @@ static int l_next_event(lua_State *L)
 	}
 	if (r < 0) {
 		pp_msg none = { 0 };
-		link_fail(L, c, r, &none);
-		check_limit(L, c);
+		note_disconnect(c, r);
+		check_limit(L, c); /* raises when the board is gone */
+		return push_fail(L, r, &none);
 	}
 	if (limited)
 		check_limit(L, c);
@@ -565,20 +581,24 @@ static int l_fixture_data(lua_State *L)
 	const char *name = luaL_checkstring(L, 1);
 	char path[1024];
 	json_error_t err;
-	json_t *j;
+	ph_json_box *b;
 
 	if (!valid_data_name(name))
 		return luaL_argerror(L, 1, "fixture names are [a-z0-9_/-]+");
 	snprintf(path, sizeof path, "%s/%s.json",
 	         c && c->fixtures_dir ? c->fixtures_dir : "fixtures", name);
-	j = json_load_file(path, 0, &err);
-	if (!j) {
+	/* The box first, the JSON into it, then the push: a push that raises
+	 * (the memory cap) leaves the JSON to the box's __close. */
+	b = ph_json_box_new(L);
+	lua_toclose(L, -1);
+	b->j = json_load_file(path, 0, &err);
+	if (!b->j) {
 		char msg[sizeof path + JSON_ERROR_TEXT_LENGTH + 32];
 		ph_json_errmsg(msg, sizeof msg, path, &err);
 		return luaL_error(L, "%s", msg);
 	}
-	ph_lua_push_json(L, j);
-	json_decref(j);
+	ph_lua_push_json(L, b->j);
+	lua_closeslot(L, -2);
 	return 1;
 }
 

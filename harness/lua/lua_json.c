@@ -22,11 +22,37 @@ static int is_array(lua_State *L, int idx)
 	return count == n;
 }
 
+static int json_box_close(lua_State *L)
+{
+	ph_json_box *b = lua_touserdata(L, 1);
+	json_decref(b->j);
+	b->j = NULL;
+	return 0;
+}
+
+ph_json_box *ph_json_box_new(lua_State *L)
+{
+	static const luaL_Reg box_mt[] = {
+		{ "__gc", json_box_close },
+		{ "__close", json_box_close },
+		{ NULL, NULL },
+	};
+	ph_json_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+	b->j = NULL;
+	if (luaL_newmetatable(L, "pumphil.json_box"))
+		luaL_setfuncs(L, box_mt, 0);
+	lua_setmetatable(L, -2);
+	return b;
+}
+
+/* The Lua value at idx as JSON, a table as an empty array or object for
+ * fill() to complete once its owner holds it: filling can raise (a key's
+ * __tostring, the memory cap), and all that was built must then hang from
+ * the box being filled, to be freed with it. */
 static json_t *from_lua(lua_State *L, int idx, int depth)
 {
 	size_t n;
 	const char *s;
-	json_t *j;
 
 	idx = lua_absindex(L, idx);
 	switch (lua_type(L, idx)) {
@@ -40,40 +66,63 @@ static json_t *from_lua(lua_State *L, int idx, int depth)
 	case LUA_TTABLE:
 		if (depth > 32 || !lua_checkstack(L, 4))
 			return json_string("(too deep)");
-		if (is_array(L, idx)) {
-			j = json_array();
-			for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, idx); i++) {
-				lua_rawgeti(L, idx, i);
-				json_t *v = from_lua(L, -1, depth + 1);
-				json_array_append_new(j, v ? v : json_null());
-				lua_pop(L, 1);
-			}
-			return j;
-		}
-		j = json_object();
-		lua_pushnil(L);
-		while (lua_next(L, idx)) {
-			char key[256];
-			if (lua_type(L, -2) == LUA_TSTRING) {
-				s = lua_tolstring(L, -2, &n);
-				ph_utf8_sanitize(s, n, key, sizeof key);
-			} else {
-				lua_pushvalue(L, -2);
-				s = luaL_tolstring(L, -1, &n);
-				ph_utf8_sanitize(s, n, key, sizeof key);
-				lua_pop(L, 2);
-			}
+		return is_array(L, idx) ? json_array() : json_object();
+	default: return json_string(lua_typename(L, lua_type(L, idx)));
+	}
+}
+
+/* Convert the table at idx into j, the empty container from_lua() gave for it. */
+static void fill(lua_State *L, int idx, int depth, json_t *j)
+{
+	size_t n;
+	const char *s;
+
+	idx = lua_absindex(L, idx);
+	if (json_is_array(j)) {
+		for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, idx); i++) {
+			lua_rawgeti(L, idx, i);
 			json_t *v = from_lua(L, -1, depth + 1);
-			json_object_set_new(j, key, v ? v : json_null());
+			if (!json_array_append_new(j, v ? v : json_null()) &&
+			    (json_is_array(v) || json_is_object(v)))
+				fill(L, -1, depth + 1, v);
 			lua_pop(L, 1);
 		}
-		return j;
-	default: return json_string(lua_typename(L, lua_type(L, idx)));
+		return;
+	}
+	if (!json_is_object(j))
+		return;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		char key[256];
+		if (lua_type(L, -2) == LUA_TSTRING) {
+			s = lua_tolstring(L, -2, &n);
+			ph_utf8_sanitize(s, n, key, sizeof key);
+		} else {
+			lua_pushvalue(L, -2);
+			s = luaL_tolstring(L, -1, &n);
+			ph_utf8_sanitize(s, n, key, sizeof key);
+			lua_pop(L, 2);
+		}
+		json_t *v = from_lua(L, -1, depth + 1);
+		if (!json_object_set_new(j, key, v ? v : json_null()) &&
+		    (json_is_array(v) || json_is_object(v)))
+			fill(L, -1, depth + 1, v);
+		lua_pop(L, 1);
 	}
 }
 
 json_t *ph_record_from_lua(lua_State *L, int idx)
 {
-	json_t *j = from_lua(L, idx, 0);
-	return j ? j : json_null();
+	ph_json_box *b;
+	json_t *j;
+
+	idx = lua_absindex(L, idx);
+	b = ph_json_box_new(L);
+	b->j = from_lua(L, idx, 0);
+	fill(L, idx, 0, b->j);
+	/* Nothing raises from here on: the JSON leaves the box for the caller. */
+	j = b->j ? b->j : json_null();
+	b->j = NULL;
+	lua_pop(L, 1);
+	return j;
 }

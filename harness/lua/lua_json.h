@@ -15,7 +15,18 @@
 /* The Lua value at idx as JSON (tables with keys 1..n become arrays, other
  * tables objects; functions and userdata become their type name).  Strings
  * are made valid UTF-8 (invalid bytes become U+FFFD).  Never NULL.  May
- * raise a memory error: call it where an error is caught. */
+ * raise (the memory cap, a key's __tostring): call it where a Lua error is
+ * caught; nothing leaks when it raises. */
 json_t *ph_record_from_lua(lua_State *L, int idx);
+
+/* A json_t owned by a Lua userdata ("pumphil.json_box"), as lauxlib's box
+ * owns a luaL_Buffer's memory: C that holds JSON across a call that can
+ * raise (a push under the memory cap) keeps it in a box, whose __gc and
+ * __close free it (once; both may run).  ph_json_box_new() pushes an empty
+ * box: create it first, then acquire the JSON into b->j. */
+typedef struct ph_json_box {
+	json_t *j;
+} ph_json_box;
+ph_json_box *ph_json_box_new(lua_State *L);
 
 #endif

@@ -183,8 +183,9 @@ static int sb_setmetatable(lua_State *L)
 	if (lua_type(L, 2) == LUA_TTABLE) {
 		lua_pushliteral(L, "__gc");
 		if (lua_rawget(L, 2) != LUA_TNIL)
-			return luaL_error(L, "setmetatable: __gc finalizers are not available in the "
-			                     "test sandbox (they run where the watchdog cannot stop them)");
+			return luaL_error(
+			        L, "setmetatable: __gc finalizers are not available in the "
+			           "test sandbox (they run where the watchdog cannot stop them)");
 		lua_pop(L, 1);
 	}
 	lua_pushvalue(L, lua_upvalueindex(1));

@@ -490,18 +490,25 @@ local function keep(self, ev)
   if ev.name == "ALARM_ON" then log(string.format("alarm %s (%s)", ev.alarm or "?", ev.priority)) end
 end
 
+-- A wait the link could not finish (the primitive gave nil, message, code)
+-- fails the test with what happened, as a failed call does.
+local function waited(what, r, err, code)
+  if r == nil and err ~= nil then fail(string.format("%s: %s (%s)", what, err, tostring(code))) end
+  return r
+end
+
 -- Advance the bench clock to t, collecting the board's events.
 function Bench:run_until(t)
   while true do
-    local ev = ph.next_event(t)
+    local ev = waited("run_until", ph.next_event(t))
     if not ev then break end
     keep(self, ev)
   end
-  ph.run_until(t)
+  waited("run_until", ph.run_until(t))
   -- Frames due at t itself (run_for(0) right after a command) are read by
   -- run_until, not next_event: collect their events too.
   while true do
-    local ev = ph.next_event(t)
+    local ev = waited("run_until", ph.next_event(t))
     if not ev then break end
     keep(self, ev)
   end
@@ -553,13 +560,13 @@ function Bench:wait_event(filter, opts)
     end
   end
   while true do
-    local ev = ph.next_event(deadline)
+    local ev = waited("wait_event", ph.next_event(deadline))
     if not ev then break end
     keep(self, ev)
     if wanted(ev) then return ev end
     seen[#seen + 1] = ev.name .. (ev.alarm and ("/" .. ev.alarm) or "")
   end
-  ph.run_until(deadline)
+  waited("wait_event", ph.run_until(deadline))
   if opts.optional then return nil end
   fail(string.format("no %s within %s; saw: %s", describe(filter), fmt_time(within),
                      #seen > 0 and table.concat(seen, ", ") or "nothing"))

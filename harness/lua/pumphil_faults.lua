@@ -448,9 +448,13 @@ local function wrap_primitives()
   raw.run_until, raw.next_event, raw.call = ph.run_until, ph.next_event, ph.call
   -- Run to the next action's time and fire it; false when the clock could
   -- not get there (the C side raises on a bench limit or a lost board, so
-  -- this only guards against looping).
+  -- this only guards against looping), with the link's message and code
+  -- when the link failed: the wrappers return nil, message, code then.
   local function reach(t)
-    if ph.now() < t then raw.run_until(t) end
+    if ph.now() < t then
+      local r, err, code = raw.run_until(t)
+      if r == nil and err ~= nil then return false, err, code end
+    end
     if ph.now() < t then return false end
     fire_due(ph.now())
     return true
@@ -458,16 +462,21 @@ local function wrap_primitives()
   ph.run_until = function(t)
     fire_due(ph.now())
     while not S.firing and S.actions[1] and S.actions[1].t <= t do
-      if not reach(S.actions[1].t) then break end
+      local ok, err, code = reach(S.actions[1].t)
+      if err ~= nil then return nil, err, code end
+      if not ok then break end
     end
     return raw.run_until(t)
   end
   ph.next_event = function(deadline)
     fire_due(ph.now())
     while not S.firing and S.actions[1] and S.actions[1].t < deadline do
-      local ev = raw.next_event(S.actions[1].t)
-      if ev then return ev end
-      if not reach(S.actions[1].t) then break end
+      local ev, err, code = raw.next_event(S.actions[1].t)
+      if ev or err ~= nil then return ev, err, code end
+      local ok
+      ok, err, code = reach(S.actions[1].t)
+      if err ~= nil then return nil, err, code end
+      if not ok then break end
     end
     return raw.next_event(deadline)
   end

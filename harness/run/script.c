@@ -38,6 +38,38 @@ static void error_text(lua_State *L, char *buf, size_t n)
 	snprintf(buf, n, "%.*s", (int)len, msg);
 }
 
+static int to_json_protected(lua_State *L)
+{
+	json_t **out = lua_touserdata(L, 2);
+	*out = ph_record_from_lua(L, 1);
+	return 0;
+}
+
+/* Pop the value at the top of the stack and return it as JSON, converted in
+ * a protected call: the conversion can raise (the memory cap, a key's
+ * __tostring), and a raise with no protected call to catch it aborts the
+ * process.  NULL with the reason in err when it raised (the conversion has
+ * freed what it built: nothing of it is left to clean up here). */
+static json_t *to_json(ph_script *s, char *err, size_t errlen)
+{
+	lua_State *L = s->sb->L;
+	json_t *j = NULL;
+	int status;
+
+	lua_pushcfunction(L, to_json_protected);
+	lua_insert(L, -2);
+	lua_pushlightuserdata(L, &j);
+	status = lua_pcall(L, 2, 0, 0);
+	if (status == LUA_OK)
+		return j;
+	if (status == LUA_ERRMEM)
+		snprintf(err, errlen, "Lua memory cap of %zu bytes reached", s->sb->cap);
+	else
+		error_text(L, err, errlen);
+	lua_pop(L, 1);
+	return NULL;
+}
+
 static int setup_state(ph_script *s, char *err, size_t errlen)
 {
 	lua_State *L = s->sb->L;
@@ -62,13 +94,18 @@ static int setup_state(ph_script *s, char *err, size_t errlen)
 static int collect_tests(ph_script *s, char *err, size_t errlen)
 {
 	lua_State *L = s->sb->L;
+	char why[900];
+
 	push_fn(s, "list");
 	if (ph_sandbox_pcall(s->sb, 0, 1) != LUA_OK) {
 		error_text(L, err, errlen);
 		return -1;
 	}
-	s->tests = ph_record_from_lua(L, -1);
-	lua_pop(L, 1);
+	s->tests = to_json(s, why, sizeof why);
+	if (!s->tests) {
+		snprintf(err, errlen, "%s: cannot list the tests: %s", s->path, why);
+		return -1;
+	}
 	if (!json_is_array(s->tests)) {
 		snprintf(err, errlen, "%s: internal error listing tests", s->path);
 		return -1;
@@ -193,6 +230,7 @@ json_t *ph_script_run_test(ph_script *s, int id, ph_ctx *ctx, const ph_test_limi
 	int64_t deadline = start + lim->wall_timeout_ns;
 	char what[128];
 	json_t *res;
+	char why[900];
 
 	snprintf(what, sizeof what, "test exceeded its wall-time limit of %.1f s",
 	         (double)lim->wall_timeout_ns / 1e9);
@@ -233,9 +271,19 @@ json_t *ph_script_run_test(ph_script *s, int id, ph_ctx *ctx, const ph_test_limi
 		res = json_object();
 		json_object_set_new(res, "verdict", json_string("error"));
 		json_object_set_new(res, "message", json_string("internal error closing the test"));
-	} else {
-		res = ph_record_from_lua(L, -1);
-		lua_pop(L, 1);
+	} else if (!(res = to_json(s, why, sizeof why))) {
+		/* The test ran, but its result cannot be recorded: an error for
+		 * this test (with what it had found), and the run goes on. */
+		char msg[sizeof v.msg + sizeof why + 64];
+		snprintf(msg, sizeof msg, "%s%scannot record the result: %s",
+		         strcmp(v.kind, "pass") ? v.msg : "",
+		         strcmp(v.kind, "pass") ? "; then " : "", why);
+		res = json_object();
+		json_object_set_new(res, "verdict", json_string("error"));
+		json_object_set_new(res, "message", ph_json_string_lossy(msg, strlen(msg)));
+		if (v.where[0])
+			json_object_set_new(res, "where",
+			                    ph_json_string_lossy(v.where, strlen(v.where)));
 	}
 	ph_lua_set_ctx(L, NULL);
 	/* A full collection costs time in proportion to the whole state, so

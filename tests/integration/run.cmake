@@ -54,6 +54,15 @@ ph_expect(sandbox_gc_in_test RC 1 ARGS run ${NR} --wall-timeout 5s ${S}/gc/in_te
 ph_expect(sandbox_gc_at_file_level RC 2 ARGS run ${NR} --wall-timeout 5s ${S}/gc/at_file_level.lua
   MATCH "at_file_level.lua:3: setmetatable: __gc")
 set_tests_properties(sandbox_gc_in_test sandbox_gc_at_file_level PROPERTIES TIMEOUT 60)
+# The memory cap hit in C after a test's phases, converting its result for
+# the record: an error for that test, and the next test runs (it aborted the
+# whole run).  Hit while listing a file's tests: that file fails to load.
+ph_expect(run_result_mem_cap RC 1 ARGS run ${NR} --mem-cap 8 ${S}/result_mem.lua
+  MATCH "ERROR +result memory / a result too big to record.*\n.*cannot record the result: Lua memory cap of 8388608 bytes reached"
+        "PASS +result memory / the next test runs normally"
+        "1 passed, 1 failed")
+ph_expect(run_list_mem_cap RC 2 ARGS run ${NR} --mem-cap 8 ${S}/bad/list_mem.lua
+  MATCH "list_mem.lua: cannot list the tests: Lua memory cap of 8388608 bytes reached")
 # Teardown after a failure, and a failing teardown.
 ph_expect(teardown RC 1 ARGS run ${NR} ${S}/teardown.lua
   MATCH "FAIL +teardown / failing body.*\n.*body failed on purpose"
