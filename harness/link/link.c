@@ -2,6 +2,7 @@
  * link.c - requests, replies, retries and events over a transport.
  */
 #include "link/link.h"
+#include "base/interrupt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@ const char *ph_link_strerror(int err)
 	case PH_LINK_NO_DEVICE: return "board disconnected";
 	case PH_LINK_IO: return "transport error";
 	case PH_LINK_INVALID: return "request cannot be encoded";
+	case PH_LINK_INTERRUPTED: return "interrupted";
 	default: return "unknown link error";
 	}
 }
@@ -107,7 +109,9 @@ const ph_link_stats *ph_link_stats_get(const ph_link *l)
 
 static int map_terr(int r)
 {
-	return r == PH_T_NO_DEVICE ? PH_LINK_NO_DEVICE : PH_LINK_IO;
+	return r == PH_T_NO_DEVICE     ? PH_LINK_NO_DEVICE
+	       : r == PH_T_INTERRUPTED ? PH_LINK_INTERRUPTED
+	                               : PH_LINK_IO;
 }
 
 int ph_link_send_raw(ph_link *l, uint8_t channel, const uint8_t *bytes, size_t n)
@@ -214,6 +218,8 @@ static int pump(ph_link *l, int64_t deadline, int want_ch, int want_seq, pp_msg 
 {
 	ph_rx rx;
 	for (;;) {
+		if (ph_interrupted())
+			return PH_LINK_INTERRUPTED;
 		int r = ph_recv(l->t, deadline, &rx);
 		if (r == PH_T_TIMEOUT)
 			return 0;

@@ -24,11 +24,12 @@
 
 enum ph_link_err {
 	PH_LINK_OK = 0,
-	PH_LINK_TIMEOUT = -1,   /* no reply after every retry */
-	PH_LINK_NAK = -2,       /* the board NAKed the request (reply holds the nak) */
-	PH_LINK_NO_DEVICE = -3, /* the board went away */
-	PH_LINK_IO = -4,        /* transport failure */
-	PH_LINK_INVALID = -5,   /* request could not be encoded */
+	PH_LINK_TIMEOUT = -1,     /* no reply after every retry */
+	PH_LINK_NAK = -2,         /* the board NAKed the request (reply holds the nak) */
+	PH_LINK_NO_DEVICE = -3,   /* the board went away */
+	PH_LINK_IO = -4,          /* transport failure */
+	PH_LINK_INVALID = -5,     /* request could not be encoded */
+	PH_LINK_INTERRUPTED = -6, /* the run is stopping (base/interrupt.h) */
 };
 const char *ph_link_strerror(int err);
 

@@ -31,11 +31,12 @@ typedef struct ph_rx {
 /* Result codes shared by every backend. */
 enum ph_terr {
 	PH_T_OK = 0,
-	PH_T_TIMEOUT = -1,   /* deadline reached, nothing received */
-	PH_T_NO_DEVICE = -2, /* board gone (unplugged) */
-	PH_T_IO = -3,        /* transfer error */
-	PH_T_INVALID = -4,   /* bad argument */
-	PH_T_NOT_FOUND = -5, /* no matching board */
+	PH_T_TIMEOUT = -1,     /* deadline reached, nothing received */
+	PH_T_NO_DEVICE = -2,   /* board gone (unplugged) */
+	PH_T_IO = -3,          /* transfer error */
+	PH_T_INVALID = -4,     /* bad argument */
+	PH_T_NOT_FOUND = -5,   /* no matching board */
+	PH_T_INTERRUPTED = -6, /* the run is stopping (SIGINT/SIGTERM, base/interrupt.h) */
 };
 const char *ph_transport_strerror(int err);
 

@@ -124,6 +124,7 @@ const char *ph_transport_strerror(int err)
 	case PH_T_IO: return "transfer error";
 	case PH_T_INVALID: return "invalid argument";
 	case PH_T_NOT_FOUND: return "no matching board";
+	case PH_T_INTERRUPTED: return "interrupted";
 	default: return "unknown transport error";
 	}
 }

@@ -207,9 +207,10 @@ static int push_fail(lua_State *L, int err, const pp_msg *reply)
 		return 4;
 	}
 	lua_pushstring(L, ph_link_strerror(err));
-	lua_pushstring(L, err == PH_LINK_TIMEOUT     ? "timeout"
-	                  : err == PH_LINK_NO_DEVICE ? "no_device"
-	                                             : "io");
+	lua_pushstring(L, err == PH_LINK_TIMEOUT       ? "timeout"
+	                  : err == PH_LINK_NO_DEVICE   ? "no_device"
+	                  : err == PH_LINK_INTERRUPTED ? "interrupted"
+	                                               : "io");
 	return 3;
 }
 

@@ -13,6 +13,7 @@
 #include <lualib.h>
 
 #include "base/clock.h"
+#include "base/interrupt.h"
 #include "lua/embedded.h"
 
 #define HOOK_COUNT 10000
@@ -60,6 +61,12 @@ static void hook(lua_State *L, lua_Debug *ar)
 	(void)ar;
 	if (!sb->aborting && sb->wall_deadline_ns && ph_monotonic_ns() > sb->wall_deadline_ns)
 		ph_sandbox_abort(sb, NULL);
+	if (!sb->aborting && ph_interrupted()) {
+		char msg[80];
+		snprintf(msg, sizeof msg, "interrupted: the run was stopped (%s)",
+		         ph_interrupt_name(ph_interrupted()));
+		ph_sandbox_abort(sb, msg);
+	}
 	if (!sb->aborting)
 		return;
 	/* Name the line that was running (level 0 inside a hook). */

@@ -17,10 +17,13 @@ static int write_record(const char *dir, json_t *record, char *err, size_t errle
 
 	snprintf(path, sizeof path, "%s/record.json", dir);
 	snprintf(tmp, sizeof tmp, "%s/.record.json.%d", dir, (int)getpid());
+	errno = 0;
 	if (json_dump_file(record, tmp, JSON_INDENT(1) | JSON_ENSURE_ASCII) < 0 ||
 	    rename(tmp, path) < 0) {
+		int e = errno;
 		unlink(tmp);
-		snprintf(err, errlen, "%s: cannot write", path);
+		snprintf(err, errlen, "%s: cannot write%s%s", path, e ? ": " : "",
+		         e ? strerror(e) : "");
 		return -1;
 	}
 	return 0;

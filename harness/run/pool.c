@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/interrupt.h"
+
 typedef struct worker {
 	pid_t pid;
 	int to, from; /* pipes: indices to the worker, results back */
@@ -34,9 +36,12 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
-/* Worker process: read an index per line, answer with one JSON line. */
+/* Worker process: read an index per line, answer with one JSON line.  A
+ * stop request ends the test in flight (base/interrupt.h); the parent, not
+ * a second signal, decides that the worker is done. */
 static void worker_main(int in, int out, void *env, ph_pool_fn fn)
 {
+	ph_interrupt_install(0);
 	FILE *f = fdopen(in, "r");
 	char line[64];
 	while (f && fgets(line, sizeof line, f)) {
@@ -95,6 +100,8 @@ static json_t *died(pid_t pid, int status)
 static void give(worker *w, size_t *next, size_t n, const ph_pool_hooks *h)
 {
 	char line[32];
+	if (h && h->stop && h->stop(h->ud))
+		*next = n;
 	if (*next >= n) {
 		w->busy = -1;
 		return;
@@ -152,7 +159,7 @@ static json_t *run_parallel(void *env, size_t n, int jobs, ph_pool_fn fn, json_t
 {
 	worker ws[64];
 	size_t next = 0;
-	int alive = 0;
+	int alive = 0, forwarded = 0;
 
 	if (jobs > 64)
 		jobs = 64;
@@ -172,7 +179,14 @@ static json_t *run_parallel(void *env, size_t n, int jobs, ph_pool_fn fn, json_t
 				pf[np].events = POLLIN;
 				map[np++] = i;
 			}
-		if (poll(pf, (nfds_t)np, -1) < 0) {
+		if (ph_interrupted() && !forwarded) {
+			/* Stop: no more tests, and the workers end theirs. */
+			forwarded = 1;
+			next = n;
+			for (int i = 0; i < jobs; i++)
+				ph_interrupt_forward(ws[i].pid);
+		}
+		if (poll(pf, (nfds_t)np, 200) < 0) { /* 200 ms: see a stop request */
 			if (errno == EINTR)
 				continue;
 			break;
@@ -227,6 +241,8 @@ json_t *ph_pool_run(void *env, size_t n, int jobs, ph_pool_fn fn, const ph_pool_
 		json_array_append_new(results, json_null());
 	if (jobs <= 1 || n <= 1) {
 		for (size_t i = 0; i < n; i++) {
+			if (h && h->stop && h->stop(h->ud))
+				break;
 			if (h && h->started)
 				h->started(h->ud, i);
 			store(results, i, fn(env, i), h);

@@ -24,6 +24,9 @@ typedef json_t *(*ph_pool_fn)(void *env, size_t index);
 typedef struct ph_pool_hooks {
 	void (*started)(void *ud, size_t index);
 	void (*done)(void *ud, size_t index, json_t *result);
+	/* Nonzero: hand out no more tests (the run is stopping); the tests in
+	 * flight finish, the rest stay JSON null in the returned array. */
+	int (*stop)(void *ud);
 	void *ud;
 } ph_pool_hooks;
 

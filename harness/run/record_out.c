@@ -41,6 +41,30 @@ static void point_latest(const ph_run_opts *o, const char *run_id)
 		unlink(tmp);
 }
 
+/* Every test's trace reached its file: a test whose trace could not be
+ * written (opened, or a write failed: a full disk) is evidence lost.
+ * Returns 0, or -1 after naming the first such file and the count. */
+static int check_evidence(json_t *tests)
+{
+	json_t *t;
+	size_t i;
+	int n = 0;
+	const char *first = NULL;
+	json_array_foreach(tests, i, t)
+	{
+		const char *e = json_string_value(json_object_get(t, "evidence_error"));
+		if (e && n++ == 0)
+			first = e;
+	}
+	if (!n)
+		return 0;
+	if (n == 1)
+		ph_log_error("pumphil: evidence: trace not written: %s", first);
+	else
+		ph_log_error("pumphil: evidence: %d traces not written, the first: %s", n, first);
+	return -1;
+}
+
 static int on_run_finished(void *ud, json_t *run, const ph_run_summary *s)
 {
 	ph_record_out *r = ud;
@@ -49,8 +73,17 @@ static int on_run_finished(void *ud, json_t *run, const ph_run_summary *s)
 
 	if (r->o->no_report)
 		return 0;
-	json_t *record = json_pack("{s:s,s:O,s:O}", "schema", PH_RECORD_SCHEMA, "run", run, "tests",
-	                           r->tests);
+	rc = check_evidence(r->tests);
+	/* Tests a stopped run never started are not in the record. */
+	json_t *tests = json_array(), *t;
+	size_t i;
+	json_array_foreach(r->tests, i, t)
+	{
+		if (!json_is_null(t))
+			json_array_append(tests, t);
+	}
+	json_t *record =
+	        json_pack("{s:s,s:O,s:o}", "schema", PH_RECORD_SCHEMA, "run", run, "tests", tests);
 	ph_report_opts ro = { .src_dir = r->dir, .fixtures_dir = r->o->fixtures_dir, .plots = 1 };
 	if (!record) {
 		ph_log_error("pumphil: report: out of memory building the record");

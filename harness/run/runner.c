@@ -8,10 +8,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +21,7 @@
 #include "adapters/board.h"
 #include "base/clock.h"
 #include "base/fs.h"
+#include "base/interrupt.h"
 #include "base/paths.h"
 #include "link/linkfault.h"
 #include "link/profile.h"
@@ -58,6 +61,7 @@ typedef struct run_env {
 	char board_desc[256];
 	json_t *run; /* the record's "run" object, also written into every trace */
 	ph_run_bus bus;
+	int lock_fd; /* the report directory's lock, held for the run (-1: none) */
 } run_env;
 
 static void trace_tap(void *ud, int64_t t_ns, uint8_t ch, int dir, const uint8_t *w, size_t n)
@@ -142,6 +146,20 @@ static void factory_reset(ph_link *link)
 		ph_link_run_until(link, ph_link_now(link) + 200000000LL);
 }
 
+/* The run was stopped while this test ran: unless it passed anyway, its
+ * verdict is the stop's, not the test's (docs/record.md, "interrupted"). */
+static void mark_interrupted(json_t *res)
+{
+	char msg[160];
+	if (ph_verdict_of(res) == PH_VERDICT_PASS)
+		return;
+	snprintf(msg, sizeof msg, "interrupted: the run was stopped (%s) during this test",
+	         ph_interrupt_name(ph_interrupted()));
+	json_object_set_new(res, "verdict", json_string("error"));
+	json_object_set_new(res, "message", json_string(msg));
+	json_object_set_new(res, "interrupted", json_true());
+}
+
 /* A board whose clock runs K times faster still answers over USB in real
  * time: a reply takes K times longer in bench time.  The reply timeout keeps
  * its real-time worth (a frame lost on the link is retried after 100 ms of
@@ -166,7 +184,7 @@ static json_t *ph_run_planned(void *envp, size_t index)
 	ph_transport *tr;
 	ph_link *link = NULL;
 	ph_trace *trace = NULL;
-	json_t *res, *dut = NULL;
+	json_t *res, *dut = NULL, *trace_err = NULL;
 
 	cfg.seed = seed;
 	ph_board_params bp = { .cfg = &cfg, .time_scale = env->o->time_scale };
@@ -191,9 +209,10 @@ static json_t *ph_run_planned(void *envp, size_t index)
 	if (!env->o->no_report) {
 		snprintf(trace_path, sizeof trace_path, "%s/%s", env->dir, rel);
 		trace = ph_trace_open(trace_path, err, sizeof err);
-		if (!trace)
+		if (!trace) {
 			ph_log_warn("pumphil: warning: no trace: %s", err);
-		else
+			trace_err = json_string(err);
+		} else
 			ph_link_set_tap(link, trace_tap, trace);
 	}
 	if (trace)
@@ -228,7 +247,10 @@ static json_t *ph_run_planned(void *envp, size_t index)
 		.teardown_wall_ns = 10LL * 1000000000,
 	};
 	int64_t bench_start = ph_link_now(link);
+	int stopped_before = ph_interrupted();
 	res = ph_script_run_test(s, id, &ctx, &lim);
+	if (!stopped_before && ph_interrupted())
+		mark_interrupted(res);
 	json_object_set_new(res, "bench_ns", json_integer(ph_link_now(link) - bench_start));
 	if (ctx.disconnected) {
 		char msg[200];
@@ -249,9 +271,15 @@ static json_t *ph_run_planned(void *envp, size_t index)
 	if (dut)
 		json_object_set_new(res, "dut", dut);
 out:
-	ph_trace_close(trace);
+	if (ph_trace_close(trace) < 0) {
+		char msg[1400];
+		snprintf(msg, sizeof msg, "%s: %s", trace_path, strerror(errno));
+		json_object_set_new(res, "evidence_error", json_string(msg));
+	}
 	ph_link_free(link);
 	ph_transport_close(tr);
+	if (trace_err)
+		json_object_set_new(res, "evidence_error", trace_err);
 	set_identity(env, index, res);
 	return res;
 }
@@ -346,6 +374,11 @@ static ph_test_ref test_ref(run_env *env, size_t index)
 	return ref;
 }
 
+static int on_stop(void *ud)
+{
+	return ph_interrupted() != 0;
+}
+
 static void on_started(void *ud, size_t index)
 {
 	run_env *env = ud;
@@ -371,6 +404,43 @@ static void on_done(void *ud, size_t index, json_t *r)
 	}
 	ph_test_ref ref = test_ref(env, index);
 	ph_bus_test_ended(&env->bus, &ref, r);
+}
+
+/* The report directory, before any test runs: created with its traces/
+ * folder, writable, and ours alone.  A lock (flock on DIR/.pumphil.lock,
+ * held until the process ends) keeps a second run from interleaving its
+ * traces with ours.  Returns 0, or -1 with one line on stderr naming the
+ * directory. */
+static int open_report_dir(run_env *env, char *run_id, size_t idn)
+{
+	char path[1200], other[32] = "";
+	const char *dir = env->dir;
+
+	if (make_report_dir(env->o, env->dir, sizeof env->dir, run_id, idn) < 0)
+		goto cannot;
+	snprintf(path, sizeof path, "%s/traces", dir);
+	if (ph_mkdirs(path) < 0)
+		goto cannot;
+	snprintf(path, sizeof path, "%s/.pumphil.lock", dir);
+	env->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (env->lock_fd < 0)
+		goto cannot;
+	if (flock(env->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		ssize_t n = read(env->lock_fd, other, sizeof other - 1);
+		other[n > 0 ? n : 0] = 0;
+		other[strcspn(other, "\n")] = 0;
+		ph_log_error("pumphil: %s is in use by another run%s%s%s; give each run its own "
+		             "--report",
+		             dir, *other ? " (pid " : "", other, *other ? ")" : "");
+		return -1;
+	}
+	snprintf(other, sizeof other, "%d\n", (int)getpid());
+	if (ftruncate(env->lock_fd, 0) < 0 || write(env->lock_fd, other, strlen(other)) < 0)
+		goto cannot;
+	return 0;
+cannot:
+	ph_log_error("pumphil: cannot write reports to %s: %s", dir, strerror(errno));
+	return -1;
 }
 
 /* Everything a run needs before its first test: scripts, profile, plan,
@@ -419,15 +489,8 @@ static int prepare(ph_run_opts *oc, run_env *env, ph_strvec *files, char *run_id
 		         o->time_scale);
 	else
 		snprintf(env->board_desc, sizeof env->board_desc, "%s", o->board);
-	if (!o->no_report && make_report_dir(o, env->dir, sizeof env->dir, run_id, idn) < 0) {
-		ph_log_error("pumphil: cannot create %s: %s", env->dir, strerror(errno));
+	if (!o->no_report && open_report_dir(env, run_id, idn) < 0)
 		return 2;
-	}
-	if (!o->no_report) {
-		char traces[1100];
-		snprintf(traces, sizeof traces, "%s/traces", env->dir);
-		ph_mkdirs(traces);
-	}
 	return 0;
 }
 
@@ -449,7 +512,7 @@ int ph_run(const ph_run_opts *opts)
 {
 	ph_run_opts oc = *opts;
 	ph_strvec files = { 0 };
-	run_env env = { .o = &oc };
+	run_env env = { .o = &oc, .lock_fd = -1 };
 	ph_record_out rec = { .o = &oc, .dir = env.dir };
 	ph_console console = { .verbosity = opts->verbosity };
 	ph_subscriber builtin[2];
@@ -470,13 +533,25 @@ int ph_run(const ph_run_opts *opts)
 		int64_t t0 = ph_monotonic_ns();
 		env.run = run_info(&oc, &env, run_id);
 		ph_bus_run_started(&env.bus, env.run, env.plan.n);
-		ph_pool_hooks hooks = { .started = on_started, .done = on_done, .ud = &env };
+		ph_pool_hooks hooks = {
+			.started = on_started, .done = on_done, .stop = on_stop, .ud = &env
+		};
+		ph_interrupt_install(1);
+		/* A full disk (or a file size limit) is an error to report, not a
+		 * signal that kills the run before it can say so. */
+		signal(SIGXFSZ, SIG_IGN);
 		results = ph_pool_run(&env, env.plan.n, oc.jobs, ph_run_planned, &hooks);
 		run_finished(env.run, t0);
+		int sig = ph_interrupted();
+		if (sig)
+			json_object_set_new(env.run, "interrupted",
+			                    json_string(ph_interrupt_name(sig)));
 		const ph_run_summary *sum = &env.bus.summary;
 		status = sum->count[PH_VERDICT_FAIL] + sum->count[PH_VERDICT_ERROR] ? 1 : 0;
 		if (ph_bus_run_finished(&env.bus, env.run) < 0)
 			status = PH_EXIT_EVIDENCE;
+		else if (sig)
+			status = 128 + sig;
 	}
 out:
 	if (env.scripts)
@@ -489,5 +564,7 @@ out:
 	json_decref(env.profile);
 	json_decref(env.run);
 	json_decref(results);
+	if (env.lock_fd >= 0)
+		close(env.lock_fd);
 	return status;
 }

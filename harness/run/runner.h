@@ -24,6 +24,8 @@
 #define PH_EXIT_EVIDENCE                                                                           \
 	3 /* the tests ran, but their evidence (record, reports) could not                         \
 	     be written: never read as a pass */
+/* A run stopped by SIGINT or SIGTERM exits 128 + the signal (130, 143),
+ * after writing the record and reports of the tests that ran. */
 
 typedef struct ph_run_opts {
 	const char *board;   /* "sim" (default), "usb[:SEL]", "virtual-usb" */

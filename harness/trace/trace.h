@@ -36,7 +36,9 @@ int ph_trace_frame(ph_trace *t, int64_t host_ns, uint8_t channel, int dir, const
 int ph_trace_event(ph_trace *t, int64_t host_ns, const char *json);
 /* Write out what is buffered now (called on test boundaries). */
 int ph_trace_flush(ph_trace *t);
-/* Flush and close; NULL is fine. */
-void ph_trace_close(ph_trace *t);
+/* Flush and close; NULL is fine.  Returns 0 when every record reached the
+ * file, or -1 with errno set to the first write error (a full disk): the
+ * trace is then incomplete, and the run must say so. */
+int ph_trace_close(ph_trace *t);
 
 #endif

@@ -33,6 +33,7 @@ struct ph_trace {
 	size_t cap;
 	int64_t oldest_ns;   /* host time of the oldest buffered record (n > 0) */
 	int64_t oldest_mono; /* CLOCK_MONOTONIC when it was buffered */
+	int err;             /* the first write error (errno), 0 while all went out */
 };
 
 static const struct {
@@ -134,6 +135,8 @@ static int drain(ph_trace *t)
 		if (w <= 0) {
 			if (w == 0)
 				errno = EIO;
+			if (!t->err)
+				t->err = errno;
 			memmove(t->buf, t->buf + off, t->n - off);
 			t->n -= off;
 			return -1;
@@ -320,12 +323,20 @@ int ph_trace_flush(ph_trace *t)
 	return drain(t);
 }
 
-void ph_trace_close(ph_trace *t)
+int ph_trace_close(ph_trace *t)
 {
+	int err;
 	if (!t)
-		return;
+		return 0;
 	drain(t);
-	close(t->fd);
+	err = t->err;
+	if (close(t->fd) < 0 && !err)
+		err = errno;
 	free(t->buf);
 	free(t);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
 }

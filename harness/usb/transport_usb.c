@@ -44,7 +44,10 @@
 #include "usb/usb_preload.h"
 #include "usb/usb_shape.h"
 #include "base/log.h"
+#include "base/interrupt.h"
 
+/* The longest a receive waits before it looks at ph_interrupted(). */
+#define USB_WAIT_SLICE_NS 100000000LL
 #define USB_IN_XFERS 4   /* in flight per IN endpoint */
 #define USB_IN_BUF 512   /* bytes per IN transfer */
 #define USB_OUT_SLOTS 16 /* OUT transfers in flight at most */
@@ -515,10 +518,14 @@ static int usb_recv(ph_transport *t, int64_t deadline_ns, ph_rx *rx)
 		}
 		if (u->failed)
 			return PH_T_IO;
+		if (ph_interrupted())
+			return PH_T_INTERRUPTED;
 		now = mono_ns();
 		if (now >= deadline_ns)
 			return PH_T_TIMEOUT;
-		pump_events(u, deadline_ns - now);
+		/* In slices, so a stop request is seen within 100 ms. */
+		pump_events(u, deadline_ns - now < USB_WAIT_SLICE_NS ? deadline_ns - now
+		                                                     : USB_WAIT_SLICE_NS);
 	}
 }
 
