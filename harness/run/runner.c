@@ -254,10 +254,15 @@ static json_t *ph_run_planned(void *envp, size_t index)
 	json_object_set_new(res, "bench_ns", json_integer(ph_link_now(link) - bench_start));
 	if (ctx.disconnected) {
 		char msg[200];
+		int64_t waited = ph_monotonic_ns();
 		int back = ph_board_wait_back(env->o->board, 60LL * 1000000000) == 0;
+		waited = ph_monotonic_ns() - waited;
 		snprintf(msg, sizeof msg, "board disconnected at t=%.3f s%s",
 		         (double)(ctx.disconnected_at - ctx.t0) / 1e9,
-		         back ? "" : "; it did not come back within 60 s");
+		         back ? ""
+		         : waited >= 59LL * 1000000000
+		                 ? "; it did not come back within 60 s"
+		                 : "; it cannot come back (its board is gone)");
 		json_object_set_new(res, "verdict", json_string("error"));
 		json_object_set_new(res, "message", json_string(msg));
 	}

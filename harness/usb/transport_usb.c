@@ -254,6 +254,11 @@ static void free_transfers(ph_usb *u)
 		libusb_free_transfer(u->out[k].t);
 }
 
+/* The virtual board's process (umockdev testbed) is known and has died:
+ * its device node would make umockdev's preload end this process at the
+ * first ioctl, so the device must not be opened at all. */
+static int virtual_board_dead(pid_t *pid);
+
 /* Only transfers whose callback ran; for an abandoned board. */
 static void free_idle_transfers(ph_usb *u)
 {
@@ -434,6 +439,12 @@ static pid_t virtual_board_pid(void)
 		pid = 0;
 	fclose(f);
 	return (pid_t)pid;
+}
+
+static int virtual_board_dead(pid_t *pid)
+{
+	*pid = virtual_board_pid();
+	return *pid > 0 && kill(*pid, 0) < 0 && errno == ESRCH;
 }
 
 /* When the board process has died, any ioctl on its device makes
@@ -640,6 +651,11 @@ ph_transport *ph_usb_open(const char *selector, char *err, size_t errlen)
 	u->base.ops = &usb_ops;
 	if (ph_usb_selector_parse(selector, &u->sel, err, errlen))
 		goto fail_free;
+	pid_t dead;
+	if (virtual_board_dead(&dead)) {
+		snprintf(err, errlen, "usb: the virtual board's process %ld is gone", (long)dead);
+		goto fail_free;
+	}
 	r = libusb_init(&u->ctx);
 	if (r) {
 		snprintf(err, errlen, "usb: libusb_init failed: %s", libusb_strerror(r));
@@ -685,6 +701,11 @@ int ph_usb_wait_present(const char *selector, int64_t timeout_ns)
 	if (libusb_init(&ctx))
 		return PH_T_IO;
 	for (;;) {
+		pid_t dead;
+		if (virtual_board_dead(&dead)) {
+			r = PH_T_NO_DEVICE; /* it will not come back */
+			break;
+		}
 		r = ph_usb_find_open(ctx, &sel, &h, &info, err, sizeof err);
 		if (r == PH_T_OK) {
 			libusb_close(h);

@@ -54,3 +54,11 @@ foreach(k 1 2 3 4)
             ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/usb_faults_${k} ${k} 4 1000)
   set_tests_properties(usb_faults_scaled_${k} PROPERTIES LABELS usb TIMEOUT 1200)
 endforeach()
+
+# The board process killed mid-test (issue 21, item 15): a test error and a
+# record, never a harness that dies with its board.
+add_test(NAME usb_board_killed_mid_test
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/usb_board_killed.sh ${PUMPHIL_BIN}
+          ${CMAKE_CURRENT_SOURCE_DIR}/integration/scripts/usbkill/long.lua
+          ${CMAKE_CURRENT_BINARY_DIR}/usb_board_killed)
+set_tests_properties(usb_board_killed_mid_test PROPERTIES LABELS usb TIMEOUT 120)
