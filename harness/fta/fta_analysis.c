@@ -1,46 +1,18 @@
 /*
- * fta_analysis.c - analysis of one top event: variable order, BDD of the
- * top gate, exact probability, minimal cut sets (ZBDD) and the result the
- * CLI prints and the validation campaign drives injections from.
+ * fta_analysis.c - analysis of one top event: the BDD of the top gate and
+ * the run that strings the stages together (order, BDD, cut-set ZBDD, cut
+ * sets, probabilities) into the result the CLI prints and the validation
+ * campaign drives injections from.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fta_dd.h"
-#include "fta_internal.h"
+#include "fta_analysis_priv.h"
 
-#define NONE UINT32_MAX
-
-typedef struct analysis {
-	const ph_fta_model *m;
-	const ph_fta_options *opt;
-	uint32_t top;
-	uint32_t *var_of;   /* basic event -> variable, NONE when not under top */
-	uint32_t *basic_of; /* variable -> basic event */
-	uint32_t nvars;
-	uint32_t *postorder; /* gates under top, children first */
-	size_t ngates;
-	uint32_t *gate_bdd; /* gate -> BDD node, NONE until built */
-	ph_fta_bdd *bdd;
-	ph_fta_zbdd *zbdd;
-	char *err;
-	size_t errlen;
-} analysis;
-
-/* The result as allocated: the public part first, then what it owns. */
-typedef struct result_impl {
-	ph_fta_result pub;
-	char *strings;      /* top name and variable names, NUL-separated */
-	const char **names; /* variable -> name inside strings */
-	const char **pool;  /* event pointers of all products */
-	size_t pool_n, pool_cap;
-} result_impl;
-
-static int fail(analysis *a, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(analysis *a, int code, const char *fmt, ...)
+/* Report a failure into the caller's message buffer; returns code. */
+int ph_fta_afail(analysis *a, int code, const char *fmt, ...)
 {
 	if (a->err && a->errlen) {
 		int k = snprintf(a->err, a->errlen, "error: ");
@@ -58,98 +30,6 @@ void ph_fta_options_init(ph_fta_options *o)
 	o->limit_order = PH_FTA_DEFAULT_LIMIT_ORDER;
 	o->max_nodes = PH_FTA_DEFAULT_MAX_NODES;
 	o->max_products = PH_FTA_DEFAULT_MAX_PRODUCTS;
-}
-
-static const ph_fta_event *gate(const analysis *a, uint32_t g)
-{
-	return &a->m->ev[PH_FTA_GATE].v[g];
-}
-
-static const char *gate_name(const analysis *a, uint32_t g)
-{
-	return gate(a, g)->is_public ? gate(a, g)->name : gate(a, g)->path;
-}
-
-static int pick_top(analysis *a, const char *top)
-{
-	const ph_fta_model *m = a->m;
-	if (top) {
-		if (!ph_fta_model_find_gate(m, top, &a->top))
-			return fail(a, PH_FTA_ETOP, "gate '%s': no such gate in the model", top);
-		return 0;
-	}
-	if (m->tops.n == 1) {
-		a->top = m->tops.v[0];
-		return 0;
-	}
-	if (m->tops.n == 0)
-		return fail(a, PH_FTA_ETOP, "the model has no top event (no fault tree gate)");
-	char list[256] = "";
-	size_t k = 0;
-	for (size_t i = 0; i < m->tops.n && k < sizeof list; i++) {
-		int w = snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "",
-		                 ph_fta_model_top(m, i));
-		k += w > 0 ? (size_t)w : 0;
-	}
-	return fail(a, PH_FTA_ETOP, "the model has %zu top events (%s): choose one", m->tops.n,
-	            list);
-}
-
-/* --- variable order: depth-first from the top ------------------------------- */
-
-typedef struct frame {
-	size_t formula, pos;
-	uint32_t gate; /* NONE for a nested formula */
-} frame;
-
-static void visit_arg(analysis *a, ph_fta_ref r, frame *stack, size_t *sp, unsigned char *seen)
-{
-	const ph_fta_model *m = a->m;
-	if (r.kind == PH_FTA_BASIC && a->var_of[r.index] == NONE) {
-		a->basic_of[a->nvars] = r.index;
-		a->var_of[r.index] = a->nvars++;
-	} else if (r.kind == PH_FTA_GATE && !seen[r.index]) {
-		seen[r.index] = 1;
-		stack[(*sp)++] = (frame){ m->ev[PH_FTA_GATE].v[r.index].formula, 0, r.index };
-	} else if (r.kind == PH_FTA_FORMULA) {
-		stack[(*sp)++] = (frame){ r.index, 0, NONE };
-	}
-}
-
-static int order_variables(analysis *a)
-{
-	const ph_fta_model *m = a->m;
-	size_t ng = m->ev[PH_FTA_GATE].n, nb = m->ev[PH_FTA_BASIC].n;
-	frame *stack = malloc((ng + m->formulas.n + 1) * sizeof *stack);
-	unsigned char *seen = calloc(ng ? ng : 1, 1);
-	a->var_of = malloc((nb ? nb : 1) * sizeof *a->var_of);
-	a->basic_of = malloc((nb ? nb : 1) * sizeof *a->basic_of);
-	a->postorder = malloc((ng ? ng : 1) * sizeof *a->postorder);
-	int rc = 0;
-	if (!stack || !seen || !a->var_of || !a->basic_of || !a->postorder) {
-		rc = fail(a, PH_FTA_ENOMEM, "out of memory");
-		goto out_free;
-	}
-	for (size_t i = 0; i < nb; i++)
-		a->var_of[i] = NONE;
-	size_t sp = 0;
-	seen[a->top] = 1;
-	stack[sp++] = (frame){ gate(a, a->top)->formula, 0, a->top };
-	while (sp) {
-		frame *f = &stack[sp - 1];
-		const ph_fta_formula *fo = &m->formulas.v[f->formula];
-		if (f->pos == fo->nargs) {
-			if (f->gate != NONE)
-				a->postorder[a->ngates++] = f->gate;
-			sp--;
-			continue;
-		}
-		visit_arg(a, m->args.v[fo->first + f->pos++], stack, &sp, seen);
-	}
-out_free:
-	free(seen);
-	free(stack);
-	return rc;
 }
 
 /* --- BDD of the top gate ------------------------------------------------------ */
@@ -231,10 +111,10 @@ static uint32_t formula_bdd(analysis *a, size_t f)
 static int dd_fail(analysis *a, int err, const char *what)
 {
 	if (err == PH_FTA_ELIMIT)
-		return fail(a, err, "gate '%s': the %s exceeds %zu nodes", gate_name(a, a->top),
-		            what, a->opt->max_nodes);
-	return fail(a, PH_FTA_ENOMEM, "gate '%s': out of memory building the %s",
-	            gate_name(a, a->top), what);
+		return ph_fta_afail(a, err, "gate '%s': the %s exceeds %zu nodes",
+		                    ph_fta_gate_name(a, a->top), what, a->opt->max_nodes);
+	return ph_fta_afail(a, PH_FTA_ENOMEM, "gate '%s': out of memory building the %s",
+	                    ph_fta_gate_name(a, a->top), what);
 }
 
 static int build_bdd(analysis *a, uint32_t *root)
@@ -243,10 +123,10 @@ static int build_bdd(analysis *a, uint32_t *root)
 	a->bdd = ph_fta_bdd_new(a->nvars, a->opt->max_nodes);
 	a->gate_bdd = malloc((ng ? ng : 1) * sizeof *a->gate_bdd);
 	if (!a->bdd || !a->gate_bdd)
-		return fail(a, PH_FTA_ENOMEM, "out of memory");
+		return ph_fta_afail(a, PH_FTA_ENOMEM, "out of memory");
 	for (size_t i = 0; i < a->ngates; i++) {
 		uint32_t g = a->postorder[i];
-		a->gate_bdd[g] = formula_bdd(a, gate(a, g)->formula);
+		a->gate_bdd[g] = formula_bdd(a, ph_fta_gate(a, g)->formula);
 		if (a->gate_bdd[g] == PH_FTA_DD_FAIL) {
 			int e = ph_fta_bdd_error(a->bdd);
 			return dd_fail(a, e ? e : PH_FTA_ENOMEM, "BDD");
@@ -256,228 +136,21 @@ static int build_bdd(analysis *a, uint32_t *root)
 	return 0;
 }
 
-/* --- result ----------------------------------------------------------------- */
-
-/* Public events by name, private ones by full path (as SCRAM reports). */
-static const char *var_name(const analysis *a, uint32_t v)
-{
-	const ph_fta_event *e = &a->m->ev[PH_FTA_BASIC].v[a->basic_of[v]];
-	return e->is_public ? e->name : e->path;
-}
-
-static int copy_names(analysis *a, result_impl *r)
-{
-	const char *top = gate_name(a, a->top);
-	size_t len = strlen(top) + 1;
-	for (uint32_t v = 0; v < a->nvars; v++)
-		len += strlen(var_name(a, v)) + 1;
-	r->strings = malloc(len);
-	r->names = malloc((a->nvars ? a->nvars : 1) * sizeof *r->names);
-	if (!r->strings || !r->names)
-		return fail(a, PH_FTA_ENOMEM, "out of memory");
-	char *p = r->strings;
-	r->pub.top = p;
-	p = stpcpy(p, top) + 1;
-	for (uint32_t v = 0; v < a->nvars; v++) {
-		r->names[v] = p;
-		p = stpcpy(p, var_name(a, v)) + 1;
-	}
-	return 0;
-}
-
-/* Cut sets are gathered as name ranks (the position of each event's name
- * in strcmp order), so sorting compares integers, not strings. */
-typedef struct raw_product {
-	const uint32_t *ranks; /* sorted */
-	size_t order;
-	double probability;
-} raw_product;
-
-typedef struct collect {
-	raw_product *products;
-	size_t n;
-	uint32_t *ranks; /* pool */
-	size_t used;
-	const uint32_t *rank_of; /* variable -> rank */
-	const double *p;         /* NULL when probabilities are unknown */
-} collect;
-
-static int add_product(void *ctx, const uint32_t *vars, size_t n)
-{
-	collect *c = ctx;
-	raw_product *pr = &c->products[c->n++];
-	uint32_t *r = c->ranks + c->used;
-	c->used += n;
-	pr->ranks = r;
-	pr->order = n;
-	pr->probability = c->p ? 1.0 : 0.0;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t x = c->rank_of[vars[i]];
-		size_t k = i;
-		for (; k > 0 && r[k - 1] > x; k--) /* insertion sort: sets are short */
-			r[k] = r[k - 1];
-		r[k] = x;
-		if (c->p)
-			pr->probability *= c->p[vars[i]];
-	}
-	return 0;
-}
-
-static int cmp_raw(const void *x, const void *y)
-{
-	const raw_product *a = x, *b = y;
-	if (a->order != b->order)
-		return a->order < b->order ? -1 : 1;
-	for (size_t i = 0; i < a->order; i++)
-		if (a->ranks[i] != b->ranks[i])
-			return a->ranks[i] < b->ranks[i] ? -1 : 1;
-	return 0;
-}
-
-typedef struct sizer {
-	size_t total;
-} sizer;
-
-static int add_size(void *ctx, const uint32_t *vars, size_t n)
-{
-	(void)vars;
-	((sizer *)ctx)->total += n;
-	return 0;
-}
-
-typedef struct name_rank {
-	const char *name;
-	uint32_t var;
-} name_rank;
-
-static int cmp_name_rank(const void *x, const void *y)
-{
-	return strcmp(((const name_rank *)x)->name, ((const name_rank *)y)->name);
-}
-
-/* rank_of[v]: position of variable v's name in sorted order; by_rank[k]
- * the name at position k. */
-static int rank_names(analysis *a, result_impl *r, uint32_t *rank_of, const char **by_rank)
-{
-	name_rank *nr = malloc((a->nvars ? a->nvars : 1) * sizeof *nr);
-	if (!nr)
-		return fail(a, PH_FTA_ENOMEM, "out of memory");
-	for (uint32_t v = 0; v < a->nvars; v++)
-		nr[v] = (name_rank){ r->names[v], v };
-	qsort(nr, a->nvars, sizeof *nr, cmp_name_rank);
-	for (uint32_t k = 0; k < a->nvars; k++) {
-		rank_of[nr[k].var] = k;
-		by_rank[k] = nr[k].name;
-	}
-	free(nr);
-	return 0;
-}
-
-static int gather(analysis *a, result_impl *r, uint32_t s, const double *p, collect *c,
-                  const char **by_rank)
-{
-	sizer sz = { 0 };
-	uint64_t count = ph_fta_zbdd_count(a->zbdd, s);
-	if (count > a->opt->max_products)
-		return fail(a, PH_FTA_ELIMIT,
-		            "gate '%s': %llu minimal cut sets exceed the cap of %zu (lower the "
-		            "order limit)",
-		            gate_name(a, a->top), (unsigned long long)count, a->opt->max_products);
-	c->products = malloc((count ? count : 1) * sizeof *c->products);
-	c->p = p;
-	if (!c->products || ph_fta_zbdd_foreach(a->zbdd, s, add_size, &sz))
-		return fail(a, PH_FTA_ENOMEM, "out of memory");
-	c->ranks = malloc((sz.total ? sz.total : 1) * sizeof *c->ranks);
-	r->pub.products = malloc((count ? count : 1) * sizeof *r->pub.products);
-	r->pool = malloc((sz.total ? sz.total : 1) * sizeof *r->pool);
-	if (!c->ranks || !r->pub.products || !r->pool ||
-	    ph_fta_zbdd_foreach(a->zbdd, s, add_product, c))
-		return fail(a, PH_FTA_ENOMEM, "out of memory");
-	qsort(c->products, c->n, sizeof *c->products, cmp_raw);
-	for (size_t i = 0; i < c->n; i++) {
-		ph_fta_product *pr = &r->pub.products[i];
-		pr->order = c->products[i].order;
-		pr->probability = c->products[i].probability;
-		pr->events = r->pool + r->pool_n;
-		for (size_t k = 0; k < pr->order; k++)
-			r->pool[r->pool_n++] = by_rank[c->products[i].ranks[k]];
-	}
-	r->pub.n_products = c->n;
-	return 0;
-}
-
-static int collect_products(analysis *a, result_impl *r, uint32_t s, const double *p)
-{
-	size_t nv = a->nvars ? a->nvars : 1;
-	uint32_t *rank_of = malloc(nv * sizeof *rank_of);
-	const char **by_rank = malloc(nv * sizeof *by_rank);
-	collect c = { 0 };
-	c.rank_of = rank_of;
-	int rc = rank_of && by_rank ? rank_names(a, r, rank_of, by_rank)
-	                            : fail(a, PH_FTA_ENOMEM, "out of memory");
-	if (!rc)
-		rc = gather(a, r, s, p, &c, by_rank);
-	free(c.products);
-	free(c.ranks);
-	r->pub.events = by_rank; /* every event under the top, in name order */
-	free(rank_of);
-	return rc;
-}
-
-/* Probabilities per variable, or NULL with *missing set to the first
- * variable without one (NONE when out of memory). */
-static double *variable_probabilities(analysis *a, uint32_t *missing)
-{
-	double *p = malloc((a->nvars ? a->nvars : 1) * sizeof *p);
-	*missing = NONE;
-	for (uint32_t v = 0; p && v < a->nvars; v++) {
-		const ph_fta_event *e = &a->m->ev[PH_FTA_BASIC].v[a->basic_of[v]];
-		if (!e->has_prob) {
-			*missing = v;
-			free(p);
-			return NULL;
-		}
-		p[v] = e->prob;
-	}
-	return p;
-}
-
-static int quantify(analysis *a, result_impl *r, uint32_t root, const double *p)
-{
-	ph_fta_result *pub = &r->pub;
-	if (!p)
-		return 0;
-	pub->has_probability = 1;
-	pub->probability = ph_fta_bdd_probability(a->bdd, root, p);
-	if (pub->probability < 0)
-		return fail(a, PH_FTA_ENOMEM, "out of memory");
-	double none = 1.0;
-	pub->rare_event = 0;
-	for (size_t i = 0; i < pub->n_products; i++) {
-		pub->rare_event += pub->products[i].probability;
-		none *= 1.0 - pub->products[i].probability;
-	}
-	pub->mcub = 1.0 - none;
-	if (pub->rare_event > 1.0)
-		pub->rare_event = 1.0; /* a probability, as SCRAM reports it */
-	return 0;
-}
-
 static int run(analysis *a, result_impl *r)
 {
 	uint32_t root = PH_FTA_DD_ZERO, s;
-	int rc = order_variables(a);
+	int rc = ph_fta_order_variables(a);
 	if (!rc)
 		rc = build_bdd(a, &root);
 	if (rc)
 		return rc;
 	r->pub.n_vars = a->nvars;
 	r->pub.limit_order = a->opt->limit_order > 0 ? a->opt->limit_order : 0;
-	if ((rc = copy_names(a, r)))
+	if ((rc = ph_fta_copy_names(a, r)))
 		return rc;
 	a->zbdd = ph_fta_zbdd_new(a->nvars, a->opt->max_nodes);
 	if (!a->zbdd)
-		return fail(a, PH_FTA_ENOMEM, "out of memory");
+		return ph_fta_afail(a, PH_FTA_ENOMEM, "out of memory");
 	s = ph_fta_zbdd_mcs(a->zbdd, a->bdd, root,
 	                    a->opt->limit_order > 0 ? a->opt->limit_order : -1);
 	if (s == PH_FTA_DD_FAIL) {
@@ -485,13 +158,13 @@ static int run(analysis *a, result_impl *r)
 		return dd_fail(a, e ? e : PH_FTA_ENOMEM, "cut-set ZBDD");
 	}
 	uint32_t missing;
-	double *p = variable_probabilities(a, &missing);
+	double *p = ph_fta_variable_probabilities(a, &missing);
 	if (!p && missing == NONE)
-		return fail(a, PH_FTA_ENOMEM, "out of memory");
+		return ph_fta_afail(a, PH_FTA_ENOMEM, "out of memory");
 	r->pub.missing = p ? NULL : r->names[missing];
-	rc = collect_products(a, r, s, p);
+	rc = ph_fta_collect_products(a, r, s, p);
 	if (!rc)
-		rc = quantify(a, r, root, p);
+		rc = ph_fta_quantify(a, r, root, p);
 	r->pub.bdd_nodes = ph_fta_bdd_size(a->bdd);
 	r->pub.zbdd_nodes = ph_fta_zbdd_size(a->zbdd);
 	free(p);
@@ -509,7 +182,7 @@ int ph_fta_analyse(const ph_fta_model *m, const char *top, const ph_fta_options 
 		return PH_FTA_EARG;
 	*out = NULL;
 	if (!m)
-		return fail(&a, PH_FTA_EARG, "no model");
+		return ph_fta_afail(&a, PH_FTA_EARG, "no model");
 	ph_fta_options_init(&o);
 	if (opt) {
 		o.limit_order = opt->limit_order;
@@ -519,8 +192,8 @@ int ph_fta_analyse(const ph_fta_model *m, const char *top, const ph_fta_options 
 	a.opt = &o;
 	result_impl *r = calloc(1, sizeof *r);
 	if (!r)
-		return fail(&a, PH_FTA_ENOMEM, "out of memory");
-	int rc = pick_top(&a, top);
+		return ph_fta_afail(&a, PH_FTA_ENOMEM, "out of memory");
+	int rc = ph_fta_pick_top(&a, top);
 	if (!rc)
 		rc = run(&a, r);
 	ph_fta_zbdd_free(a.zbdd);
