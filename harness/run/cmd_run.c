@@ -44,6 +44,10 @@ static void usage(FILE *out)
 	      "  --wall-timeout DUR wall-time limit per test (default 120s on sim, 24h on a\n"
 	      "                     real-time board, where waits take real time)\n"
 	      "  --mem-cap MIB      Lua memory cap per script state (default 256)\n"
+	      "  --fail-fast        start no more tests after the first that fails or errors\n"
+	      "  --rerun-failed RUN_DIR\n"
+	      "                     run only the tests that failed or errored in RUN_DIR's\n"
+	      "                     record (RUN_DIR/record.json), from the given PATHs\n"
 	      "  -q, --quiet        print only failed tests, errors and the summary\n"
 	      "  -v, --verbose      also each test's log and measurements, and the harness's\n"
 	      "                     notes (-vv: debug notes)\n"
@@ -134,6 +138,8 @@ int ph_cmd_run(int argc, char **argv)
 		O_TIMEOUT,
 		O_WALL,
 		O_MEM,
+		O_FAILFAST,
+		O_RERUN,
 		O_SCALE
 	};
 	static const struct option longopts[] = {
@@ -154,6 +160,8 @@ int ph_cmd_run(int argc, char **argv)
 		{ "wall-timeout", required_argument, NULL, O_WALL },
 		{ "time-scale", required_argument, NULL, O_SCALE },
 		{ "mem-cap", required_argument, NULL, O_MEM },
+		{ "fail-fast", no_argument, NULL, O_FAILFAST },
+		{ "rerun-failed", required_argument, NULL, O_RERUN },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -233,6 +241,8 @@ int ph_cmd_run(int argc, char **argv)
 				return bad("--time-scale: '%s' is not 1..100000", optarg);
 			o.time_scale = (unsigned)v;
 			break;
+		case O_FAILFAST: o.fail_fast = 1; break;
+		case O_RERUN: o.rerun_failed = optarg; break;
 		case O_MEM:
 			if (parse_int(optarg, 1, 65536, &v) < 0)
 				return bad("--mem-cap: '%s' is not 1..65536 MiB", optarg);

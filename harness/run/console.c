@@ -16,6 +16,19 @@ static const char *const verdict_label[PH_VERDICT_COUNT] = {
 	[PH_VERDICT_SKIP] = "SKIP",
 };
 
+static void print_measurement(json_t *e)
+{
+	json_t *lo = json_object_get(e, "min"), *hi = json_object_get(e, "max");
+	printf("      %-4s %s = %.6g %s", json_string_value(json_object_get(e, "verdict")),
+	       json_string_value(json_object_get(e, "name")),
+	       json_number_value(json_object_get(e, "value")),
+	       json_string_value(json_object_get(e, "unit")));
+	if (lo || hi)
+		printf("  [%.6g, %.6g]", lo ? json_number_value(lo) : -INFINITY,
+		       hi ? json_number_value(hi) : INFINITY);
+	printf("\n");
+}
+
 void ph_console_progress(void *ud, int64_t bench_ns)
 {
 	ph_console_live *lv = ud;
@@ -25,6 +38,27 @@ void ph_console_progress(void *ud, int64_t bench_ns)
 	fflush(stdout);
 }
 
+void ph_console_event(const char *text)
+{
+	json_t *e = json_loads(text, 0, NULL);
+	const char *ev = json_string_value(json_object_get(e, "ev"));
+	if (!ev) {
+		json_decref(e);
+		return;
+	}
+	if (isatty(STDOUT_FILENO))
+		fputs("\r\033[K", stdout);
+	if (!strcmp(ev, "log"))
+		printf("      log  %s\n", json_string_value(json_object_get(e, "text")));
+	else if (!strcmp(ev, "measurement"))
+		print_measurement(e);
+	else if (!strcmp(ev, "check_failed"))
+		printf("      FAIL %s: %s\n", json_string_value(json_object_get(e, "where")),
+		       json_string_value(json_object_get(e, "message")));
+	fflush(stdout);
+	json_decref(e);
+}
+
 /* -v: the test's log and measurements under its result line. */
 static void print_details(json_t *r)
 {
@@ -32,18 +66,7 @@ static void print_details(json_t *r)
 	size_t k;
 	json_array_foreach(json_object_get(r, "log"), k, e)
 	        printf("      log  %s\n", json_string_value(e));
-	json_array_foreach(json_object_get(r, "measurements"), k, e)
-	{
-		json_t *lo = json_object_get(e, "min"), *hi = json_object_get(e, "max");
-		printf("      %-4s %s = %.6g %s", json_string_value(json_object_get(e, "verdict")),
-		       json_string_value(json_object_get(e, "name")),
-		       json_number_value(json_object_get(e, "value")),
-		       json_string_value(json_object_get(e, "unit")));
-		if (lo || hi)
-			printf("  [%.6g, %.6g]", lo ? json_number_value(lo) : -INFINITY,
-			       hi ? json_number_value(hi) : INFINITY);
-		printf("\n");
-	}
+	json_array_foreach(json_object_get(r, "measurements"), k, e) print_measurement(e);
 }
 
 /* One result line, and the failure's message under it. */
@@ -68,7 +91,7 @@ static void on_verdict(void *ud, const ph_test_ref *t, ph_verdict v, json_t *r)
 		else if (m)
 			printf("      %s\n", m);
 	}
-	if (c->verbosity > 0)
+	if (c->verbosity > 0 && !c->streamed)
 		print_details(r);
 	fflush(stdout);
 }
@@ -86,12 +109,26 @@ static int on_run_finished(void *ud, json_t *run, const ph_run_summary *s)
 	return 0;
 }
 
+/* -v with one bench: a header line, so the events streamed under it have
+ * their test. */
+static void on_test_started(void *ud, const ph_test_ref *t)
+{
+	const ph_console *c = ud;
+	if (c->verbosity <= 0 || !c->streamed)
+		return;
+	if (c->tty)
+		fputs("\r\033[K", stdout);
+	printf("RUN   %s / %s\n", t->suite, t->name);
+	fflush(stdout);
+}
+
 void ph_console_subscriber(ph_console *c, ph_subscriber *s)
 {
 	c->tty = isatty(STDOUT_FILENO);
 	memset(s, 0, sizeof *s);
 	s->name = "console";
 	s->ud = c;
+	s->test_started = on_test_started;
 	s->verdict = on_verdict;
 	s->run_finished = on_run_finished;
 }

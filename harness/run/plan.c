@@ -80,7 +80,29 @@ static int plan_push(ph_plan *plan, ph_plan_item it)
 	return 0;
 }
 
-int ph_plan_make(const ph_run_opts *o, ph_script **scripts, int nscripts, ph_plan *plan)
+void ph_plan_key(const char *file, const char *suite, const char *name, char *key, size_t n)
+{
+	const char *base = file ? strrchr(file, '/') : NULL;
+	snprintf(key, n, "%s\t%s\t%s",
+	         base   ? base + 1
+	         : file ? file
+	                : "",
+	         suite ? suite : "", name ? name : "");
+}
+
+static int in_only(const json_t *only, json_t *t)
+{
+	char key[1024];
+	if (!only)
+		return 1;
+	ph_plan_key(json_string_value(json_object_get(t, "file")),
+	            json_string_value(json_object_get(t, "suite")),
+	            json_string_value(json_object_get(t, "name")), key, sizeof key);
+	return json_object_get(only, key) != NULL;
+}
+
+int ph_plan_make(const ph_run_opts *o, ph_script **scripts, int nscripts, const json_t *only,
+                 ph_plan *plan)
 {
 	int idx = 0;
 	for (int si = 0; si < nscripts; si++) {
@@ -88,7 +110,7 @@ int ph_plan_make(const ph_run_opts *o, ph_script **scripts, int nscripts, ph_pla
 		json_t *t;
 		json_array_foreach(scripts[si]->tests, i, t)
 		{
-			if (!selected(o, t))
+			if (!selected(o, t) || !in_only(only, t))
 				continue;
 			int mine = o->shard_n <= 1 || idx % o->shard_n == o->shard_k - 1;
 			idx++;

@@ -34,7 +34,12 @@ int ph_discover(const char *path, ph_strvec *out);
 /* The selected tests of scripts[0..n-1] in order (after tags, filter,
  * shard), each repeated o->repeat times with its own seed.  Returns 0 or -1
  * (no memory). */
-int ph_plan_make(const ph_run_opts *o, ph_script **scripts, int n, ph_plan *plan);
+int ph_plan_make(const ph_run_opts *o, ph_script **scripts, int n, const json_t *only,
+                 ph_plan *plan);
+/* The key ph_plan_make's `only` set is made of: "FILE-NAME\tSUITE\tNAME"
+ * (the script's file name without its folder, as seeds use it).  Writes
+ * at most n bytes. */
+void ph_plan_key(const char *file, const char *suite, const char *name, char *key, size_t n);
 void ph_plan_free(ph_plan *plan);
 /* The test a plan item names: its object in the script's test list. */
 json_t *ph_plan_test(ph_script **scripts, const ph_plan_item *p);
@@ -53,10 +58,14 @@ typedef struct ph_console_live {
 typedef struct ph_console {
 	int verbosity; /* -1: only what did not pass; 1: also log lines and measurements */
 	int tty;       /* stdout is a terminal: overwrite the progress line */
+	int streamed;  /* -v events were printed live (one bench): not again */
 } ph_console;
 
 void ph_console_subscriber(ph_console *c, ph_subscriber *s);
 void ph_console_progress(void *ud, int64_t bench_ns);
+/* -v with one bench: one recorded test event (JSON text: log, measurement,
+ * check_failed) as a console line while the test runs. */
+void ph_console_event(const char *json);
 
 /* The record writer: collects every result in plan order and, at the end,
  * writes record.json, junit.xml, index.html and plots/ into dir (unless

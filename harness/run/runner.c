@@ -26,6 +26,7 @@
 #include "link/linkfault.h"
 #include "link/profile.h"
 #include "report/report.h"
+#include "results/record.h"
 #include "run/pool.h"
 #include "run/script.h"
 #include "trace/trace.h"
@@ -81,6 +82,19 @@ static void trace_record(void *ud, int64_t t_ns, const char *json)
 {
 	ph_trace_event(ud, t_ns, json);
 	ph_trace_flush(ud);
+}
+
+/* -v, one bench: the test's events on the console as they are recorded. */
+typedef struct ph_test_echo {
+	ph_trace *trace;
+} ph_test_echo;
+
+static void echo_record(void *ud, int64_t t_ns, const char *text)
+{
+	ph_test_echo *e = ud;
+	if (e->trace)
+		trace_record(e->trace, t_ns, text);
+	ph_console_event(text);
 }
 
 /* First event of every trace: the run it belongs to and the test's place in
@@ -231,6 +245,14 @@ static json_t *ph_run_planned(void *envp, size_t index)
 	};
 	ph_console_live lv = { json_string_value(json_object_get(t, "suite")),
 		               json_string_value(json_object_get(t, "name")), ph_link_now(link) };
+	ph_test_echo echo = { .trace = trace };
+	if (env->o->verbosity > 0 && env->o->jobs <= 1) {
+		/* -v with one bench: the test's log and measurements as they
+		 * happen, and into the trace as before. */
+		ctx.record = echo_record;
+		ctx.clock = trace ? trace_clock : NULL;
+		ctx.record_ud = &echo;
+	}
 	if (env->o->jobs <= 1 && isatty(STDOUT_FILENO)) {
 		ctx.progress = ph_console_progress;
 		ctx.progress_ud = &lv;
@@ -381,6 +403,10 @@ static ph_test_ref test_ref(run_env *env, size_t index)
 
 static int on_stop(void *ud)
 {
+	run_env *env = ud;
+	const ph_run_summary *s = &env->bus.summary;
+	if (env->o->fail_fast && s->count[PH_VERDICT_FAIL] + s->count[PH_VERDICT_ERROR] > 0)
+		return 1;
 	return ph_interrupted() != 0;
 }
 
@@ -448,6 +474,34 @@ cannot:
 	return -1;
 }
 
+/* --rerun-failed: the tests that failed or errored in a run's record, as a
+ * set of plan keys.  Returns NULL after a line naming the record when it
+ * cannot be read. */
+static json_t *failed_in(const char *run_dir)
+{
+	char path[4096], err[1024], key[1024];
+	snprintf(path, sizeof path, "%s/record.json", run_dir);
+	json_t *rec = ph_record_load(path, err, sizeof err), *t;
+	if (!rec) {
+		ph_log_error("pumphil: --rerun-failed: %s", err);
+		return NULL;
+	}
+	json_t *only = json_object();
+	size_t i;
+	json_array_foreach(json_object_get(rec, "tests"), i, t)
+	{
+		ph_verdict v = ph_verdict_of(t);
+		if (v != PH_VERDICT_FAIL && v != PH_VERDICT_ERROR)
+			continue;
+		ph_plan_key(json_string_value(json_object_get(t, "file")),
+		            json_string_value(json_object_get(t, "suite")),
+		            json_string_value(json_object_get(t, "name")), key, sizeof key);
+		json_object_set_new(only, key, json_true());
+	}
+	json_decref(rec);
+	return only;
+}
+
 /* Everything a run needs before its first test: scripts, profile, plan,
  * board check, report directory.  Returns 0, 1 when the run is a listing
  * (done), or 2 for bad input (said on stderr). */
@@ -470,9 +524,19 @@ static int prepare(ph_run_opts *oc, run_env *env, ph_strvec *files, char *run_id
 	}
 	if (load_scripts(o, files, &env->scripts) < 0)
 		return 2;
-	if (ph_plan_make(o, env->scripts, files->n, &env->plan) < 0) {
+	json_t *only = NULL;
+	if (o->rerun_failed && !(only = failed_in(o->rerun_failed)))
+		return 2;
+	int rc = ph_plan_make(o, env->scripts, files->n, only, &env->plan);
+	json_decref(only);
+	if (rc < 0) {
 		ph_log_error("pumphil: out of memory planning the run");
 		return 2;
+	}
+	if (o->rerun_failed && env->plan.n == 0) {
+		ph_log_note("pumphil: nothing to rerun: no test under the given paths failed in %s",
+		            o->rerun_failed);
+		return 1;
 	}
 	if (o->list) {
 		ph_plan_list(&env->plan, env->scripts);
@@ -531,6 +595,7 @@ int ph_run(const ph_run_opts *opts)
 	else if (status == 0) {
 		rec.run_id = run_id;
 		ph_record_out_subscriber(&rec, &builtin[0]);
+		console.streamed = oc.jobs <= 1;
 		ph_console_subscriber(&console, &builtin[1]);
 		status = 2;
 		if (subscribe_all(&env, builtin) < 0)

@@ -51,8 +51,10 @@ typedef struct ph_run_opts {
 	int no_report;
 	const char **paths;
 	int npaths;
-	const char *argv_line; /* the command line, for the record */
-	int verbosity;         /* -1 quiet (failures and the summary), 0 default, 1 -v, 2 -vv */
+	const char *argv_line;    /* the command line, for the record */
+	int verbosity;            /* -1 quiet (failures and the summary), 0 default, 1 -v, 2 -vv */
+	int fail_fast;            /* start no more tests once one failed or errored */
+	const char *rerun_failed; /* a run directory: only its failed tests run again */
 	/* More subscribers to the run's events, after the record writer and
 	 * the console (borrowed; they must outlive ph_run). */
 	const ph_subscriber *const *subscribers;

@@ -2,7 +2,7 @@
 # a test that runs the harness and checks its exit status and output
 # (tests/cmake/expect_run.cmake).  Included by every tests/integration/*.cmake
 # that needs it, whatever order they are globbed in.  NR is the --report
-# option that keeps the reports in the build tree.
+# option that keeps the reports in the build tree, one folder per test.
 include_guard(GLOBAL)
 set(RUNDIR ${CMAKE_BINARY_DIR}/it-run)
 file(MAKE_DIRECTORY ${RUNDIR})
@@ -10,6 +10,9 @@ set(NR --report ${RUNDIR})
 
 function(ph_expect name)
   cmake_parse_arguments(E "" "RC" "ARGS;MATCH;NOMATCH;LABELS" ${ARGN})
+  # Each test its own report directory: two runs never share one (the
+  # second would be refused), and ctest runs tests in parallel.
+  string(REPLACE "${RUNDIR}" "${RUNDIR}/${name}" E_ARGS "${E_ARGS}")
   string(REPLACE ";" "|||" match "${E_MATCH}")
   string(REPLACE ";" "|||" nomatch "${E_NOMATCH}")
   if(NOT E_LABELS)

@@ -82,7 +82,7 @@ add_test(NAME fta_vs_scram_cea9601
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/fta_vs_scram.sh
           ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR} /usr/share/scram/input CEA9601)
 set_tests_properties(fta_vs_scram fta_vs_scram_cea9601 PROPERTIES LABELS integration
-  TIMEOUT 240 SKIP_RETURN_CODE 77)
+  TIMEOUT 600 SKIP_RETURN_CODE 77)
 
 # Validation on the bench (pumphil fta validate): the pump's trees hold on
 # the reference firmware; the occlusion_off planted bug makes a single total

@@ -90,3 +90,19 @@ ph_expect(run_api RC 0 ARGS run ${NR} ${S}/api.lua MATCH "11 passed, 0 failed")
 ph_expect(run_skip_annotate RC 0 ARGS run ${NR} ${S}/annotate
   MATCH "PASS +annotate / annotate adds" "SKIP +annotate / skip ends the test" "not on this bench"
         "1 passed, 0 failed, 1 skipped")
+
+# Runner flags: --fail-fast stops handing out tests, --rerun-failed reruns a
+# record's failures, -v streams a test's log and measurements as they
+# happen, -q prints only what did not pass.
+set(RF ${S}/runflags/three.lua)
+ph_expect(run_fail_fast RC 1 ARGS run ${NR} --fail-fast ${RF}
+  MATCH "PASS +flags / first passes" "FAIL +flags / second fails" "1 passed, 1 failed"
+  NOMATCH "third passes")
+ph_expect(run_verbose_live RC 1 ARGS run ${NR} -v ${RF}
+  MATCH "RUN +flags / first passes\n +log .*first says hello\n +pass answer = 42 1 .*\nPASS +flags / first passes"
+        "RUN +flags / second fails\n +log .*second is about to fail\n +FAIL .*three.lua:10: pump mode: expected 7, got 0\nFAIL +flags / second fails")
+ph_expect(run_quiet RC 1 ARGS run ${NR} -q ${RF}
+  MATCH "FAIL +flags / second fails" "2 passed, 1 failed" NOMATCH "PASS +flags")
+add_test(NAME run_rerun_failed COMMAND ${IT}/rerun_check.sh ${PUMPHIL_BIN} ${RF}
+         ${CMAKE_CURRENT_BINARY_DIR}/rerun_check)
+set_tests_properties(run_rerun_failed PROPERTIES LABELS integration TIMEOUT 120)
