@@ -211,7 +211,8 @@ static int write_out(const char *cmd, json_t *record, const cli *c, const char *
 	if (n.skipped)
 		printf(", %d skipped", n.skipped);
 	printf("\n");
-	return n.failed + n.errors ? 1 : 0;
+	/* As `pumphil run` exits: a failure, else an error, else 0. */
+	return n.failed ? 1 : n.errors ? 4 : 0;
 }
 
 int ph_cmd_report(int argc, char **argv)

@@ -21,16 +21,21 @@
 
 #include <jansson.h>
 
+#include "results/verdict.h"
+
 /* Strip what XML 1.0 cannot carry (C0 controls but tab, LF, CR) from valid
  * UTF-8 text; returns a new string (caller frees) or NULL on no memory. */
 char *ph_xml_clean(const char *s);
 
-/* Verdict counts over a record's tests. */
+/* Verdict counts over a record's tests (ph_report_count). */
 typedef struct ph_report_counts {
+	/* passed: pass and flaky; failed: fail and xpass; skipped: skip and
+	 * xfail (JUnit's four kinds, results/verdict.h) */
 	int tests, passed, failed, errors, skipped;
-	int interrupted;  /* errors that are tests a killed run never finished */
-	double wall_s;    /* sum of the tests' wall time */
-	int64_t bench_ns; /* sum of the tests' bench time */
+	int xfail, xpass, flaky; /* the kinds inside them */
+	int interrupted;         /* errors that are tests a killed run never finished */
+	double wall_s;           /* sum of the tests' wall time */
+	int64_t bench_ns;        /* sum of the tests' bench time */
 } ph_report_counts;
 
 /* A bench time span as text ("1.00 d", "2.50 h", "12.0 min", "3.250 s"):

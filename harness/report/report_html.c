@@ -38,7 +38,8 @@ static const char style[] =
         "h1{margin:0 0 .2em}h2{border-bottom:2px solid #ccc;margin-top:1.6em}"
         "table{border-collapse:collapse;margin:.4em 0}td,th{border:1px solid #ccc;padding:2px 8px;"
         "text-align:left;vertical-align:top}th{background:#f4f4f4}"
-        ".pass{color:#070}.fail,.error{color:#b00}.skip{color:#777}.warn{color:#a60}"
+        ".pass,.flaky{color:#070}.fail,.error,.xpass{color:#b00}.skip,.xfail{color:#777}"
+        ".warn,.known{color:#a60}"
         ".badge{font-weight:bold;text-transform:uppercase}.meta{color:#555}"
         "pre{white-space:pre-wrap;word-break:break-word;margin:.3em 0}"
         "pre.failure{background:#fee;border-left:4px solid #b00;padding:6px}"
@@ -63,9 +64,15 @@ static void summary(FILE *f, json_t *record)
 	fprintf(f,
 	        "<p class=\"banner %s\" id=verdict>%s: %d test%s, %d passed, %d failed, %d "
 	        "errored, "
-	        "%d skipped</p>\n",
+	        "%d skipped",
 	        ok ? "pass" : "fail", ok ? "PASSED" : "FAILED", c.tests, c.tests == 1 ? "" : "s",
 	        c.passed, c.failed, c.errors, c.skipped);
+	if (c.xfail || c.xpass || c.flaky)
+		fprintf(f,
+		        " (of which %d xfail: known issues, %d xpass: known issues that passed, %d "
+		        "flaky: passed on a retry)",
+		        c.xfail, c.xpass, c.flaky);
+	fputs("</p>\n", f);
 	fputs("<h2 id=summary>Summary</h2>\n<table class=summary>\n", f);
 	fprintf(f,
 	        "<tr><th>tests</th><td class=num>%d</td></tr>\n"

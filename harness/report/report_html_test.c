@@ -227,10 +227,44 @@ static void log_lines(FILE *f, json_t *t, int open)
 	fputs("</pre></details>\n", f);
 }
 
+/* xfail/xpass: the known issue; flaky: every attempt before the pass. */
+static void known_issue(FILE *f, json_t *t, ph_verdict v)
+{
+	json_t *x = json_object_get(t, "xfail"), *a;
+	size_t i;
+	if ((v == PH_VERDICT_XFAIL || v == PH_VERDICT_XPASS) && x) {
+		fputs(v == PH_VERDICT_XFAIL ? "<p class=known>Known issue "
+		                            : "<p class=failure>Passed, but known issue ",
+		      f);
+		esc(f, str(x, "id"));
+		fputs(": ", f);
+		esc(f, str(x, "reason"));
+		fputs(v == PH_VERDICT_XFAIL
+		              ? " (failed as expected)</p>\n"
+		              : " says it fails: close the issue or fix the test</p>\n",
+		      f);
+	}
+	if (v != PH_VERDICT_FLAKY)
+		return;
+	fputs("<p class=known>Flaky: passed on a retry after", f);
+	json_array_foreach(json_object_get(t, "attempts"), i, a)
+	{
+		fprintf(f, "%s attempt %zu: ", i ? ";" : "", i + 1);
+		esc(f, str(a, "verdict"));
+		if (*str(a, "message")) {
+			fputs(" (", f);
+			esc(f, str(a, "message"));
+			fputs(")", f);
+		}
+	}
+	fputs("</p>\n", f);
+}
+
 void ph_report_html_test(FILE *f, json_t *t, size_t pos)
 {
 	const char *v = str(t, "verdict");
-	int passed = !strcmp(v, "pass");
+	ph_verdict vd = ph_verdict_of(t);
+	int passed = ph_verdict_is_pass(vd);
 
 	fprintf(f, "<section class=test id=\"test-%zu\">\n<h3><span class=\"badge %s\">%s</span> ",
 	        pos + 1, v, json_is_true(json_object_get(t, "interrupted")) ? "interrupted" : v);
@@ -239,6 +273,7 @@ void ph_report_html_test(FILE *f, json_t *t, size_t pos)
 	esc(f, str(t, "name"));
 	fputs("</h3>\n", f);
 	meta(f, t);
+	known_issue(f, t, vd);
 	if (!passed && strcmp(v, "skip")) {
 		fputs("<pre class=failure>", f);
 		if (*str(t, "where")) {

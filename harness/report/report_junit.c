@@ -158,21 +158,46 @@ static void system_out(xmlTextWriterPtr w, json_t *t)
 	free(b.s);
 }
 
+/* The known issue an xfail or xpass test names: "ID: reason". */
+static void known_issue(json_t *t, char *buf, size_t n)
+{
+	json_t *x = json_object_get(t, "xfail");
+	snprintf(buf, n, "%s: %s", str(x, "id"), str(x, "reason"));
+}
+
 static void outcome(xmlTextWriterPtr w, json_t *t)
 {
-	const char *v = str(t, "verdict");
-	int is_fail = !strcmp(v, "fail");
+	ph_verdict v = ph_verdict_of(t);
+	int is_fail = ph_verdict_is_failure(v);
+	char issue[512];
 	sbuf b = { 0 };
 
-	if (!strcmp(v, "pass"))
-		return;
-	if (!strcmp(v, "skip")) {
+	if (ph_verdict_is_pass(v))
+		return; /* flaky: its attempts are in system-out */
+	if (v == PH_VERDICT_SKIP || v == PH_VERDICT_XFAIL) {
 		xmlTextWriterStartElement(w, BAD_CAST "skipped");
-		attr(w, "message", str(t, "message"));
+		if (v == PH_VERDICT_XFAIL) {
+			known_issue(t, issue, sizeof issue);
+			sb_add(&b, "xfail (known issue %s): %s", issue, str(t, "message"));
+			attr(w, "message", b.s ? b.s : "");
+			free(b.s);
+		} else {
+			attr(w, "message", str(t, "message"));
+		}
 		xmlTextWriterEndElement(w);
 		return;
 	}
 	xmlTextWriterStartElement(w, BAD_CAST(is_fail ? "failure" : "error"));
+	if (v == PH_VERDICT_XPASS) {
+		known_issue(t, issue, sizeof issue);
+		sb_add(&b, "xpass: passed, but known issue %s says it fails", issue);
+		attr(w, "message", b.s ? b.s : "");
+		attr(w, "type", "xpass");
+		text(w, b.s ? b.s : "");
+		free(b.s);
+		xmlTextWriterEndElement(w);
+		return;
+	}
 	attr(w, "message", str(t, "message"));
 	attr(w, "type",
 	     is_fail                                           ? "check"

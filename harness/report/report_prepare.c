@@ -45,18 +45,17 @@ void ph_report_count(json_t *tests, const char *suite, ph_report_counts *c)
 	memset(c, 0, sizeof *c);
 	json_array_foreach(tests, i, t)
 	{
-		const char *v = ph_report_str(t, "verdict");
+		ph_verdict v = ph_verdict_of(t);
 		if (suite && strcmp(ph_report_str(t, "suite"), suite))
 			continue;
 		c->tests++;
-		if (!strcmp(v, "pass"))
-			c->passed++;
-		else if (!strcmp(v, "fail"))
-			c->failed++;
-		else if (!strcmp(v, "skip"))
-			c->skipped++;
-		else
-			c->errors++;
+		c->passed += ph_verdict_is_pass(v);
+		c->failed += ph_verdict_is_failure(v);
+		c->errors += ph_verdict_is_error(v);
+		c->skipped += v == PH_VERDICT_SKIP || v == PH_VERDICT_XFAIL;
+		c->xfail += v == PH_VERDICT_XFAIL;
+		c->xpass += v == PH_VERDICT_XPASS;
+		c->flaky += v == PH_VERDICT_FLAKY;
 		c->interrupted += json_is_true(json_object_get(t, "interrupted"));
 		c->wall_s += json_number_value(json_object_get(t, "wall_ms")) / 1000.0;
 		c->bench_ns += (int64_t)json_number_value(json_object_get(t, "bench_ns"));
@@ -68,9 +67,10 @@ static void set_summary(json_t *record)
 	ph_report_counts c;
 	ph_report_count(json_object_get(record, "tests"), NULL, &c);
 	json_object_set_new(record, "summary",
-	                    json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:f,s:I}", "tests", c.tests,
-	                              "passed", c.passed, "failed", c.failed, "errors", c.errors,
-	                              "skipped", c.skipped, "interrupted", c.interrupted,
+	                    json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:f,s:I}", "tests",
+	                              c.tests, "passed", c.passed, "failed", c.failed, "errors",
+	                              c.errors, "skipped", c.skipped, "xfail", c.xfail, "xpass",
+	                              c.xpass, "flaky", c.flaky, "interrupted", c.interrupted,
 	                              "test_wall_s", c.wall_s, "bench_ns", (json_int_t)c.bench_ns));
 }
 

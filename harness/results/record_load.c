@@ -9,8 +9,7 @@
 
 #include "base/json_err.h"
 #include "results/record.h"
-
-static const char *const verdicts[] = { "pass", "fail", "error", "skip" };
+#include "results/verdict.h"
 
 static int bad(char *err, size_t errlen, const char *name, const char *where, const char *what)
 {
@@ -73,10 +72,9 @@ static int check_verdict(json_t *t, const char *name, const char *where, char *e
 
 	if (!v)
 		return bad(err, errlen, name, where, "no \"verdict\" string");
-	for (size_t i = 0; i < sizeof verdicts / sizeof *verdicts; i++)
-		if (!strcmp(v, verdicts[i]))
-			return 0;
-	snprintf(what, sizeof what, "verdict '%.64s' is not pass, fail, error or skip", v);
+	if (ph_verdict_parse(v) >= 0)
+		return 0;
+	snprintf(what, sizeof what, "verdict '%.64s' is not %s", v, ph_verdict_list());
 	return bad(err, errlen, name, where, what);
 }
 

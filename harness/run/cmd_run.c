@@ -45,6 +45,8 @@ static void usage(FILE *out)
 	      "                     real-time board, where waits take real time)\n"
 	      "  --mem-cap MIB      Lua memory cap per script state (default 256)\n"
 	      "  --fail-fast        start no more tests after the first that fails or errors\n"
+	      "  --retry N          run a test that failed or errored again, up to N times;\n"
+	      "                     a pass then is reported as flaky, with every attempt\n"
 	      "  --rerun-failed RUN_DIR\n"
 	      "                     run only the tests that failed or errored in RUN_DIR's\n"
 	      "                     record (RUN_DIR/record.json), from the given PATHs\n"
@@ -140,6 +142,7 @@ int ph_cmd_run(int argc, char **argv)
 		O_MEM,
 		O_FAILFAST,
 		O_RERUN,
+		O_RETRY,
 		O_SCALE
 	};
 	static const struct option longopts[] = {
@@ -162,6 +165,7 @@ int ph_cmd_run(int argc, char **argv)
 		{ "mem-cap", required_argument, NULL, O_MEM },
 		{ "fail-fast", no_argument, NULL, O_FAILFAST },
 		{ "rerun-failed", required_argument, NULL, O_RERUN },
+		{ "retry", required_argument, NULL, O_RETRY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -243,6 +247,11 @@ int ph_cmd_run(int argc, char **argv)
 			break;
 		case O_FAILFAST: o.fail_fast = 1; break;
 		case O_RERUN: o.rerun_failed = optarg; break;
+		case O_RETRY:
+			if (parse_int(optarg, 0, 100, &v) < 0)
+				return bad("--retry: '%s' is not 0..100", optarg);
+			o.retries = (int)v;
+			break;
 		case O_MEM:
 			if (parse_int(optarg, 1, 65536, &v) < 0)
 				return bad("--mem-cap: '%s' is not 1..65536 MiB", optarg);

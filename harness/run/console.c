@@ -10,10 +10,9 @@
 #include "run/run_priv.h"
 
 static const char *const verdict_label[PH_VERDICT_COUNT] = {
-	[PH_VERDICT_PASS] = "PASS",
-	[PH_VERDICT_FAIL] = "FAIL",
-	[PH_VERDICT_ERROR] = "ERROR",
-	[PH_VERDICT_SKIP] = "SKIP",
+	[PH_VERDICT_PASS] = "PASS",   [PH_VERDICT_FAIL] = "FAIL",   [PH_VERDICT_ERROR] = "ERROR",
+	[PH_VERDICT_SKIP] = "SKIP",   [PH_VERDICT_XFAIL] = "XFAIL", [PH_VERDICT_XPASS] = "XPASS",
+	[PH_VERDICT_FLAKY] = "FLAKY",
 };
 
 static void print_measurement(json_t *e)
@@ -74,7 +73,7 @@ static void on_verdict(void *ud, const ph_test_ref *t, ph_verdict v, json_t *r)
 {
 	const ph_console *c = ud;
 	char b[32];
-	if (c->verbosity < 0 && (v == PH_VERDICT_PASS || v == PH_VERDICT_SKIP))
+	if (c->verbosity < 0 && !ph_verdict_is_failure(v) && !ph_verdict_is_error(v))
 		return;
 	ph_report_fmt_ns(json_integer_value(json_object_get(r, "bench_ns")), b, sizeof b);
 	if (c->tty)
@@ -83,7 +82,7 @@ static void on_verdict(void *ud, const ph_test_ref *t, ph_verdict v, json_t *r)
 	       json_string_value(json_object_get(r, "suite")),
 	       json_string_value(json_object_get(r, "name")), b,
 	       json_number_value(json_object_get(r, "wall_ms")) / 1000.0);
-	if (v != PH_VERDICT_PASS) {
+	if (v != PH_VERDICT_PASS && v != PH_VERDICT_FLAKY) {
 		const char *m = json_string_value(json_object_get(r, "message"));
 		const char *w = json_string_value(json_object_get(r, "where"));
 		if (m && w && *w && strncmp(m, w, strlen(w)))
@@ -96,14 +95,24 @@ static void on_verdict(void *ud, const ph_test_ref *t, ph_verdict v, json_t *r)
 	fflush(stdout);
 }
 
-/* "N passed, N failed[, N skipped]": errors count as failed here, as the
- * exit status does. */
+/* The closing line "N passed, N failed[, N skipped]" (the shape CI
+ * systems read): passed counts pass and flaky, failed counts fail, xpass and
+ * error, skipped counts skip and xfail.  When the kinds matter, a line
+ * before it breaks them down. */
 static int on_run_finished(void *ud, json_t *run, const ph_run_summary *s)
 {
-	int failed = s->count[PH_VERDICT_FAIL] + s->count[PH_VERDICT_ERROR];
-	printf("%d passed, %d failed", s->count[PH_VERDICT_PASS], failed);
-	if (s->count[PH_VERDICT_SKIP])
-		printf(", %d skipped", s->count[PH_VERDICT_SKIP]);
+	const int *n = s->count;
+	int passed = n[PH_VERDICT_PASS] + n[PH_VERDICT_FLAKY];
+	int failed = n[PH_VERDICT_FAIL] + n[PH_VERDICT_XPASS] + n[PH_VERDICT_ERROR];
+	int skipped = n[PH_VERDICT_SKIP] + n[PH_VERDICT_XFAIL];
+	if (n[PH_VERDICT_ERROR] || n[PH_VERDICT_XFAIL] || n[PH_VERDICT_XPASS] ||
+	    n[PH_VERDICT_FLAKY])
+		printf("(%d failures, %d errors, %d xfail, %d xpass, %d flaky, %d skipped)\n",
+		       n[PH_VERDICT_FAIL], n[PH_VERDICT_ERROR], n[PH_VERDICT_XFAIL],
+		       n[PH_VERDICT_XPASS], n[PH_VERDICT_FLAKY], n[PH_VERDICT_SKIP]);
+	printf("%d passed, %d failed", passed, failed);
+	if (skipped)
+		printf(", %d skipped", skipped);
 	printf("\n");
 	fflush(stdout);
 	return 0;

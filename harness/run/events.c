@@ -5,27 +5,6 @@
 
 #include <string.h>
 
-static const char *const verdict_names[PH_VERDICT_COUNT] = {
-	[PH_VERDICT_PASS] = "pass",
-	[PH_VERDICT_FAIL] = "fail",
-	[PH_VERDICT_ERROR] = "error",
-	[PH_VERDICT_SKIP] = "skip",
-};
-
-const char *ph_verdict_name(ph_verdict v)
-{
-	return (unsigned)v < PH_VERDICT_COUNT ? verdict_names[v] : "error";
-}
-
-ph_verdict ph_verdict_of(json_t *result)
-{
-	const char *s = json_string_value(json_object_get(result, "verdict"));
-	for (int v = 0; s && v < PH_VERDICT_COUNT; v++)
-		if (!strcmp(s, verdict_names[v]))
-			return (ph_verdict)v;
-	return PH_VERDICT_ERROR;
-}
-
 int ph_bus_subscribe(ph_run_bus *bus, const ph_subscriber *s)
 {
 	if (bus->n >= PH_RUN_MAX_SUBSCRIBERS)

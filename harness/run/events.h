@@ -30,20 +30,7 @@
 
 #include <jansson.h>
 
-/* A test's verdict.  The record spells it as ph_verdict_name() says. */
-typedef enum ph_verdict {
-	PH_VERDICT_PASS = 0,
-	PH_VERDICT_FAIL,  /* the device under test did wrong */
-	PH_VERDICT_ERROR, /* the test could not judge (script, bench, harness) */
-	PH_VERDICT_SKIP,
-	PH_VERDICT_COUNT
-} ph_verdict;
-
-/* "pass", "fail", "error", "skip".  Never NULL. */
-const char *ph_verdict_name(ph_verdict v);
-/* The verdict a result object carries; a missing or unknown one is an
- * error (a result nobody can read is no pass). */
-ph_verdict ph_verdict_of(json_t *result);
+#include "results/verdict.h"
 
 /* One planned test: which script, which test in it (1-based definition
  * order), which repetition, and its seed. */

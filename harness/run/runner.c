@@ -185,14 +185,26 @@ static void scaled_link_timing(ph_link *link, unsigned k)
 	ph_link_set_timing(link, t > 250000000LL ? t : 250000000LL, 3);
 }
 
-static json_t *ph_run_planned(void *envp, size_t index)
+/* A retry's seed: another draw for the same test. */
+static uint64_t retry_seed(uint64_t seed, int attempt)
+{
+	uint64_t z = seed + 0x9e3779b97f4a7c15ull * (uint64_t)attempt;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return (z ^ (z >> 31)) & 0x7fffffffffffffffull;
+}
+
+/* One attempt at a planned test on a fresh bench.  Attempt 0 is the test
+ * as planned; a retry (--retry) runs it again with its own seed (a real
+ * bench's noise differs each time too) and its own trace. */
+static json_t *run_attempt(void *envp, size_t index, int attempt)
 {
 	run_env *env = envp;
 	const ph_plan_item *p = &env->plan.items[index];
 	ph_script *s = env->scripts[p->script];
 	int id = p->id;
 	json_t *t = ph_plan_test(env->scripts, p);
-	uint64_t seed = p->seed;
+	uint64_t seed = attempt ? retry_seed(p->seed, attempt) : p->seed;
 	char err[512], trace_path[1200], rel[64];
 	bench_config cfg = env->cfg;
 	ph_transport *tr;
@@ -219,7 +231,10 @@ static json_t *ph_run_planned(void *envp, size_t index)
 		scaled_link_timing(link, env->o->time_scale);
 	if (ph_board_flags_of(env->o->board) & PH_BOARD_PHYSICAL)
 		factory_reset(link);
-	snprintf(rel, sizeof rel, "traces/%04zu.pcapng", index + 1);
+	if (attempt)
+		snprintf(rel, sizeof rel, "traces/%04zu-retry%d.pcapng", index + 1, attempt);
+	else
+		snprintf(rel, sizeof rel, "traces/%04zu.pcapng", index + 1);
 	if (!env->o->no_report) {
 		snprintf(trace_path, sizeof trace_path, "%s/%s", env->dir, rel);
 		trace = ph_trace_open(trace_path, err, sizeof err);
@@ -308,6 +323,42 @@ out:
 	if (trace_err)
 		json_object_set_new(res, "evidence_error", trace_err);
 	set_identity(env, index, res);
+	if (attempt) {
+		json_object_set_new(res, "seed", json_integer((json_int_t)seed));
+		json_object_set_new(res, "attempt", json_integer(attempt));
+	}
+	return res;
+}
+
+/* The planned test, and with --retry N, up to N more attempts while it
+ * fails or errors (not when the run is stopping).  A pass after a failure
+ * is "flaky"; every attempt before the last is listed in "attempts" with
+ * its verdict, message, seed and trace, so nothing is hidden. */
+static json_t *ph_run_planned(void *envp, size_t index)
+{
+	run_env *env = envp;
+	json_t *res = run_attempt(env, index, 0), *attempts = NULL;
+	for (int k = 1; k <= env->o->retries && !ph_interrupted(); k++) {
+		ph_verdict v = ph_verdict_of(res);
+		if (!ph_verdict_is_failure(v) && !ph_verdict_is_error(v))
+			break;
+		if (!attempts)
+			attempts = json_array();
+		json_array_append_new(attempts,
+		                      json_pack("{s:O,s:O*,s:O*,s:O,s:O*}", "verdict",
+		                                json_object_get(res, "verdict"), "message",
+		                                json_object_get(res, "message"), "where",
+		                                json_object_get(res, "where"), "seed",
+		                                json_object_get(res, "seed"), "trace",
+		                                json_object_get(res, "trace")));
+		json_decref(res);
+		res = run_attempt(env, index, k);
+	}
+	if (attempts) {
+		if (ph_verdict_of(res) == PH_VERDICT_PASS)
+			json_object_set_new(res, "verdict", json_string("flaky"));
+		json_object_set_new(res, "attempts", attempts);
+	}
 	return res;
 }
 
@@ -401,11 +452,22 @@ static ph_test_ref test_ref(run_env *env, size_t index)
 	return ref;
 }
 
+/* The exit status the verdicts give: a failure (the device) over an error
+ * (the bench or script) over a pass. */
+static int run_status(const ph_run_summary *s)
+{
+	int failures = 0, errors = 0;
+	for (int v = 0; v < PH_VERDICT_COUNT; v++) {
+		failures += ph_verdict_is_failure((ph_verdict)v) ? s->count[v] : 0;
+		errors += ph_verdict_is_error((ph_verdict)v) ? s->count[v] : 0;
+	}
+	return failures ? PH_EXIT_FAILED : errors ? PH_EXIT_ERROR : PH_EXIT_OK;
+}
+
 static int on_stop(void *ud)
 {
 	run_env *env = ud;
-	const ph_run_summary *s = &env->bus.summary;
-	if (env->o->fail_fast && s->count[PH_VERDICT_FAIL] + s->count[PH_VERDICT_ERROR] > 0)
+	if (env->o->fail_fast && run_status(&env->bus.summary) != PH_EXIT_OK)
 		return 1;
 	return ph_interrupted() != 0;
 }
@@ -616,8 +678,7 @@ int ph_run(const ph_run_opts *opts)
 		if (sig)
 			json_object_set_new(env.run, "interrupted",
 			                    json_string(ph_interrupt_name(sig)));
-		const ph_run_summary *sum = &env.bus.summary;
-		status = sum->count[PH_VERDICT_FAIL] + sum->count[PH_VERDICT_ERROR] ? 1 : 0;
+		status = run_status(&env.bus.summary);
 		if (ph_bus_run_finished(&env.bus, env.run) < 0)
 			status = PH_EXIT_EVIDENCE;
 		else if (sig)

@@ -17,15 +17,23 @@
 #include "base/paths.h"
 #include "run/events.h"
 
-/* Exit statuses of a run. */
-#define PH_EXIT_OK 0        /* every test passed (or was skipped) */
-#define PH_EXIT_FAILED 1    /* a test failed or errored */
-#define PH_EXIT_BAD_INPUT 2 /* bad usage or a bad input file: nothing ran */
-#define PH_EXIT_EVIDENCE                                                                           \
-	3 /* the tests ran, but their evidence (record, reports) could not                         \
-	     be written: never read as a pass */
-/* A run stopped by SIGINT or SIGTERM exits 128 + the signal (130, 143),
- * after writing the record and reports of the tests that ran. */
+/* Exit statuses of a run (README.md, "Exit status"):
+ *   0  every test passed (or was skipped, xfail, flaky)
+ *   1  a test failed: the device under test did wrong (fail, xpass)
+ *   2  bad usage or a bad input file: nothing ran
+ *   3  the tests ran, but their evidence (record, reports, a trace) could
+ *      not be written: never to be read as a pass
+ *   4  no test failed, but one errored: the bench or the script did wrong
+ *      (board or instrument lost, script error, harness timeout)
+ *   128 + signal  stopped by SIGINT (130) or SIGTERM (143), after writing
+ *      the record and reports of the tests that ran */
+enum ph_exit {
+	PH_EXIT_OK = 0,
+	PH_EXIT_FAILED = 1,
+	PH_EXIT_BAD_INPUT = 2,
+	PH_EXIT_EVIDENCE = 3,
+	PH_EXIT_ERROR = 4,
+};
 
 typedef struct ph_run_opts {
 	const char *board;   /* "sim" (default), "usb[:SEL]", "virtual-usb" */
@@ -54,6 +62,7 @@ typedef struct ph_run_opts {
 	const char *argv_line;    /* the command line, for the record */
 	int verbosity;            /* -1 quiet (failures and the summary), 0 default, 1 -v, 2 -vv */
 	int fail_fast;            /* start no more tests once one failed or errored */
+	int retries;              /* --retry N: run a failed or errored test again, N times */
 	const char *rerun_failed; /* a run directory: only its failed tests run again */
 	/* More subscribers to the run's events, after the record writer and
 	 * the console (borrowed; they must outlive ph_run). */

@@ -11,7 +11,7 @@ set_tests_properties(faults_doc_in_sync PROPERTIES LABELS unit)
 
 # An unknown fault, a parameter out of its catalogue range, and every other
 # misuse is an error naming the script line, never a clamp; the next test runs.
-ph_expect(faults_misuse RC 1 ARGS run ${NR} ${FS}/misuse.lua
+ph_expect(faults_misuse RC 4 ARGS run ${NR} ${FS}/misuse.lua
   MATCH "misuse.lua:5: unknown fault 'occlusion_totl' \\(the catalogue"
         "misuse.lua:8: fault 'occlusion_partial': closure = 1200 permille is outside its range 500..990 permille"
         "misuse.lua:11: fault 'leak' has no parameter 'shar' \\(it has: share\\)"

@@ -42,7 +42,7 @@ ph_report_cli(report_cli_missing RC 2 ARGS report nonexistent.json
 ph_report_cli(report_cli_corrupt RC 2 ARGS report ${RD}/corrupt.json
   MATCH "pumphil report: ${RD}/corrupt.json:6:0: ")
 ph_report_cli(report_cli_bad_verdict RC 2 ARGS report ${RD}/bad_verdict.json
-  MATCH "${RD}/bad_verdict.json: tests\\[1\\]: verdict 'maybe' is not pass, fail, error or skip")
+  MATCH "${RD}/bad_verdict.json: tests\\[1\\]: verdict 'maybe' is not pass, fail, error, skip, xfail, xpass or flaky")
 ph_report_cli(report_cli_not_a_run RC 2 ARGS report ${RD}
   MATCH "${RD}: no record.json and no traces/\\*.pcapng")
 ph_report_cli(report_cli_bad_trace RC 2 ARGS report ${RD}/garbage.pcapng

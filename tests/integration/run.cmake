@@ -37,7 +37,7 @@ ph_expect(run_filter RC 0 ARGS run ${NR} --filter beta ${S}/runner MATCH "runner
 
 # The sandbox: forbidden libraries, runaway loops and memory, and the next
 # test still runs.
-ph_expect(sandbox RC 1 ARGS run ${NR} --wall-timeout 3s --mem-cap 8 ${S}/sandbox.lua
+ph_expect(sandbox RC 4 ARGS run ${NR} --wall-timeout 3s --mem-cap 8 ${S}/sandbox.lua
   MATCH "sandbox.lua:4: 'os.execute' is not available in the test sandbox"
         "sandbox.lua:8: 'io.open' is not available in the test sandbox"
         "sandbox.lua:12: module 'ffi' is not available in the test sandbox"
@@ -48,7 +48,7 @@ ph_expect(sandbox RC 1 ARGS run ${NR} --wall-timeout 3s --mem-cap 8 ${S}/sandbox
         "1 passed, 6 failed")
 # A finalizer runs where no hook can stop it: __gc is refused, in a test (a
 # test error, the run goes on) and at file level (bad input), never a hang.
-ph_expect(sandbox_gc_in_test RC 1 ARGS run ${NR} --wall-timeout 5s ${S}/gc/in_test.lua
+ph_expect(sandbox_gc_in_test RC 4 ARGS run ${NR} --wall-timeout 5s ${S}/gc/in_test.lua
   MATCH "ERROR +gc / a looping finalizer is refused.*\n.*in_test.lua:7: setmetatable: __gc"
         "PASS +gc / the next test runs normally" "1 passed, 1 failed")
 ph_expect(sandbox_gc_at_file_level RC 2 ARGS run ${NR} --wall-timeout 5s ${S}/gc/at_file_level.lua
@@ -57,7 +57,7 @@ set_tests_properties(sandbox_gc_in_test sandbox_gc_at_file_level PROPERTIES TIME
 # The memory cap hit in C after a test's phases, converting its result for
 # the record: an error for that test, and the next test runs (it aborted the
 # whole run).  Hit while listing a file's tests: that file fails to load.
-ph_expect(run_result_mem_cap RC 1 ARGS run ${NR} --mem-cap 8 ${S}/result_mem.lua
+ph_expect(run_result_mem_cap RC 4 ARGS run ${NR} --mem-cap 8 ${S}/result_mem.lua
   MATCH "ERROR +result memory / a result too big to record.*\n.*cannot record the result: Lua memory cap of 8388608 bytes reached"
         "PASS +result memory / the next test runs normally"
         "1 passed, 1 failed")
@@ -106,3 +106,8 @@ ph_expect(run_quiet RC 1 ARGS run ${NR} -q ${RF}
 add_test(NAME run_rerun_failed COMMAND ${IT}/rerun_check.sh ${PUMPHIL_BIN} ${RF}
          ${CMAKE_CURRENT_BINARY_DIR}/rerun_check)
 set_tests_properties(run_rerun_failed PROPERTIES LABELS integration TIMEOUT 120)
+
+# --retry: a test that passes on a retry is flaky, reported with its attempts.
+add_test(NAME run_retry_flaky COMMAND ${IT}/verdicts_check.sh ${PUMPHIL_BIN} ${S}/runflags
+         ${CMAKE_SOURCE_DIR}/tests/data/junit/junit-10.xsd ${CMAKE_CURRENT_BINARY_DIR}/verdicts)
+set_tests_properties(run_retry_flaky PROPERTIES LABELS integration TIMEOUT 120)

@@ -40,7 +40,7 @@ sleep 2
 kill -KILL $BP
 wait $RP
 rc=$?
-[ $rc -eq 1 ] || fail "rc $rc, expected 1"
+[ $rc -eq 4 ] || fail "rc $rc, expected 4 (errors only)"
 grep -q "ERROR  *board killed / a long wait the board dies in" "$W/out" || fail "no ERROR for the test"
 grep -q "board disconnected at t=" "$W/out" || fail "no disconnection message"
 grep -q "ERROR  *board killed / the next test" "$W/out" || fail "the next test did not run"

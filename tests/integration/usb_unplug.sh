@@ -33,7 +33,7 @@ sleep 2
 kill -USR2 $BP   # replug
 rc=0
 wait $RP || rc=$?
-[ $rc -eq 1 ] || fail "run exited $rc, expected 1 (one test errored)"
+[ $rc -eq 4 ] || fail "run exited $rc, expected 4 (one test errored, none failed)"
 grep -q "ERROR usb unplug / board pulled mid-test" "$W/run.out" || fail "no error for the unplugged test"
 grep -q "board disconnected at t=" "$W/run.out" || fail "the error does not say when the board went"
 grep -q "PASS  usb unplug / next test after the replug" "$W/run.out" || fail "the next test did not pass"
