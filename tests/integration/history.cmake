@@ -21,3 +21,13 @@ foreach(kind sqlite pg)
   endforeach()
   set_tests_properties(history_${kind}_regression PROPERTIES FIXTURES_REQUIRED history_plant)
 endforeach()
+
+# The commands' usage errors: one line naming what is wrong, exit 2.
+include(${CMAKE_SOURCE_DIR}/tests/cmake/ph_expect.cmake)
+ph_expect(history_unknown_command RC 2 ARGS history frobnicate
+          MATCH "unknown command 'frobnicate'" "usage: pumphil history")
+ph_expect(history_bad_url RC 1 ARGS history --db mysql://x stats
+          MATCH "'mysql://x' is not a history database")
+ph_expect(compare_bad_selector RC 2 ARGS compare --db sqlite:${CMAKE_BINARY_DIR}/it-run/history.sqlite
+          colour=red fw=0.1.0 MATCH "A: unknown key 'colour'")
+ph_expect(compare_one_side RC 2 ARGS compare fw=0.1.0 MATCH "give two selectors, A and B")
