@@ -39,10 +39,11 @@ demo: build
 	$(BUILD)/harness/pumphil run -j $(JOBS) scripts/regression
 
 # The project's own tests under AddressSanitizer and UBSan, then short fuzz runs.
+# The results-history tests get a throwaway PostgreSQL server (tools/with-pg.sh).
 test: deps-test
 	@$(CMAKE_CONFIG) -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DPUMPHIL_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
-	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(ASAN_BUILD) && $(CURDIR)/tools/with-pg.sh ctest --output-on-failure -j $(JOBS)
 	tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 # Longer fuzzing (FUZZ_SECONDS per target).

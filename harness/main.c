@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "campaign/fta_validate.h"
+#include "history/history.h"
 #include "report/report.h"
 #include "run/runner.h"
 #include "usb/virtual_usb.h"
@@ -26,6 +27,8 @@ static const ph_cmd cmds[] = {
 	{ "report", ph_cmd_report, "regenerate reports from a record or trace" },
 	{ "merge", ph_cmd_merge, "merge several runs into one report" },
 	{ "fta", ph_cmd_fta, "analyse and validate fault trees" },
+	{ "history", ph_cmd_history, "the results history: import runs, verdicts, series" },
+	{ "compare", ph_cmd_compare, "compare two runs or firmware builds from the history" },
 	{ NULL, NULL, NULL },
 };
 

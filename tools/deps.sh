@@ -9,13 +9,16 @@ build_pkgs=(
   liblua5.4-dev libusb-1.0-0-dev libjansson-dev libxml2-dev zlib1g-dev
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core
   umockdev libumockdev-dev libcmocka-dev
+  libsqlite3-dev libpq-dev
 )
 # What the test suite drives besides the build: reference tools it compares
-# against, viewers it checks with, the fuzzing compiler and the MCU toolchain.
+# against, viewers it checks with, the fuzzing compiler and the MCU toolchain,
+# and a PostgreSQL server (pg_virtualenv) for the results-history tests.
 test_pkgs=(
   libxml2-utils scram tshark chromium xvfb xdotool imagemagick
   clang libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi
   cppcheck clang-format python3
+  postgresql postgresql-common
 )
 
 case "${1:-build}" in

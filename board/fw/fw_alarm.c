@@ -157,6 +157,14 @@ void fw_alarm_evaluate(fw_pump *p)
 	eval_dose(p);
 }
 
+/* The occlusion persistence time (the planted occlusion_slow makes it 20%
+ * longer than configured). */
+static uint64_t occl_persist_us(const fw_pump *p)
+{
+	uint32_t t = p->cfg.occlusion_persist_us;
+	return FW_PLANT_occlusion_slow ? (uint64_t)t + t / 5 : t;
+}
+
 /* Occlusion: pressure above the threshold at every sample for the
  * persistence time.  Sampled at each stroke and every sense period. */
 static void sense_pressure(fw_pump *p)
@@ -174,7 +182,7 @@ static void sense_pressure(fw_pump *p)
 		p->occl_high = 1;
 		p->occl_since = p->now;
 	}
-	if (p->now - p->occl_since >= p->cfg.occlusion_persist_us)
+	if (p->now - p->occl_since >= occl_persist_us(p))
 		fw_alarm_cause(p, PP_ALARM_OCCLUSION, 1);
 }
 
@@ -192,6 +200,6 @@ uint64_t fw_sense_deadline(const fw_pump *p)
 
 	/* While the line is above threshold, wake exactly at the persistence end. */
 	if (p->occl_high && !(p->causes & FW_BIT(PP_ALARM_OCCLUSION)))
-		t = fw_min64(t, p->occl_since + p->cfg.occlusion_persist_us);
+		t = fw_min64(t, p->occl_since + occl_persist_us(p));
 	return t;
 }

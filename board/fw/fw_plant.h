@@ -16,6 +16,9 @@
  *   double_bolus         a repeated bolus request id is treated as new and
  *                        doses again.
  *   low_reservoir_silent the low-reservoir alarm is never raised.
+ *   occlusion_slow       the occlusion persistence time is 20% longer than
+ *                        configured: every occlusion alarm comes later (the
+ *                        regression `pumphil compare` must name).
  */
 #ifndef FW_PLANT_H
 #define FW_PLANT_H
@@ -25,7 +28,8 @@
 	X(lockout_off_by_one)                                                                      \
 	X(nonatomic_commit)                                                                        \
 	X(double_bolus)                                                                            \
-	X(low_reservoir_silent)
+	X(low_reservoir_silent)                                                                    \
+	X(occlusion_slow)
 
 #ifndef FW_PLANT_occlusion_off
 #define FW_PLANT_occlusion_off 0
@@ -41,6 +45,9 @@
 #endif
 #ifndef FW_PLANT_low_reservoir_silent
 #define FW_PLANT_low_reservoir_silent 0
+#endif
+#ifndef FW_PLANT_occlusion_slow
+#define FW_PLANT_occlusion_slow 0
 #endif
 
 #endif

@@ -93,7 +93,7 @@ const ph_board_driver *ph_board_find(const char *board, const char **arg)
 
 const ph_board_driver *ph_board_check(const char *board, char *err, size_t errlen)
 {
-	const char *arg;
+	const char *arg = "";
 	const ph_board_driver *d = ph_board_find(board, &arg);
 
 	if (!d) {
@@ -117,14 +117,14 @@ const ph_board_driver *ph_board_check(const char *board, char *err, size_t errle
 
 unsigned ph_board_flags_of(const char *board)
 {
-	const char *arg;
+	const char *arg = "";
 	const ph_board_driver *d = ph_board_find(board, &arg);
 	return d ? d->flags : 0;
 }
 
 ph_transport *ph_board_open(const char *board, const ph_board_params *p, char *err, size_t errlen)
 {
-	const char *arg;
+	const char *arg = "";
 	const ph_board_driver *d = ph_board_check(board, err, errlen);
 	if (!d)
 		return NULL;
@@ -134,7 +134,7 @@ ph_transport *ph_board_open(const char *board, const ph_board_params *p, char *e
 
 int ph_board_wait_back(const char *board, int64_t timeout_ns)
 {
-	const char *arg;
+	const char *arg = "";
 	const ph_board_driver *d = ph_board_find(board, &arg);
 	if (!d || !d->wait_back)
 		return 0;

@@ -10,6 +10,7 @@
 
 #include "adapters/board.h"
 #include "base/log.h"
+#include "history/history.h"
 #include "run/runner.h"
 #include "usb/usb_preload.h"
 
@@ -26,6 +27,11 @@ static void usage(FILE *out)
 	      "  --report DIR       write reports to DIR (default reports/<run-id>, and\n"
 	      "                     reports/latest points at it)\n"
 	      "  --no-report        write no report files\n"
+	      "  --history URL      store the run in this results history: sqlite:PATH,\n"
+	      "                     postgresql://... or a libpq conninfo (default\n"
+	      "                     $PUMPHIL_HISTORY, else sqlite:reports/history.sqlite;\n"
+	      "                     an unreachable one only warns, see docs/history.md)\n"
+	      "  --no-history       store nothing in the history\n"
 	      "  --profile P        bench profile name in fixtures/profiles or a path (reference)\n"
 	      "  --fixtures DIR     fixtures folder (default $PUMPHIL_FIXTURES, ./fixtures, or "
 	      "the\n"
@@ -143,13 +149,17 @@ int ph_cmd_run(int argc, char **argv)
 		O_FAILFAST,
 		O_RERUN,
 		O_RETRY,
-		O_SCALE
+		O_SCALE,
+		O_HISTORY,
+		O_NOHISTORY
 	};
 	static const struct option longopts[] = {
 		{ "board", required_argument, NULL, O_BOARD },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "report", required_argument, NULL, O_REPORT },
 		{ "no-report", no_argument, NULL, O_NOREPORT },
+		{ "history", required_argument, NULL, O_HISTORY },
+		{ "no-history", no_argument, NULL, O_NOHISTORY },
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "fixtures", required_argument, NULL, O_FIXTURES },
 		{ "list", no_argument, NULL, O_LIST },
@@ -175,9 +185,10 @@ int ph_cmd_run(int argc, char **argv)
 	const char *tags[64], *skip[64];
 	char *line;
 	long v;
-	int c, status;
+	int c, status, no_history = 0;
 
 	ph_run_opts_default(&o);
+	o.history = ph_history_default_url();
 	o.tags = tags;
 	o.skip_tags = skip;
 	opterr = 0;
@@ -196,6 +207,8 @@ int ph_cmd_run(int argc, char **argv)
 		}
 		case O_REPORT: o.report_dir = optarg; break;
 		case O_NOREPORT: o.no_report = 1; break;
+		case O_HISTORY: o.history = optarg; break;
+		case O_NOHISTORY: no_history = 1; break;
 		case O_PROFILE: o.profile = optarg; break;
 		case O_FIXTURES: o.fixtures_dir = optarg; break;
 		case O_LIST: o.list = 1; break;
@@ -266,6 +279,8 @@ int ph_cmd_run(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return bad("%s", "no PATH given");
+	if (no_history || ph_history_url_off(o.history))
+		o.history = NULL;
 	if (o.time_scale > 1 && !(ph_board_flags_of(o.board) & PH_BOARD_TIME_SCALE))
 		return bad("--time-scale: only the virtual board's clock can run fast (--board "
 		           "virtual-usb), not %s's",

@@ -82,4 +82,18 @@ typedef struct ph_record_out {
 void ph_record_out_subscriber(ph_record_out *r, ph_subscriber *s);
 void ph_record_out_free(ph_record_out *r);
 
+/* The history subscriber (history_out.c): at the run's end, the run into the
+ * results store at url (history/).  An unreachable store only warns (the
+ * record stays on disk for `pumphil history import`): its run_finished never
+ * fails the run. */
+typedef struct ph_history_out {
+	const ph_run_opts *o;
+	const char *url; /* the store */
+	const char *dir; /* the run's report directory */
+	json_t *tests;   /* owned: results by plan index */
+} ph_history_out;
+
+void ph_history_out_subscriber(ph_history_out *h, ph_subscriber *s);
+void ph_history_out_free(ph_history_out *h);
+
 #endif

@@ -627,11 +627,13 @@ static int prepare(ph_run_opts *oc, run_env *env, ph_strvec *files, char *run_id
 
 /* The record writer first (the console's last line follows "report: ..."),
  * then the console, then the caller's subscribers. */
-static int subscribe_all(run_env *env, ph_subscriber builtin[2])
+static int subscribe_all(run_env *env, ph_subscriber builtin[3])
 {
 	int rc = 0;
 	rc |= ph_bus_subscribe(&env->bus, &builtin[0]);
 	rc |= ph_bus_subscribe(&env->bus, &builtin[1]);
+	if (env->o->history) /* the results store, after the console's summary */
+		rc |= ph_bus_subscribe(&env->bus, &builtin[2]);
 	for (int i = 0; i < env->o->nsubscribers; i++)
 		rc |= ph_bus_subscribe(&env->bus, env->o->subscribers[i]);
 	if (rc < 0)
@@ -646,7 +648,8 @@ int ph_run(const ph_run_opts *opts)
 	run_env env = { .o = &oc, .lock_fd = -1 };
 	ph_record_out rec = { .o = &oc, .dir = env.dir };
 	ph_console console = { .verbosity = opts->verbosity };
-	ph_subscriber builtin[2];
+	ph_history_out hist = { .o = &oc, .url = opts->history, .dir = env.dir };
+	ph_subscriber builtin[3];
 	json_t *results = NULL;
 	char run_id[64] = "";
 	int status;
@@ -659,6 +662,7 @@ int ph_run(const ph_run_opts *opts)
 		ph_record_out_subscriber(&rec, &builtin[0]);
 		console.streamed = oc.jobs <= 1;
 		ph_console_subscriber(&console, &builtin[1]);
+		ph_history_out_subscriber(&hist, &builtin[2]);
 		status = 2;
 		if (subscribe_all(&env, builtin) < 0)
 			goto out;
@@ -692,6 +696,7 @@ out:
 	ph_strvec_free(&files);
 	ph_plan_free(&env.plan);
 	ph_record_out_free(&rec);
+	ph_history_out_free(&hist);
 	json_decref(env.profile);
 	json_decref(env.run);
 	json_decref(results);

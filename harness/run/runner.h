@@ -57,6 +57,7 @@ typedef struct ph_run_opts {
 	int wall_timeout_set;     /* given on the command line */
 	size_t mem_cap;           /* per Lua state */
 	int no_report;
+	const char *history; /* results store URL (docs/history.md); NULL: none */
 	const char **paths;
 	int npaths;
 	const char *argv_line;    /* the command line, for the record */

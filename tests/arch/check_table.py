@@ -10,7 +10,7 @@ LIBS = {
     "PkgConfig::JANSSON": "jansson", "PkgConfig::LUA": "Lua", "PkgConfig::USB": "libusb",
     "PkgConfig::UMOCKDEV": "umockdev", "PkgConfig::SDL": "SDL2", "PkgConfig::XML": "libxml2",
     "m": "libm", "pthread": "pthread", "pumphil_proto": "proto/", "pumphil_sim": "board/sim/",
-    "pumphil_fw": "board/fw/",
+    "pumphil_fw": "board/fw/", "PkgConfig::SQLITE": "SQLite", "PkgConfig::PQ": "libpq",
 }
 
 

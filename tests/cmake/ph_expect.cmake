@@ -22,5 +22,8 @@ function(ph_expect name)
     COMMAND ${CMAKE_COMMAND} "-DCMD=${PUMPHIL_BIN};${E_ARGS}" -DRC=${E_RC}
             "-DMATCH=${match}" "-DNOMATCH=${nomatch}" -DWORKDIR=${CMAKE_SOURCE_DIR}
             -P ${CMAKE_SOURCE_DIR}/tests/cmake/expect_run.cmake)
-  set_tests_properties(${name} PROPERTIES LABELS "${E_LABELS}" TIMEOUT 600)
+  # Runs store their results in a history in the build tree, not the
+  # source tree's reports/ (docs/history.md).
+  set_tests_properties(${name} PROPERTIES LABELS "${E_LABELS}" TIMEOUT 600
+    ENVIRONMENT "PUMPHIL_HISTORY=sqlite:${RUNDIR}/history.sqlite")
 endfunction()

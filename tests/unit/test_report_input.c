@@ -58,8 +58,8 @@ static void test_record_check(void **state)
 	                   "{\"name\":\"b\",\"verdict\":\"maybe\"}]}",
 	                   err, sizeof err),
 	        -1);
-	assert_string_equal(err,
-	                    "rec.json: tests[1]: verdict 'maybe' is not pass, fail, error, skip, xfail, xpass or flaky");
+	assert_string_equal(err, "rec.json: tests[1]: verdict 'maybe' is not pass, fail, error, "
+	                         "skip, xfail, xpass or flaky");
 	assert_int_equal(check_text("{\"schema\":\"pumphil-record/"
 	                            "1\",\"run\":{},\"tests\":[{\"verdict\":\"pass\"}]}",
 	                            err, sizeof err),
