@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/cli.h"
 #include "history/history_priv.h"
 #include "results/record.h"
 
@@ -42,10 +43,7 @@ static void usage(FILE *out)
 
 static int bad(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "pumphil history: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%s\n", usage_line);
-	return 2;
+	return ph_usage_error("history", usage_line, fmt, arg);
 }
 
 static int import_dirs(ph_history *h, char **dirs, int n)

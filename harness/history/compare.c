@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cli.h"
 #include "history/history_priv.h"
 
 static const char usage_line[] =
@@ -37,10 +38,7 @@ static void usage(FILE *out)
 
 static int bad(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "pumphil compare: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%s\n", usage_line);
-	return 2;
+	return ph_usage_error("compare", usage_line, fmt, arg);
 }
 
 typedef struct item {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "adapters/board.h"
+#include "base/cli.h"
 #include "base/log.h"
 #include "history/history.h"
 #include "run/runner.h"
@@ -69,10 +70,7 @@ static void usage(FILE *out)
 
 static int bad(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "pumphil run: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%s\n", usage_line);
-	return 2;
+	return ph_usage_error("run", usage_line, fmt, arg);
 }
 
 /* "90s", "2h", "1.5d", "250ms" -> ns; -1 when malformed. */
