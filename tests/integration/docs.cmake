@@ -6,3 +6,13 @@ set_tests_properties(docs_scripting_coverage PROPERTIES LABELS unit)
 add_test(NAME lint_clang_format
   COMMAND sh -c "cd '${CMAKE_SOURCE_DIR}' && clang-format --dry-run -Werror $(git ls-files '*.c' '*.h')")
 set_tests_properties(lint_clang_format PROPERTIES LABELS unit)
+
+# Docs that run: every ```lua block of README.md and docs/*.md runs on the
+# virtual bench (or fails there, `lua expect-fail`, or compiles, `lua fragment`).
+add_test(NAME docs_examples_run
+  COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/integration/doc_examples.py ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR})
+set_tests_properties(docs_examples_run PROPERTIES LABELS integration TIMEOUT 300)
+# ... and the checker reports exactly the planted wrong blocks of tests/data/doc_examples/.
+add_test(NAME docs_examples_selftest
+  COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/integration/doc_examples.py --self-test ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR})
+set_tests_properties(docs_examples_selftest PROPERTIES LABELS integration TIMEOUT 300)
