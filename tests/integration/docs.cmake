@@ -16,3 +16,12 @@ set_tests_properties(docs_examples_run PROPERTIES LABELS integration TIMEOUT 300
 add_test(NAME docs_examples_selftest
   COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/integration/doc_examples.py --self-test ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR})
 set_tests_properties(docs_examples_selftest PROPERTIES LABELS integration TIMEOUT 300)
+
+# Editor annotations (tools/lua/, lua-language-server) and the scripting guide
+# list the same API; the self-test plants a mismatch of each kind.
+add_test(NAME docs_lua_annotations
+  COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/integration/lua_annotations.py ${CMAKE_SOURCE_DIR})
+add_test(NAME docs_lua_annotations_selftest
+  COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/integration/lua_annotations.py --self-test ${CMAKE_SOURCE_DIR})
+set_tests_properties(docs_lua_annotations docs_lua_annotations_selftest PROPERTIES LABELS unit TIMEOUT 60)
+
