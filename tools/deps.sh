@@ -11,11 +11,12 @@ build_pkgs=(
   umockdev libumockdev-dev libcmocka-dev
 )
 # What the test suite drives besides the build: reference tools it compares
-# against, viewers it checks with, the fuzzing compiler and the MCU toolchain.
+# against, viewers it checks with, the fuzzing compiler and the MCU toolchain,
+# and the linters (luacheck comes with lua-check).
 test_pkgs=(
   libxml2-utils scram tshark chromium xvfb xdotool imagemagick
   clang libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi
-  cppcheck clang-format python3
+  cppcheck clang-format lua-check python3
 )
 
 case "${1:-build}" in

@@ -25,3 +25,8 @@ add_test(NAME docs_lua_annotations_selftest
   COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/integration/lua_annotations.py --self-test ${CMAKE_SOURCE_DIR})
 set_tests_properties(docs_lua_annotations docs_lua_annotations_selftest PROPERTIES LABELS unit TIMEOUT 60)
 
+# The Lua test scripts are clean under luacheck with the harness's globals
+# (.luacheckrc); `make lint` runs the same, but CI runs ctest.
+add_test(NAME lint_luacheck
+  COMMAND sh -c "cd '${CMAKE_SOURCE_DIR}' && luacheck --config .luacheckrc --no-color -q scripts tests")
+set_tests_properties(lint_luacheck PROPERTIES LABELS unit TIMEOUT 120)
