@@ -14,7 +14,9 @@ of the class pumphil.Bench as `b:`, pumphil.Pump `pump:`, pumphil.Fixture
 module `faults` by their own name.  A documented non-function (`b.profile`,
 `units`) must be a field of its class or a global table.  Both lists must
 match, and every annotated function has a description line and one @param
-per parameter, so hover and completion say what it takes.
+per parameter, so hover and completion say what it takes.  .luacheckrc's
+read_globals (and the fields of expect and units) name exactly the globals
+the annotations declare, so luacheck and the editor agree.
 """
 import pathlib
 import re
@@ -53,6 +55,11 @@ def annotated(metas):
                 if m.group(2).startswith("fun("):
                     fun_fields.append((cls, m.group(1), path, i + 1, m.group(2)))
                 continue
+            m = re.match(r"(\w+)\s*=\s*[0-9]", line)
+            if m:  # a unit constant: mL = 1000000
+                globals_.add(m.group(1))
+                cls = None
+                continue
             m = re.match(r"(local\s+)?(\w+)\s*=\s*\{\}", line)
             if m:
                 if cls:
@@ -87,7 +94,7 @@ def annotated(metas):
     return funcs, fields, var_class, globals_
 
 
-def check(doc, metas):
+def check(doc, metas, luacheckrc=None):
     heads, docnames = documented(doc)
     funcs, fields, var_class, globals_ = annotated(metas)
     problems = []
@@ -121,18 +128,42 @@ def check(doc, metas):
                 problems.append(f"{path}:{line}: `{name}` has no @param for '{p}'")
         for p in tagged - set(params):
             problems.append(f"{path}:{line}: `{name}` annotates a parameter '{p}' it does not take")
+    if luacheckrc is not None:
+        problems += check_luacheck(luacheckrc, funcs, fields, var_class, globals_)
     return problems, len(heads), len(funcs)
+
+
+def check_luacheck(rc, funcs, fields, var_class, globals_):
+    """.luacheckrc's read_globals name what the annotations declare, no more, no less."""
+    m = re.search(r"^read_globals = \{(.*?)^\}", rc, re.M | re.S)
+    if not m:
+        return [".luacheckrc: no read_globals = { ... } block"]
+    block = m.group(1)
+    tables = {n: set(re.findall(r'"(\w+)"', f))
+              for n, f in re.findall(r"(\w+)\s*=\s*\{\s*fields\s*=\s*\{(.*?)\}", block, re.S)}
+    plain = set(re.findall(r'"(\w+)"', re.sub(r"\w+\s*=\s*\{\s*fields\s*=\s*\{.*?\}\s*\}", "", block, flags=re.S)))
+    want = {n for n in funcs if re.fullmatch(r"\w+", n)} | globals_
+    problems = [f".luacheckrc: global '{n}' is annotated but not in read_globals" for n in sorted(want - plain - set(tables))]
+    problems += [f".luacheckrc: read_globals has '{n}', which no annotation declares" for n in sorted((plain | set(tables)) - want)]
+    for table, got in sorted(tables.items()):
+        members = {n.split(".", 1)[1] for n in funcs if n.startswith(table + ".")}
+        members |= fields.get(var_class.get(table), set())
+        for n in sorted(members - got):
+            problems.append(f".luacheckrc: {table}.{n} is annotated but not among read_globals.{table}'s fields")
+        for n in sorted(got - members):
+            problems.append(f".luacheckrc: read_globals.{table} lists '{n}', which no annotation declares")
+    return problems
 
 
 def load(root):
     doc = (root / "docs/scripting.md").read_text()
     metas = [(str(p.relative_to(root)), p.read_text()) for p in sorted((root / "tools/lua").rglob("*.lua"))]
-    return doc, metas
+    return doc, metas, (root / ".luacheckrc").read_text()
 
 
 def self_test(root):
-    doc, metas = load(root)
-    problems, _, _ = check(doc, metas)
+    doc, metas, rc = load(root)
+    problems, _, _ = check(doc, metas, rc)
     if problems:
         sys.exit("self-test: the tree itself does not pass:\n" + "\n".join(problems))
     main_meta = next(i for i, (p, _) in enumerate(metas) if p.endswith("pumphil.meta.lua"))
@@ -152,12 +183,17 @@ def self_test(root):
             doc.replace("### `fixture:tare`\n", ""), metas),
         "a field the doc promises is gone": ("`b.profile` is documented",
             doc, with_meta(meta.replace("---@field profile table", "---@field profil table"))),
+        "a global luacheck does not know": ("global 'skip' is annotated but not in read_globals",
+            doc, metas, rc.replace('"skip", ', "")),
+        "a check luacheck does not know": ("expect.near is annotated but not among",
+            doc, metas, rc.replace('"near", ', "")),
         "a parameter without @param": ("`b:run_for` has no @param for 'duration'",
             doc, with_meta(meta.replace("---@param duration number ns\n", ""))),
     }
-    for what, (want, d, m) in plants.items():
-        assert d != doc or m != metas, f"self-test plant did not apply: {what}"
-        found, _, _ = check(d, m)
+    plants = {k: v if len(v) == 4 else v + (rc,) for k, v in plants.items()}
+    for what, (want, d, m, r) in plants.items():
+        assert d != doc or m != metas or r != rc, f"self-test plant did not apply: {what}"
+        found, _, _ = check(d, m, r)
         hit = [f for f in found if want in f]
         if not hit:
             sys.exit(f"self-test: not caught: {what} (reported: {found})")
