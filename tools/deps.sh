@@ -13,11 +13,12 @@ build_pkgs=(
 )
 # What the test suite drives besides the build: reference tools it compares
 # against, viewers it checks with, the fuzzing compiler and the MCU toolchain,
-# and a PostgreSQL server (pg_virtualenv) for the results-history tests.
+# a PostgreSQL server (pg_virtualenv) for the results-history tests, and the
+# linters (luacheck comes with lua-check).
 test_pkgs=(
   libxml2-utils scram tshark chromium xvfb xdotool imagemagick
   clang libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi
-  cppcheck clang-format python3
+  cppcheck clang-format lua-check python3
   postgresql postgresql-common
 )
 

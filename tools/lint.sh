@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# lint.sh BUILD_DIR - clang-format check and cppcheck over the project's C.
+# lint.sh BUILD_DIR - clang-format check and cppcheck over the project's C,
+# luacheck over the Lua test scripts (scripts/, tests/; settings in .luacheckrc).
 # BUILD_DIR holds compile_commands.json (any configured tree).
 set -uo pipefail
 build=${1:-build}
@@ -16,6 +17,10 @@ echo "lint: cppcheck"
 if ! cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
      --inline-suppr --suppress=missingIncludeSystem --suppress=unmatchedSuppression --suppress=unknownMacro \
      --project="$build/compile_commands.json" -i"$build" 2>&1; then
+  status=1
+fi
+echo "lint: luacheck"
+if ! luacheck --config .luacheckrc --no-color -q scripts tests; then
   status=1
 fi
 [ $status -eq 0 ] && echo "lint: clean"

@@ -21,7 +21,8 @@ end
 test("a campaign's plan is a function of its seed", { tags = { "campaign" } }, function(b)
   expect.ge(#ALARMING, 5, "alarming faults with a latency limit in the catalogue")
   local t0 = b:now() -- one window for every plan: on a real-time bench the clock moves between calls
-  local def = { faults = ALARMING, n = 6, seed = 7, from = t0, to = t0 + 3 * day, duration = { 20 * min, 1 * h }, gap = 3 * h }
+  local def = { faults = ALARMING, n = 6, seed = 7, from = t0, to = t0 + 3 * day,
+                duration = { 20 * min, 1 * h }, gap = 3 * h }
   local p1, p2 = faults.plan(def), faults.plan(def)
   expect.eq(plan_of(p1), plan_of(p2), "plans from the same seed")
   def.seed = 8
@@ -60,6 +61,7 @@ test("random campaign of alarming faults: each alarm within its limit, recovery 
          b.pump:close_session()
          local w0 = b.fixture:delivered_nl()
          b:run_for(1 * h)
-         expect.gt(b.fixture:delivered_nl() - w0, 0.8 * mL / day * h, "delivery (nL/h) after recovering from " .. f.name)
+         expect.gt(b.fixture:delivered_nl() - w0, 0.8 * mL / day * h,
+                   "delivery (nL/h) after recovering from " .. f.name)
        end
      end)

@@ -115,8 +115,10 @@ test("invalid drug library entries are refused", {
   req = { "REQ-LIB-007" }, hazard = { "HAZ-RX" },
   cases = {
     { label = "no hard limit", e = { drug_id = 7, max_conc_ng_ml = 1000000, soft_ug_day = 0, hard_ug_day = 0 } },
-    { label = "soft above hard", e = { drug_id = 7, max_conc_ng_ml = 1000000, soft_ug_day = 2001, hard_ug_day = 2000 } },
-    { label = "zero maximum concentration", e = { drug_id = 7, max_conc_ng_ml = 0, soft_ug_day = 1000, hard_ug_day = 2000 } },
+    { label = "soft above hard",
+      e = { drug_id = 7, max_conc_ng_ml = 1000000, soft_ug_day = 2001, hard_ug_day = 2000 } },
+    { label = "zero maximum concentration",
+      e = { drug_id = 7, max_conc_ng_ml = 0, soft_ug_day = 1000, hard_ug_day = 2000 } },
     { label = "drug id 0", e = { drug_id = 0, max_conc_ng_ml = 1000000, soft_ug_day = 1000, hard_ug_day = 2000 } },
   },
 }, function(b, case)

@@ -52,7 +52,8 @@ test("90 days of flexible dosing end in the low alarm on the projected day", {
 
   local st, fx = pump:status(), b.fixture:read()
   expect.le(st.reservoir_nl, low, "computed reservoir at the alarm")
-  expect.near(st.reservoir_nl, fx.reservoir_nl, 2 * b.profile.pump.stroke_nl, "computed vs true reservoir at the alarm (nL)")
+  expect.near(st.reservoir_nl, fx.reservoir_nl, 2 * b.profile.pump.stroke_nl,
+              "computed vs true reservoir at the alarm (nL)")
   measure("volume weighed over the interval", b.fixture:delivered_nl() / mL,
           { unit = "mL", nominal = (volume - st.reservoir_nl) / mL, tol_pct = b.profile.accuracy_pct })
   local others = {}

@@ -20,7 +20,8 @@ end
 test("after a reset the pump resumes the last committed prescription", {
   req = { "REQ-ROB-001", "REQ-ROB-004", "REQ-ALM-006", "REQ-ALM-008" },
   hazard = { "HAZ-STATE", "HAZ-UNDER", "HAZ-OVER" },
-  cases = { { label = "watchdog", kind = "watchdog", cause = 1 }, { label = "brown-out", kind = "brownout", cause = 2 } },
+  cases = { { label = "watchdog", kind = "watchdog", cause = 1 },
+            { label = "brown-out", kind = "brownout", cause = 2 } },
 }, function(b, case)
   local pump, stroke = b.pump, b.profile.pump.stroke_nl
   local c = ready(b)

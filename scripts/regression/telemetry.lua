@@ -126,7 +126,8 @@ test("a repeated id gets its first answer, even a refusal", {
     patient_bolus = { dose = 10 * uL, duration = 30 * s, lockout = 2 * min, max_per_day = 4 } } })
   b.pump:bolus { kind = "patient" }
   b:run_for(1 * min)
-  local refused = expect.refused(b.pump:try_bolus { kind = "patient", id = 777 }, "LOCKOUT", "request 777 in the lockout")
+  local refused = expect.refused(b.pump:try_bolus { kind = "patient", id = 777 }, "LOCKOUT",
+                                 "request 777 in the lockout")
   b:run_for(2 * min)
   local again = b.pump:try_bolus { kind = "patient", id = 777 }
   expect.eq(again.reason, refused.reason, "request 777 repeated after the lockout: its first answer")
