@@ -137,7 +137,7 @@ static json_t *identify_dut(ph_link *link)
 static void set_identity(run_env *env, size_t index, json_t *res)
 {
 	static const char *const keys[] = {
-		"file", "line", "suite", "name", "tags", "req", "hazard"
+		"file", "line", "suite", "name", "tags", "req", "hazard", "xfail"
 	};
 	const ph_plan_item *p = &env->plan.items[index];
 	json_t *t = ph_plan_test(env->scripts, p);
@@ -158,6 +158,22 @@ static void factory_reset(ph_link *link)
 	req.u.fx_reset.kind = 3;
 	if (ph_link_call(link, PP_CH_FIXTURE, &req, &reply, NULL) == PH_LINK_OK)
 		ph_link_run_until(link, ph_link_now(link) + 200000000LL);
+}
+
+/* A known issue (test option xfail = {id, reason}): a failure is the
+ * expected one (xfail), a pass is news (xpass: the issue may be fixed, or
+ * the test no longer sees it).  An error stays an error: the bench or the
+ * script broke, and that says nothing about the known issue. */
+static void apply_xfail(json_t *res)
+{
+	json_t *x = json_object_get(res, "xfail");
+	if (!json_is_object(x))
+		return;
+	ph_verdict v = ph_verdict_of(res);
+	if (v == PH_VERDICT_FAIL)
+		json_object_set_new(res, "verdict", json_string("xfail"));
+	else if (v == PH_VERDICT_PASS)
+		json_object_set_new(res, "verdict", json_string("xpass"));
 }
 
 /* The run was stopped while this test ran: unless it passed anyway, its
@@ -323,6 +339,7 @@ out:
 	if (trace_err)
 		json_object_set_new(res, "evidence_error", trace_err);
 	set_identity(env, index, res);
+	apply_xfail(res);
 	if (attempt) {
 		json_object_set_new(res, "seed", json_integer((json_int_t)seed));
 		json_object_set_new(res, "attempt", json_integer(attempt));
