@@ -9,7 +9,10 @@
  * an error: iteration stops before it with a warning, and a later
  * ph_trace_reader_next() picks it up once it is complete (live view).
  * Anything else malformed is an error naming the file and the byte offset:
- * "trace.pcapng: offset 1234: block length 7 is not a multiple of 4".
+ * "trace.pcapng: offset 1234: block length 7 is not a multiple of 4"; a
+ * time stamp outside +-PH_TRACE_T_LIMIT (trace.h) is
+ * "trace.pcapng: block N at byte M: time stamp out of range" (blocks counted
+ * from 1, the section header).
  */
 #ifndef PH_TRACE_READ_H
 #define PH_TRACE_READ_H
