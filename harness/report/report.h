@@ -80,7 +80,10 @@ int ph_report_html(const char *dir, json_t *record, char *err, size_t errlen);
 /* One record from n loaded records (borrowed) of runs in dirs[i]: the union
  * of their tests (each tagged with its run's id, trace and plot paths made
  * reachable from anywhere), "run" describing the merge and "runs" listing
- * each run.  Returns a new record or NULL with err filled. */
+ * each run.  Returns a new record, or NULL with err filled: out of memory,
+ * or inputs whose union would misstate the counts (the same run id or the
+ * same record twice, the same shard twice, shards "K/N" of different N, a
+ * malformed shard), the message naming the runs by id and directory. */
 json_t *ph_report_merge(json_t *const *records, const char *const *dirs, int n, char *err,
                         size_t errlen);
 

@@ -129,12 +129,79 @@ static int sort_tests(json_t *record)
 	return 0;
 }
 
+/* "K/N" with 1 <= K <= N into *k, *nn; -1 when malformed. */
+static int parse_shard(const char *s, long *k, long *nn)
+{
+	char *end;
+
+	*k = strtol(s, &end, 10);
+	if (end == s || *end != '/')
+		return -1;
+	s = end + 1;
+	*nn = strtol(s, &end, 10);
+	if (end == s || *end || *k < 1 || *k > *nn)
+		return -1;
+	return 0;
+}
+
+/* Refuse inputs whose merge would double or misstate the counts: the same
+ * run twice (same run id, or the same record), the same shard twice, shards
+ * of different splits.  Returns 0, or -1 with a line naming both runs. */
+static int check_runs(json_t *const *records, const char *const *dirs, int n, char *err,
+                      size_t errlen)
+{
+	for (int k = 0; k < n; k++) {
+		json_t *rk = json_object_get(records[k], "run");
+		const char *idk = str(rk, "id"), *shk = str(rk, "shard");
+		long kk = 0, kn = 0, jk = 0, jn = 0;
+
+		if (*shk && parse_shard(shk, &kk, &kn) < 0) {
+			snprintf(err, errlen,
+			         "run '%s' (%s): shard '%s' is not K/N with 1 <= K <= N", idk,
+			         dirs[k], shk);
+			return -1;
+		}
+		for (int j = 0; j < k; j++) {
+			json_t *rj = json_object_get(records[j], "run");
+			const char *idj = str(rj, "id"), *shj = str(rj, "shard");
+			if ((*idk && !strcmp(idk, idj)) || json_equal(records[k], records[j])) {
+				snprintf(err, errlen,
+				         "run '%s' (%s) is given twice; merge each run once", idk,
+				         dirs[k]);
+				return -1;
+			}
+			if (!*shk || !*shj || parse_shard(shj, &jk, &jn) < 0)
+				continue;
+			if (kn != jn) {
+				snprintf(err, errlen,
+				         "run '%s' (%s) is shard %s but run '%s' (%s) is shard %s: "
+				         "shards of different splits cannot be merged",
+				         idk, dirs[k], shk, idj, dirs[j], shj);
+				return -1;
+			}
+			if (kk == jk) {
+				snprintf(err, errlen,
+				         "run '%s' (%s) is shard %s like run '%s' (%s): each shard "
+				         "once",
+				         idk, dirs[k], shk, idj, dirs[j]);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 json_t *ph_report_merge(json_t *const *records, const char *const *dirs, int n, char *err,
                         size_t errlen)
 {
-	json_t *out = json_pack("{s:s,s:[],s:[]}", "schema", PH_RECORD_SCHEMA, "runs", "tests");
-	json_t *runs = json_object_get(out, "runs"), *tests = json_object_get(out, "tests"), *t;
+	json_t *out, *runs, *tests, *t;
 	size_t i;
+
+	if (check_runs(records, dirs, n, err, errlen) < 0)
+		return NULL;
+	out = json_pack("{s:s,s:[],s:[]}", "schema", PH_RECORD_SCHEMA, "runs", "tests");
+	runs = json_object_get(out, "runs");
+	tests = json_object_get(out, "tests");
 
 	for (int k = 0; k < n; k++) {
 		json_t *run = json_deep_copy(json_object_get(records[k], "run"));
