@@ -16,26 +16,48 @@
 
 #define str ph_report_str
 
-/* dir/rel as an absolute path when it exists, else dir/rel. */
+/* dir/rel as an absolute path (symlinks resolved when it exists). */
 static json_t *reachable(const char *dir, const char *rel)
 {
-	char path[2048], abs[PATH_MAX];
+	char path[PATH_MAX + 1100], abs[PATH_MAX];
 	if (rel[0] == '/')
 		return json_string(rel);
 	snprintf(path, sizeof path, "%s/%s", dir, rel);
-	return json_string(realpath(path, abs) ? abs : path);
+	if (realpath(path, abs))
+		return json_string(abs);
+	if (realpath(dir, abs))
+		snprintf(path, sizeof path, "%s/%s", abs, rel);
+	return json_string(path);
 }
 
+/* The test of the run in dir, its trace and plot paths made absolute: the
+ * merged record is read from elsewhere.  The paths come from the run's
+ * record, so each must lie inside dir: a trace that does not is dropped
+ * (its reason kept as trace_error), such a plot is marked missing. */
 static json_t *merged_test(json_t *t, const char *run_id, const char *dir)
 {
 	json_t *c = json_deep_copy(t), *p;
+	char path[2048], why[1024];
 	size_t i;
 
 	json_object_set_new(c, "run_id", json_string(run_id));
-	if (*str(c, "trace"))
-		json_object_set_new(c, "trace", reachable(dir, str(c, "trace")));
+	if (*str(c, "trace")) {
+		if (ph_report_confine(dir, str(c, "trace"), "trace", path, sizeof path, why,
+		                      sizeof why) < 0) {
+			json_object_set_new(c, "trace_error", json_string(why));
+			json_object_del(c, "trace");
+		} else {
+			json_object_set_new(c, "trace", reachable(dir, str(c, "trace")));
+		}
+	}
 	json_array_foreach(json_object_get(c, "plots"), i, p)
-	        json_object_set_new(p, "file", reachable(dir, str(p, "file")));
+	{
+		if (ph_report_confine(dir, str(p, "file"), "plot", path, sizeof path, why,
+		                      sizeof why) < 0)
+			json_object_set_new(p, "missing", json_true());
+		else
+			json_object_set_new(p, "file", reachable(dir, str(p, "file")));
+	}
 	return c;
 }
 

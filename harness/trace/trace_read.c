@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pcapng.h"
@@ -458,12 +459,18 @@ bad:
 ph_trace_reader *ph_trace_reader_open(const char *path, char *err, size_t errlen)
 {
 	ph_trace_reader *r = reader_new(path, err, errlen);
+	struct stat st;
 
 	if (!r)
 		return NULL;
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r->fd < 0) {
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (r->fd < 0 || fstat(r->fd, &st) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail_free;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
 		goto fail_free;
 	}
 	if (check_header(r, err, errlen) < 0)

@@ -48,8 +48,9 @@ enum ph_trace_next {
 
 /* Open path and read its section header.  Returns NULL with a one-line
  * message in err ("path: offset 0: not a pcapng file ...") when it cannot be
- * opened or is not pcapng.  The reader owns the open file; never blocks
- * beyond file reads. */
+ * opened, is not a regular file ("path: not a regular file": a FIFO, a
+ * device, a directory; opened without blocking) or is not pcapng.  The reader owns the open file;
+ * never blocks beyond file reads. */
 ph_trace_reader *ph_trace_reader_open(const char *path, char *err, size_t errlen);
 
 /* The same over a memory buffer (copied); name is used in messages. */

@@ -7,7 +7,7 @@ set(REPORT_WORK ${CMAKE_BINARY_DIR}/it-report)
 file(MAKE_DIRECTORY ${REPORT_WORK})
 find_program(PYTHON3 python3 REQUIRED)
 
-foreach(check demo schema escaping merge killed regenerate)
+foreach(check demo schema escaping merge killed regenerate confine)
   add_test(NAME report_${check}
     COMMAND ${PYTHON3} ${REPORT_IT}/report_it.py $<TARGET_FILE:pumphil> ${CMAKE_SOURCE_DIR}
             ${REPORT_WORK} ${check})

@@ -62,6 +62,10 @@ ph_trace_expect(trace_view_time_edges RC 0 ARGS view edges.pcapng --png edges.pn
 ph_trace_expect(trace_view_from_past_limit RC 2
   ARGS view edges.pcapng --png edges.png --from 9000000000000000000
   MATCH "bad time '9000000000000000000'" NOMATCH "runtime error")
+# A FIFO is not a trace: refused at once, never waited on.
+ph_trace_expect(trace_csv_fifo RC 2 ARGS view fifo.pcapng --csv balance_ug
+  MATCH "^pumphil view: fifo.pcapng: not a regular file\n$")
+set_tests_properties(trace_csv_fifo PROPERTIES TIMEOUT 30)
 ph_trace_expect(trace_view_bad_size RC 2 ARGS view synth.pcapng --png x.png --size 10x10
   MATCH "size 10x10 out of range")
 ph_trace_expect(trace_view_bad_time RC 2 ARGS view synth.pcapng --png x.png --from soon

@@ -13,11 +13,14 @@
  *                         stamp flipped (past 64-bit ns)
  *   DIR/edges.pcapng      two pump packets at the ends of the time stamps a
  *                         trace may hold: -(2^62 - 1e9) ns and +(2^62 - 2e9) ns
+ *   DIR/fifo.pcapng       a FIFO nobody writes to
  * Exit 0, or 1 with a message.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "trace/trace.h"
 #include "trace/trace_read.h"
@@ -159,6 +162,12 @@ int main(int argc, char **argv)
 	    write_file(argv[1], "notatrace.txt", text, strlen(text)) < 0 ||
 	    write_file(argv[1], "empty.pcapng", "", 0) < 0 || write_edges(argv[1]) < 0)
 		goto out;
+	snprintf(path, sizeof path, "%s/fifo.pcapng", argv[1]);
+	unlink(path);
+	if (mkfifo(path, 0600) < 0) {
+		perror(path);
+		goto out;
+	}
 	rc = 0;
 out:
 	free(buf);
