@@ -14,6 +14,10 @@
 
 #include "report_priv.h"
 
+/* At most this much of a path is echoed in a message. */
+#define SHOWN 200
+#define SHOW(p) SHOWN, (p), strlen(p) > SHOWN ? "..." : ""
+
 /* Whether path has a ".." component. */
 static int has_dotdot(const char *p)
 {
@@ -40,17 +44,18 @@ int ph_report_confine(const char *dir, const char *rel, const char *what, char *
 	}
 	if (rel[0] == '/') {
 		snprintf(why, whylen,
-		         "%s: absolute path refused (a %s must lie inside the run directory)", rel,
-		         what);
+		         "%.*s%s: absolute path refused (a %s must lie inside the run directory)",
+		         SHOW(rel), what);
 		return -1;
 	}
 	if (has_dotdot(rel)) {
-		snprintf(why, whylen, "%s: '..' refused (a %s must lie inside the run directory)",
-		         rel, what);
+		snprintf(why, whylen,
+		         "%.*s%s: '..' refused (a %s must lie inside the run directory)", SHOW(rel),
+		         what);
 		return -1;
 	}
 	if ((size_t)snprintf(path, n, "%s/%s", dir, rel) >= n) {
-		snprintf(why, whylen, "%s: path too long", rel);
+		snprintf(why, whylen, "%.*s%s: path too long", SHOW(rel));
 		return -1;
 	}
 	/* Symlinks followed: it must still be inside.  A file that is not there
@@ -58,17 +63,17 @@ int ph_report_confine(const char *dir, const char *rel, const char *what, char *
 	if (!realpath(path, rpath))
 		return 0;
 	if (!realpath(dir, rdir)) {
-		snprintf(why, whylen, "%s: %s", dir, strerror(errno));
+		snprintf(why, whylen, "%.*s%s: %s", SHOW(dir), strerror(errno));
 		return -1;
 	}
 	len = strlen(rdir);
 	if (strcmp(rdir, "/") &&
 	    (strncmp(rpath, rdir, len) || (rpath[len] != '/' && rpath[len] != 0))) {
-		snprintf(why, whylen, "%s: resolves outside the run directory", rel);
+		snprintf(why, whylen, "%.*s%s: resolves outside the run directory", SHOW(rel));
 		return -1;
 	}
 	if (stat(rpath, &st) == 0 && !S_ISREG(st.st_mode)) {
-		snprintf(why, whylen, "%s: not a regular file", rel);
+		snprintf(why, whylen, "%.*s%s: not a regular file", SHOW(rel));
 		return -1;
 	}
 	return 0;
