@@ -145,6 +145,42 @@ static int xml_fail(reader *r, int file, xmlParserCtxtPtr ctxt)
 	return ph_fta_fail(r->m, PH_FTA_EXML, file, line, NULL, NULL, "malformed XML: %s", msg);
 }
 
+/* The line of the "<!DOCTYPE" before the parser's position (the parser
+ * calls internalSubset once it has read the name and external id, which may
+ * span lines). */
+static long doctype_line(xmlParserCtxtPtr ctxt)
+{
+	const xmlParserInputPtr in = ctxt->input;
+	const char *base = (const char *)in->base, *p = (const char *)in->cur;
+	long line = in->line;
+
+	for (; p > base; p--) {
+		if (p[-1] == '\n')
+			line--;
+		if (p - base >= 9 && !memcmp(p - 9, "<!DOCTYPE", 9))
+			break;
+	}
+	if (p == base)
+		line = in->line;
+	return line > 0 ? line : 1;
+}
+
+/* SAX internalSubset: a document type declaration.  Note its line and stop
+ * before the parser reads its declarations (entities included). */
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                       const xmlChar *system_id)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	long *line = ctxt->_private;
+
+	(void)name;
+	(void)external_id;
+	(void)system_id;
+	if (line && !*line)
+		*line = doctype_line(ctxt);
+	xmlStopParser(ctxt);
+}
+
 static int parse_buffer(reader *r, int file, const char *buf, size_t len, xmlDocPtr *out)
 {
 	if (len > (size_t)0x7fffffff)
@@ -153,14 +189,16 @@ static int parse_buffer(reader *r, int file, const char *buf, size_t len, xmlDoc
 	if (!ctxt)
 		return ph_fta_fail(r->m, PH_FTA_ENOMEM, file, 0, NULL, NULL, "out of memory");
 	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
+	long doctype = 0;
+	ctxt->sax->internalSubset = on_doctype;
+	ctxt->_private = &doctype;
 	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int)len, r->m->files.v[file], NULL, opts);
 	int rc = 0;
-	if (!doc)
-		rc = xml_fail(r, file, ctxt);
-	else if (doc->intSubset)
-		rc = ph_fta_fail(r->m, PH_FTA_EUNSUPPORTED, file,
-		                 line_of((xmlNodePtr)doc->intSubset), NULL, NULL,
+	if (doctype || (doc && doc->intSubset))
+		rc = ph_fta_fail(r->m, PH_FTA_EUNSUPPORTED, file, doctype ? doctype : 1, NULL, NULL,
 		                 "document type declarations are not supported");
+	else if (!doc)
+		rc = xml_fail(r, file, ctxt);
 	xmlFreeParserCtxt(ctxt);
 	if (rc) {
 		xmlFreeDoc(doc);

@@ -91,7 +91,7 @@ static json_t *from_traces(const char *const *paths, int n, const char *base, ch
 	return r;
 }
 
-static json_t *from_run_dir(const char *dir, char *err, size_t errlen)
+static json_t *from_run_dir(const char *dir, int *rebuilt, char *err, size_t errlen)
 {
 	char path[2048], **traces = NULL;
 	struct stat st;
@@ -101,6 +101,7 @@ static json_t *from_run_dir(const char *dir, char *err, size_t errlen)
 	snprintf(path, sizeof path, "%s/record.json", dir);
 	if (stat(path, &st) == 0)
 		return ph_record_load(path, err, errlen);
+	*rebuilt = 1;
 	n = list_traces(dir, &traces);
 	if (n <= 0)
 		snprintf(err, errlen,
@@ -136,20 +137,25 @@ static void trace_run_dir(const char *trace, char *dir, size_t n)
 		snprintf(dir, n, "/");
 }
 
-/* Load what path names; src gets the directory its relative paths start at. */
-static json_t *load_input(const char *path, char *src, size_t srclen, char *err, size_t errlen)
+/* Load what path names; src gets the directory its relative paths start at,
+ * *rebuilt whether the record was rebuilt here from traces (its trace paths
+ * are then the ones found, not ones a record file names). */
+static json_t *load_input(const char *path, char *src, size_t srclen, int *rebuilt, char *err,
+                          size_t errlen)
 {
 	struct stat st;
 
+	*rebuilt = 0;
 	if (stat(path, &st) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		snprintf(src, srclen, "%s", path);
-		return from_run_dir(path, err, errlen);
+		return from_run_dir(path, rebuilt, err, errlen);
 	}
 	if (is_pcapng(path)) {
+		*rebuilt = 1;
 		trace_run_dir(path, src, srclen);
 		return from_traces(&path, 1, src, err, errlen);
 	}
@@ -194,9 +200,12 @@ static int parse(int argc, char **argv, const char *cmd, const char *usage_line,
 
 /* Write the reports; print where and the counts.  Exit status. */
 static int write_out(const char *cmd, json_t *record, const cli *c, const char *src,
-                     const char *out)
+                     const char *out, int trusted_paths)
 {
-	ph_report_opts o = { .src_dir = src, .fixtures_dir = c->fixtures, .plots = c->plots };
+	ph_report_opts o = { .src_dir = src,
+		             .fixtures_dir = c->fixtures,
+		             .plots = c->plots,
+		             .trusted_paths = trusted_paths };
 	ph_report_counts n;
 	char err[2048];
 
@@ -219,7 +228,7 @@ int ph_cmd_report(int argc, char **argv)
 {
 	cli c = { 0 };
 	char src[2048], err[2048];
-	int first, r = parse(argc, argv, "report", report_usage, &c, &first);
+	int first, r = parse(argc, argv, "report", report_usage, &c, &first), rebuilt;
 	json_t *record;
 
 	if (r >= 0) {
@@ -240,11 +249,11 @@ int ph_cmd_report(int argc, char **argv)
 	if (argc - first > 1)
 		return bad("report", report_usage,
 		           "one input only (got also '%s'); see pumphil merge", argv[first + 1]);
-	if (!(record = load_input(argv[first], src, sizeof src, err, sizeof err))) {
+	if (!(record = load_input(argv[first], src, sizeof src, &rebuilt, err, sizeof err))) {
 		fprintf(stderr, "pumphil report: %s\n", err);
 		return 2;
 	}
-	r = write_out("report", record, &c, src, c.out ? c.out : src);
+	r = write_out("report", record, &c, src, c.out ? c.out : src, rebuilt);
 	json_decref(record);
 	return r;
 }
@@ -253,7 +262,7 @@ int ph_cmd_merge(int argc, char **argv)
 {
 	cli c = { 0 };
 	char err[2048];
-	int first, r = parse(argc, argv, "merge", merge_usage, &c, &first), n;
+	int first, r = parse(argc, argv, "merge", merge_usage, &c, &first), n, rebuilt;
 	json_t **records = NULL, *merged = NULL;
 	char(*dirs)[2048] = NULL;
 	const char **dirp = NULL;
@@ -281,8 +290,8 @@ int ph_cmd_merge(int argc, char **argv)
 		goto out;
 	for (int i = 0; i < n; i++) {
 		dirp[i] = dirs[i];
-		if (!(records[i] = load_input(argv[first + i], dirs[i], sizeof dirs[i], err,
-		                              sizeof err))) {
+		if (!(records[i] = load_input(argv[first + i], dirs[i], sizeof dirs[i], &rebuilt,
+		                              err, sizeof err))) {
 			fprintf(stderr, "pumphil merge: %s\n", err);
 			goto out;
 		}
@@ -291,7 +300,8 @@ int ph_cmd_merge(int argc, char **argv)
 		fprintf(stderr, "pumphil merge: %s\n", err);
 		goto out;
 	}
-	r = write_out("merge", merged, &c, ".", c.out ? c.out : "reports/merged");
+	/* ph_report_merge confined each run's paths to its directory. */
+	r = write_out("merge", merged, &c, ".", c.out ? c.out : "reports/merged", 1);
 out:
 	for (int i = 0; records && i < n; i++)
 		json_decref(records[i]);

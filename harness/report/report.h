@@ -60,13 +60,20 @@ typedef struct ph_report_opts {
 	const char *fixtures_dir; /* reload the catalogue from here; NULL keeps the record's
 	                             own (or loads ph_default_fixtures_dir()'s when it has none) */
 	int plots;                /* render plots with the viewer when it is built in */
+	int trusted_paths;        /* the record's trace and plot paths were made here, from
+	                             paths the user named (a merge, a rebuild from traces):
+	                             read them as they are.  0 for a record read from a file:
+	                             each must lie inside src_dir (ph_report_prepare) */
 } ph_report_opts;
 
 /* Complete record in place for a report in out_dir: the catalogue, the
  * summary, per test the spans/events/timeline read from its trace, and the
  * plots (rendered into out_dir/plots/, or copied from src_dir when the trace
  * is gone).  A missing or corrupt trace is noted in the test
- * ("trace_error"), not fatal.  Returns 0, or -1 with err filled (bad
+ * ("trace_error"), not fatal; so is a trace path that is absolute, holds
+ * "..", resolves outside src_dir or is not a regular file (unless
+ * o->trusted_paths), which is then never opened; such a plot is marked
+ * "missing".  Returns 0, or -1 with err filled (bad
  * catalogue, out_dir not writable, out of memory).  Blocks on file I/O. */
 int ph_report_prepare(json_t *record, const ph_report_opts *o, const char *out_dir, char *err,
                       size_t errlen);
@@ -85,7 +92,10 @@ int ph_report_html(const char *dir, json_t *record, char *err, size_t errlen);
 /* One record from n loaded records (borrowed) of runs in dirs[i]: the union
  * of their tests (each tagged with its run's id, trace and plot paths made
  * reachable from anywhere), "run" describing the merge and "runs" listing
- * each run.  Returns a new record or NULL with err filled. */
+ * each run.  Returns a new record, or NULL with err filled: out of memory,
+ * or inputs whose union would misstate the counts (the same run id or the
+ * same record twice, the same shard twice, shards "K/N" of different N, a
+ * malformed shard), the message naming the runs by id and directory. */
 json_t *ph_report_merge(json_t *const *records, const char *const *dirs, int n, char *err,
                         size_t errlen);
 

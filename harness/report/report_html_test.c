@@ -83,7 +83,12 @@ static void meta(FILE *f, json_t *t)
 		fputs(" &middot; run ", f);
 		esc(f, str(t, "run_id"));
 	}
-	if (*str(t, "trace")) {
+	if (*str(t, "trace") && *str(t, "trace_error")) {
+		/* Unread (missing, refused): named, not linked. */
+		fputs("<br>trace: <code>", f);
+		esc(f, str(t, "trace"));
+		fputs("</code> (not read, see below)", f);
+	} else if (*str(t, "trace")) {
 		fputs("<br>trace: <a href=\"", f);
 		esc(f, str(t, "trace"));
 		fputs("\">", f);

@@ -16,26 +16,48 @@
 
 #define str ph_report_str
 
-/* dir/rel as an absolute path when it exists, else dir/rel. */
+/* dir/rel as an absolute path (symlinks resolved when it exists). */
 static json_t *reachable(const char *dir, const char *rel)
 {
-	char path[2048], abs[PATH_MAX];
+	char path[PATH_MAX + 1100], abs[PATH_MAX];
 	if (rel[0] == '/')
 		return json_string(rel);
 	snprintf(path, sizeof path, "%s/%s", dir, rel);
-	return json_string(realpath(path, abs) ? abs : path);
+	if (realpath(path, abs))
+		return json_string(abs);
+	if (realpath(dir, abs))
+		snprintf(path, sizeof path, "%s/%s", abs, rel);
+	return json_string(path);
 }
 
+/* The test of the run in dir, its trace and plot paths made absolute: the
+ * merged record is read from elsewhere.  The paths come from the run's
+ * record, so each must lie inside dir: a trace that does not is dropped
+ * (its reason kept as trace_error), such a plot is marked missing. */
 static json_t *merged_test(json_t *t, const char *run_id, const char *dir)
 {
 	json_t *c = json_deep_copy(t), *p;
+	char path[2048], why[1024];
 	size_t i;
 
 	json_object_set_new(c, "run_id", json_string(run_id));
-	if (*str(c, "trace"))
-		json_object_set_new(c, "trace", reachable(dir, str(c, "trace")));
+	if (*str(c, "trace")) {
+		if (ph_report_confine(dir, str(c, "trace"), "trace", path, sizeof path, why,
+		                      sizeof why) < 0) {
+			json_object_set_new(c, "trace_error", json_string(why));
+			json_object_del(c, "trace");
+		} else {
+			json_object_set_new(c, "trace", reachable(dir, str(c, "trace")));
+		}
+	}
 	json_array_foreach(json_object_get(c, "plots"), i, p)
-	        json_object_set_new(p, "file", reachable(dir, str(p, "file")));
+	{
+		if (ph_report_confine(dir, str(p, "file"), "plot", path, sizeof path, why,
+		                      sizeof why) < 0)
+			json_object_set_new(p, "missing", json_true());
+		else
+			json_object_set_new(p, "file", reachable(dir, str(p, "file")));
+	}
 	return c;
 }
 
@@ -129,12 +151,79 @@ static int sort_tests(json_t *record)
 	return 0;
 }
 
+/* "K/N" with 1 <= K <= N into *k, *nn; -1 when malformed. */
+static int parse_shard(const char *s, long *k, long *nn)
+{
+	char *end;
+
+	*k = strtol(s, &end, 10);
+	if (end == s || *end != '/')
+		return -1;
+	s = end + 1;
+	*nn = strtol(s, &end, 10);
+	if (end == s || *end || *k < 1 || *k > *nn)
+		return -1;
+	return 0;
+}
+
+/* Refuse inputs whose merge would double or misstate the counts: the same
+ * run twice (same run id, or the same record), the same shard twice, shards
+ * of different splits.  Returns 0, or -1 with a line naming both runs. */
+static int check_runs(json_t *const *records, const char *const *dirs, int n, char *err,
+                      size_t errlen)
+{
+	for (int k = 0; k < n; k++) {
+		json_t *rk = json_object_get(records[k], "run");
+		const char *idk = str(rk, "id"), *shk = str(rk, "shard");
+		long kk = 0, kn = 0, jk = 0, jn = 0;
+
+		if (*shk && parse_shard(shk, &kk, &kn) < 0) {
+			snprintf(err, errlen,
+			         "run '%s' (%s): shard '%s' is not K/N with 1 <= K <= N", idk,
+			         dirs[k], shk);
+			return -1;
+		}
+		for (int j = 0; j < k; j++) {
+			json_t *rj = json_object_get(records[j], "run");
+			const char *idj = str(rj, "id"), *shj = str(rj, "shard");
+			if ((*idk && !strcmp(idk, idj)) || json_equal(records[k], records[j])) {
+				snprintf(err, errlen,
+				         "run '%s' (%s) is given twice; merge each run once", idk,
+				         dirs[k]);
+				return -1;
+			}
+			if (!*shk || !*shj || parse_shard(shj, &jk, &jn) < 0)
+				continue;
+			if (kn != jn) {
+				snprintf(err, errlen,
+				         "run '%s' (%s) is shard %s but run '%s' (%s) is shard %s: "
+				         "shards of different splits cannot be merged",
+				         idk, dirs[k], shk, idj, dirs[j], shj);
+				return -1;
+			}
+			if (kk == jk) {
+				snprintf(err, errlen,
+				         "run '%s' (%s) is shard %s like run '%s' (%s): each shard "
+				         "once",
+				         idk, dirs[k], shk, idj, dirs[j]);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 json_t *ph_report_merge(json_t *const *records, const char *const *dirs, int n, char *err,
                         size_t errlen)
 {
-	json_t *out = json_pack("{s:s,s:[],s:[]}", "schema", PH_RECORD_SCHEMA, "runs", "tests");
-	json_t *runs = json_object_get(out, "runs"), *tests = json_object_get(out, "tests"), *t;
+	json_t *out, *runs, *tests, *t;
 	size_t i;
+
+	if (check_runs(records, dirs, n, err, errlen) < 0)
+		return NULL;
+	out = json_pack("{s:s,s:[],s:[]}", "schema", PH_RECORD_SCHEMA, "runs", "tests");
+	runs = json_object_get(out, "runs");
+	tests = json_object_get(out, "tests");
 
 	for (int k = 0; k < n; k++) {
 		json_t *run = json_deep_copy(json_object_get(records[k], "run"));

@@ -5,8 +5,11 @@
  * report shows exactly what `pumphil view` shows.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "report_priv.h"
 
@@ -121,11 +124,18 @@ int ph_report_copy_file(const char *src, const char *dst)
 {
 	char buf[65536];
 	size_t n;
-	FILE *in = fopen(src, "rb"), *out = NULL;
+	int fd = open(src, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	FILE *in = NULL, *out = NULL;
 	int rc = -1;
 
-	if (!in)
+	if (fd < 0)
 		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(in = fdopen(fd, "rb"))) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
 	if (!(out = fopen(dst, "wb")))
 		goto close_in;
 	while ((n = fread(buf, 1, sizeof buf, in)) > 0)

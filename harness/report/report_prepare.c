@@ -115,8 +115,22 @@ static void take_trace(json_t *test, json_t *scan)
 	json_object_del(test, "trace_error");
 }
 
-/* Plots from an earlier report of this record, when the trace is gone. */
-static void copy_plots(json_t *test, size_t pos, const char *src_dir, const char *out_dir)
+/* Where to read path, a record names: src_dir/path, confined to src_dir
+ * unless the record's paths are trusted.  Returns 0, or -1 with why. */
+static int locate(const ph_report_opts *o, const char *src_dir, const char *path, const char *what,
+                  char *out, size_t n, char *why, size_t whylen)
+{
+	if (!o->trusted_paths)
+		return ph_report_confine(src_dir, path, what, out, n, why, whylen);
+	snprintf(out, n, "%s%s%s", path[0] == '/' ? "" : src_dir, path[0] == '/' ? "" : "/", path);
+	return 0;
+}
+
+/* Plots from an earlier report of this record, when the trace is gone:
+ * copied when the report goes elsewhere; one the record may not name
+ * (outside the run, not a regular file) is marked missing, never shown. */
+static void keep_plots(json_t *test, size_t pos, const ph_report_opts *o, const char *src_dir,
+                       const char *out_dir, int same_dir)
 {
 	json_t *plots = json_object_get(test, "plots"), *p;
 	size_t i;
@@ -124,9 +138,15 @@ static void copy_plots(json_t *test, size_t pos, const char *src_dir, const char
 	json_array_foreach(plots, i, p)
 	{
 		const char *file = ph_report_str(p, "file");
-		char src[2048], rel[64], dst[1200];
-		snprintf(src, sizeof src, "%s%s%s", file[0] == '/' ? "" : src_dir,
-		         file[0] == '/' ? "" : "/", file);
+		char src[2048], rel[64], dst[1200], why[512];
+		if (json_is_true(json_object_get(p, "missing")))
+			continue; /* known missing (or refused by a merge): never read */
+		if (locate(o, src_dir, file, "plot", src, sizeof src, why, sizeof why) < 0) {
+			json_object_set_new(p, "missing", json_true());
+			continue;
+		}
+		if (same_dir)
+			continue;
 		snprintf(rel, sizeof rel, "plots/%04zu%s.png", pos + 1, i ? "-failure" : "");
 		snprintf(dst, sizeof dst, "%s/%s", out_dir, rel);
 		if (strcmp(src, dst) && ph_report_copy_file(src, dst) == 0)
@@ -154,9 +174,8 @@ static void prepare_test(json_t *record, json_t *test, size_t pos, const ph_repo
 	json_t *scan = NULL;
 
 	if (*trace) {
-		snprintf(path, sizeof path, "%s%s%s", trace[0] == '/' ? "" : src_dir,
-		         trace[0] == '/' ? "" : "/", trace);
-		scan = ph_report_trace_scan(path, err, sizeof err);
+		if (locate(o, src_dir, trace, "trace", path, sizeof path, err, sizeof err) == 0)
+			scan = ph_report_trace_scan(path, err, sizeof err);
 		if (!scan)
 			json_object_set_new(test, "trace_error", json_string(err));
 	}
@@ -169,8 +188,8 @@ static void prepare_test(json_t *record, json_t *test, size_t pos, const ph_repo
 			json_object_set_new(test, "plot_error", json_string(err));
 		else
 			json_object_del(test, "plot_error");
-	} else if (!same_dir) {
-		copy_plots(test, pos, src_dir, out_dir);
+	} else {
+		keep_plots(test, pos, o, src_dir, out_dir, same_dir);
 	}
 	if (o->plots && !ph_report_can_plot())
 		json_object_set_new(record, "plots_note",

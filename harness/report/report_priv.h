@@ -30,7 +30,18 @@ int ph_report_can_plot(void);
 int ph_report_plot_test(json_t *test, size_t pos, const char *trace_path, const char *out_dir,
                         char *err, size_t errlen);
 
-/* Copy the file src to dst.  Returns 0 or -1 (errno set). */
+/* Whether rel, a path a record names (what: "trace" or "plot"), may be read
+ * as dir/rel: not empty, relative, no ".." component, and resolving
+ * (symlinks followed) to a regular file inside dir, or to nothing (the
+ * reader then says it is missing).  Fills path with dir/rel.  Returns 0, or
+ * -1 with one line in why ("REL: absolute path refused ...", "'..'
+ * refused", "resolves outside the run directory", "not a regular file").
+ * Never opens rel, so never blocks on a FIFO. */
+int ph_report_confine(const char *dir, const char *rel, const char *what, char *path, size_t n,
+                      char *why, size_t whylen);
+
+/* Copy the regular file src to dst (src opened without blocking: a FIFO
+ * or device is refused with EINVAL).  Returns 0 or -1 (errno set). */
 int ph_report_copy_file(const char *src, const char *dst);
 
 /* HTML-escape s (invalid XML characters dropped) to f. */

@@ -25,6 +25,12 @@
 typedef struct ph_trace ph_trace;
 
 enum ph_dir { PH_DIR_TO_BOARD = 0, PH_DIR_FROM_BOARD = 1 };
+
+/* Every time stamp the reader returns lies strictly within +-PH_TRACE_T_LIMIT
+ * ns (2^62 ns, about 146 years), so any two differ by less than 2^63 and
+ * their difference fits an int64_t.  A trace holding one outside is refused
+ * ("block N at byte M: time stamp out of range"). */
+#define PH_TRACE_T_LIMIT (INT64_C(1) << 62)
 enum ph_trace_if { PH_IF_PUMP = 0, PH_IF_FIXTURE = 1, PH_IF_EVENTS = 2 };
 
 /* Create path (truncating).  Returns NULL and fills err on failure. */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pcapng.h"
@@ -43,6 +44,7 @@ struct ph_trace_reader {
 	uint32_t nifs;
 	uint32_t ifs_cap;
 	uint64_t npackets;
+	uint64_t block; /* number of the block at pos, from 1 (the section header) */
 	int failed;
 	char error[256];
 	char warning[256];
@@ -250,16 +252,26 @@ static int parse_idb(ph_trace_reader *r, const uint8_t *b, uint32_t len)
 	return 0;
 }
 
-static int64_t to_ns(const ph_trace_iface *f, uint64_t ts)
+/* ts in f's units as ns since the epoch.  Returns -1 when the result, or
+ * any step on the way, does not fit (PH_TRACE_T_LIMIT). */
+static int to_ns(const ph_trace_iface *f, uint64_t ts, int64_t *out)
 {
-	uint64_t sec = ts / f->units, frac = ts % f->units;
-	uint64_t ns;
+	uint64_t sec = ts / f->units, frac = ts % f->units, frac_ns;
+	int64_t whole, off, ns;
 
+	if (sec > (uint64_t)(INT64_MAX / 1000000000))
+		return -1;
 	if (f->units <= 1000000000u && 1000000000u % f->units == 0)
-		ns = sec * 1000000000u + frac * (1000000000u / f->units);
+		frac_ns = frac * (1000000000u / f->units);
 	else
-		ns = sec * 1000000000u + (uint64_t)((double)frac * 1e9 / (double)f->units);
-	return (int64_t)ns + f->offset_s * 1000000000;
+		frac_ns = (uint64_t)((double)frac * 1e9 / (double)f->units);
+	if (__builtin_add_overflow((int64_t)sec * 1000000000, (int64_t)frac_ns, &whole) ||
+	    __builtin_mul_overflow(f->offset_s, INT64_C(1000000000), &off) ||
+	    __builtin_add_overflow(whole, off, &ns) || ns >= PH_TRACE_T_LIMIT ||
+	    ns <= -PH_TRACE_T_LIMIT)
+		return -1;
+	*out = ns;
+	return 0;
 }
 
 static int parse_epb(ph_trace_reader *r, const uint8_t *b, uint32_t len, ph_trace_rec *rec)
@@ -284,7 +296,14 @@ static int parse_epb(ph_trace_reader *r, const uint8_t *b, uint32_t len, ph_trac
 	}
 	rec->iface = iface;
 	rec->linktype = r->ifs[iface].linktype;
-	rec->t_ns = to_ns(&r->ifs[iface], (uint64_t)get32(r, b + 12) << 32 | get32(r, b + 16));
+	if (to_ns(&r->ifs[iface], (uint64_t)get32(r, b + 12) << 32 | get32(r, b + 16), &rec->t_ns) <
+	    0) {
+		snprintf(r->error, sizeof r->error,
+		         "%s: block %llu at byte %llu: time stamp out of range", r->name,
+		         (unsigned long long)r->block, (unsigned long long)r->pos);
+		r->failed = 1;
+		return -1;
+	}
 	rec->data = b + 28;
 	rec->len = caplen;
 	rec->dir = -1;
@@ -379,6 +398,7 @@ int ph_trace_reader_next(ph_trace_reader *r, ph_trace_rec *rec)
 		if (k < 0)
 			return PH_TRACE_ERROR;
 		r->pos += len;
+		r->block++;
 		if (k > 0)
 			return PH_TRACE_RECORD;
 	}
@@ -429,6 +449,7 @@ static int check_header(ph_trace_reader *r, char *err, size_t errlen)
 	if (parse_shb(r, window(r, 0, len, &avail), len) < 0)
 		goto bad;
 	r->pos = len;
+	r->block = 2;
 	return 0;
 bad:
 	snprintf(err, errlen, "%s", r->error);
@@ -438,12 +459,18 @@ bad:
 ph_trace_reader *ph_trace_reader_open(const char *path, char *err, size_t errlen)
 {
 	ph_trace_reader *r = reader_new(path, err, errlen);
+	struct stat st;
 
 	if (!r)
 		return NULL;
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r->fd < 0) {
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (r->fd < 0 || fstat(r->fd, &st) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail_free;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
 		goto fail_free;
 	}
 	if (check_header(r, err, errlen) < 0)

@@ -9,7 +9,10 @@
  * an error: iteration stops before it with a warning, and a later
  * ph_trace_reader_next() picks it up once it is complete (live view).
  * Anything else malformed is an error naming the file and the byte offset:
- * "trace.pcapng: offset 1234: block length 7 is not a multiple of 4".
+ * "trace.pcapng: offset 1234: block length 7 is not a multiple of 4"; a
+ * time stamp outside +-PH_TRACE_T_LIMIT (trace.h) is
+ * "trace.pcapng: block N at byte M: time stamp out of range" (blocks counted
+ * from 1, the section header).
  */
 #ifndef PH_TRACE_READ_H
 #define PH_TRACE_READ_H
@@ -45,8 +48,9 @@ enum ph_trace_next {
 
 /* Open path and read its section header.  Returns NULL with a one-line
  * message in err ("path: offset 0: not a pcapng file ...") when it cannot be
- * opened or is not pcapng.  The reader owns the open file; never blocks
- * beyond file reads. */
+ * opened, is not a regular file ("path: not a regular file": a FIFO, a
+ * device, a directory; opened without blocking) or is not pcapng.  The reader owns the open file;
+ * never blocks beyond file reads. */
 ph_trace_reader *ph_trace_reader_open(const char *path, char *err, size_t errlen);
 
 /* The same over a memory buffer (copied); name is used in messages. */

@@ -142,8 +142,11 @@ static int on_fx_state(ph_trace_signals *s, int64_t t, const pp_frame *f, const 
 	int64_t dt_ns = 0;
 
 	if (s->have_balance) {
-		if (f->board_us > s->prev_balance_us)
-			dt_ns = (int64_t)(f->board_us - s->prev_balance_us) * 1000;
+		/* The board's clock when it moved forward by what fits in ns; else
+		 * (reset, or a jump no bench makes) the host's. */
+		uint64_t dus = f->board_us - s->prev_balance_us;
+		if (f->board_us > s->prev_balance_us && dus <= (uint64_t)(INT64_MAX / 1000))
+			dt_ns = (int64_t)dus * 1000;
 		else
 			dt_ns = t - s->prev_balance_ns;
 	}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "trace/trace.h"
 #include "view_draw_priv.h"
 #include "view_time.h"
 
@@ -66,6 +67,14 @@ void ph_view_plot_columns(int w, int *x0, int *x1)
 double ph_view_t_to_x(const ph_view_ctx *c, int64_t t)
 {
 	return c->x0 + (double)(t - c->vp->t0) / c->ns_per_px;
+}
+
+int64_t ph_view_t_at(const ph_view_ctx *c, double px)
+{
+	const double lim = 2.0 * (double)PH_TRACE_T_LIMIT;
+	double t = (double)c->vp->t0 + px * c->ns_per_px;
+
+	return (int64_t)(t < -lim ? -lim : t > lim ? lim : t);
 }
 
 double ph_view_ns_per_px(const ph_view_port *vp)

@@ -36,6 +36,9 @@ void ph_view_fill(SDL_Renderer *r, int x, int y, int w, int h);
 void ph_view_clip(SDL_Renderer *r, int x, int y, int w, int h);
 /* Window column of time t (may be outside the plot). */
 double ph_view_t_to_x(const ph_view_ctx *c, int64_t t);
+/* Time px columns right of the view's start, kept within +-2 PH_TRACE_T_LIMIT
+ * (a column past the end of a view spanning nearly 2^63 ns does not fit). */
+int64_t ph_view_t_at(const ph_view_ctx *c, double px);
 
 void ph_view_draw_analog(ph_view_ctx *c, const ph_view_track *t, int y, int h);
 void ph_view_draw_frames(ph_view_ctx *c, const ph_view_track *t, int y, int h);

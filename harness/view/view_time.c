@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace/trace.h"
+
 static const struct {
 	const char *suffix;
 	double ns;
@@ -35,7 +37,7 @@ int ph_view_time_parse(const char *s, int64_t *ns)
 		if (!units[i].suffix[0] && strpbrk(s, ".eE"))
 			return -1; /* bare numbers are integer ns */
 		x = v * units[i].ns;
-		if (x < 0 || x > 9.2e18)
+		if (x < 0 || x >= (double)PH_TRACE_T_LIMIT)
 			return -1;
 		*ns = (int64_t)llround(x);
 		return 0;

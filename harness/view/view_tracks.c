@@ -193,7 +193,7 @@ static void draw_envelope(ph_view_ctx *c, const ph_view_line *l, const yscale *s
 	size_t a = ph_view_line_lower(l, c->vp->t0);
 
 	for (int x = 0; x < c->cols; x++) {
-		int64_t tb = c->vp->t0 + (int64_t)((double)(x + 1) * c->ns_per_px);
+		int64_t tb = ph_view_t_at(c, x + 1);
 		size_t b = ph_view_line_lower(l, tb);
 		int top, bot, last;
 		if (b > l->env.samples)
@@ -265,7 +265,7 @@ static void draw_frame_row(ph_view_ctx *c, const ph_trace_series *se, int y, int
 
 	clip_plot(c, y, h);
 	for (int x = 0; x < c->cols; x++) {
-		size_t b = ph_trace_series_lower(se, c->vp->t0 + (int64_t)((x + 1) * c->ns_per_px));
+		size_t b = ph_trace_series_lower(se, ph_view_t_at(c, x + 1));
 		c->counts[x] = (uint32_t)(b - a);
 		max = c->counts[x] > max ? c->counts[x] : max;
 		a = b;

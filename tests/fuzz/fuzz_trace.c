@@ -62,7 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ph_trace_signals_add(&s, &rec) < 0)
 			break;
 	}
-	if (k == PH_TRACE_ERROR && strncmp(ph_trace_reader_error(r), "fuzz: offset ", 13))
+	if (k == PH_TRACE_ERROR && strncmp(ph_trace_reader_error(r), "fuzz: offset ", 13) &&
+	    strncmp(ph_trace_reader_error(r), "fuzz: block ", 12))
 		__builtin_trap();
 	for (int i = 0; i < PH_SIG_COUNT; i++) {
 		sigs[i] = i;

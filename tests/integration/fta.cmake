@@ -49,6 +49,9 @@ fta_expect(fta_bad_arity 2 ONE_LINE
 fta_expect(fta_bad_not_mef 2 ONE_LINE
   STDERR "notmef\\.xml:2: error: fault-tree 'not-mef': not an Open-PSA MEF document"
   ARGS analyse ${FTA_DATA}/notmef.xml)
+fta_expect(fta_bad_doctype 2 ONE_LINE
+  STDERR "/doctype\\.xml:4: error: document type declarations are not supported"
+  ARGS analyse ${FTA_DATA}/doctype.xml)
 fta_expect(fta_bad_missing_file 2 ONE_LINE
   STDERR "error: .*no-such-tree\\.xml: No such file"
   ARGS analyse ${FTA_DATA}/no-such-tree.xml)

@@ -7,7 +7,7 @@ set(REPORT_WORK ${CMAKE_BINARY_DIR}/it-report)
 file(MAKE_DIRECTORY ${REPORT_WORK})
 find_program(PYTHON3 python3 REQUIRED)
 
-foreach(check demo schema escaping merge killed regenerate)
+foreach(check demo schema escaping merge killed regenerate confine)
   add_test(NAME report_${check}
     COMMAND ${PYTHON3} ${REPORT_IT}/report_it.py $<TARGET_FILE:pumphil> ${CMAKE_SOURCE_DIR}
             ${REPORT_WORK} ${check})
@@ -55,6 +55,20 @@ ph_report_cli(report_cli_unknown_option RC 2 ARGS report --bogus x MATCH "unknow
 ph_report_cli(report_help RC 0 ARGS report --help MATCH "usage: pumphil report" "traces/\\*.pcapng")
 ph_report_cli(merge_cli_missing RC 2 ARGS merge -o ${REPORT_WORK}/m nothere
   MATCH "^pumphil merge: nothere: No such file or directory\n$")
+# The same run (or shard) twice, or shards of different splits, are refused
+# (exit 2, naming both runs) rather than merged into doubled or wrong counts.
+ph_report_cli(merge_cli_same_run_twice RC 2
+  ARGS merge -o ${REPORT_WORK}/twice ${RD}/minimal.json ${RD}/minimal.json
+  MATCH "^pumphil merge: run 'hand-written' \\(${RD}\\) is given twice; merge each run once\n$")
+ph_report_cli(merge_cli_shard_totals RC 2
+  ARGS merge -o ${REPORT_WORK}/totals ${RD}/shard1of3.json ${RD}/shard2of4.json
+  MATCH "^pumphil merge: run 'shard-b' \\(${RD}\\) is shard 2/4 but run 'shard-a' \\(${RD}\\) is shard 1/3: shards of different splits cannot be merged\n$")
+ph_report_cli(merge_cli_same_shard_twice RC 2
+  ARGS merge -o ${REPORT_WORK}/shard-twice ${RD}/shard1of3.json ${RD}/shard1of3-rerun.json
+  MATCH "^pumphil merge: run 'shard-a-rerun' \\(${RD}\\) is shard 1/3 like run 'shard-a' \\(${RD}\\): each shard once\n$")
+ph_report_cli(merge_cli_bad_shard RC 2
+  ARGS merge -o ${REPORT_WORK}/bad-shard ${RD}/shard1of3.json ${RD}/shard-bad.json
+  MATCH "^pumphil merge: run 'shard-bad' \\(${RD}\\): shard '4/3' is not K/N with 1 <= K <= N\n$")
 # A hand-written minimal record (docs/record.md) is enough for every report.
 ph_report_cli(report_minimal_record RC 1 ARGS report -o ${REPORT_WORK}/minimal ${RD}/minimal.json
   MATCH "report: .*/minimal/index.html" "1 passed, 1 failed")

@@ -48,6 +48,24 @@ ph_trace_expect(trace_view_missing RC 2 ARGS view missing.pcapng --png x.png
   MATCH "missing.pcapng: No such file")
 ph_trace_expect(trace_csv_corrupt RC 2 ARGS view corrupt.pcapng --csv balance_ug
   MATCH "corrupt.pcapng: offset [0-9]+: block length 7")
+# A time stamp past 64-bit ns (flipped top bit): refused, never wrapped.
+ph_trace_expect(trace_view_time_stamp RC 2 ARGS view badtime.pcapng --png badtime.png
+  MATCH "^pumphil view: badtime.pcapng: block 55 at byte 4252: time stamp out of range\n$")
+ph_trace_expect(trace_csv_time_stamp RC 2 ARGS view badtime.pcapng --csv balance_ug
+  MATCH "^pumphil view: badtime.pcapng: block 55 at byte 4252: time stamp out of range\n$")
+ph_trace_expect(trace_report_time_stamp RC 2
+  ARGS report -o report-badtime --no-plots badtime.pcapng
+  MATCH "^pumphil report: badtime.pcapng: block 55 at byte 4252: time stamp out of range\n$")
+# The ends of the time stamp range draw without overflow; --from past them is refused.
+ph_trace_expect(trace_view_time_edges RC 0 ARGS view edges.pcapng --png edges.png
+  NOMATCH "runtime error" "error:")
+ph_trace_expect(trace_view_from_past_limit RC 2
+  ARGS view edges.pcapng --png edges.png --from 9000000000000000000
+  MATCH "bad time '9000000000000000000'" NOMATCH "runtime error")
+# A FIFO is not a trace: refused at once, never waited on.
+ph_trace_expect(trace_csv_fifo RC 2 ARGS view fifo.pcapng --csv balance_ug
+  MATCH "^pumphil view: fifo.pcapng: not a regular file\n$")
+set_tests_properties(trace_csv_fifo PROPERTIES TIMEOUT 30)
 ph_trace_expect(trace_view_bad_size RC 2 ARGS view synth.pcapng --png x.png --size 10x10
   MATCH "size 10x10 out of range")
 ph_trace_expect(trace_view_bad_time RC 2 ARGS view synth.pcapng --png x.png --from soon

@@ -265,7 +265,19 @@ static void test_errors(void **state)
 	              "name=\"c\"/></not></define-gate>\n" BE("c")),
 	         PH_FTA_EINVALID, "role must be");
 	load_bad("<?xml version=\"1.0\"?>\n<!DOCTYPE opsa-mef [<!ENTITY x \"y\">]>\n<opsa-mef/>\n",
-	         PH_FTA_EUNSUPPORTED, "document type declarations are not supported");
+	         PH_FTA_EUNSUPPORTED,
+	         "bad.xml:2: error: document type declarations are not supported");
+	/* A DOCTYPE is refused at its own line, never line -1 (item 14). */
+	load_bad("<!DOCTYPE opsa-mef>\n<opsa-mef/>\n", PH_FTA_EUNSUPPORTED,
+	         "bad.xml:1: error: document type declarations are not supported");
+	load_bad("<?xml version=\"1.0\"?>\n<!-- <!DOCTYPE x> -->\n\n<!DOCTYPE opsa-mef SYSTEM\n"
+	         "  \"opsa-mef.dtd\">\n<opsa-mef/>\n",
+	         PH_FTA_EUNSUPPORTED,
+	         "bad.xml:4: error: document type declarations are not supported");
+	load_bad("<!DOCTYPE opsa-mef [\n<!ELEMENT opsa-mef ANY>\n<!ENTITY a \"&b;&b;\">\n]>\n"
+	         "<opsa-mef>&a;</opsa-mef>\n",
+	         PH_FTA_EUNSUPPORTED,
+	         "bad.xml:1: error: document type declarations are not supported");
 	load_bad(TREE("") HEAD, PH_FTA_EXML, "malformed XML");
 }
 

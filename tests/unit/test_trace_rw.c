@@ -531,6 +531,144 @@ static void test_swapped_section(void **state)
 	ph_trace_reader_close(r);
 }
 
+/* ---- hand-built little-endian pcapng for the time stamp cases ---- */
+
+typedef struct pcapng_buf {
+	uint8_t b[512];
+	size_t n;
+} pcapng_buf;
+
+static void put32(pcapng_buf *p, uint32_t v)
+{
+	memcpy(p->b + p->n, &v, 4);
+	p->n += 4;
+}
+
+static void put_shb(pcapng_buf *p)
+{
+	put32(p, 0x0A0D0D0Au);
+	put32(p, 28);
+	put32(p, 0x1A2B3C4Du);
+	put32(p, 1); /* version 1.0 */
+	put32(p, 0xffffffffu);
+	put32(p, 0xffffffffu);
+	put32(p, 28);
+}
+
+/* An IDB, linktype 147, with if_tsresol (when tsresol >= 0) and
+ * if_tsoffset (when has_offset). */
+static void put_idb(pcapng_buf *p, int tsresol, int has_offset, int64_t offset_s)
+{
+	uint32_t len = 20 + (tsresol >= 0 ? 8 : 0) + (has_offset ? 12 : 0) + 4;
+
+	put32(p, 1);
+	put32(p, len);
+	put32(p, 147);
+	put32(p, 0);
+	if (tsresol >= 0) {
+		put32(p, 9u | 1u << 16);
+		put32(p, (uint32_t)tsresol);
+	}
+	if (has_offset) {
+		put32(p, 14u | 8u << 16);
+		memcpy(p->b + p->n, &offset_s, 8);
+		p->n += 8;
+	}
+	put32(p, 0); /* opt_endofopt */
+	put32(p, len);
+}
+
+static void put_epb(pcapng_buf *p, uint64_t ts)
+{
+	put32(p, 6);
+	put32(p, 36);
+	put32(p, 0);
+	put32(p, (uint32_t)(ts >> 32));
+	put32(p, (uint32_t)ts);
+	put32(p, 2);
+	put32(p, 2);
+	put32(p, 0x0000cdab);
+	put32(p, 36);
+}
+
+/* One packet on an interface; returns the reader's result and its time. */
+static int read_one(int tsresol, int has_offset, int64_t offset_s, uint64_t ts, int64_t *t_ns,
+                    char *err, size_t errlen)
+{
+	char want[96];
+	pcapng_buf p = { { 0 }, 0 };
+	ph_trace_reader *r;
+	ph_trace_rec rec;
+	int k;
+
+	put_shb(&p);
+	put_idb(&p, tsresol, has_offset, offset_s);
+	snprintf(want, sizeof want, "ts.pcapng: block 3 at byte %zu: time stamp out of range", p.n);
+	put_epb(&p, ts);
+	r = ph_trace_reader_open_mem(p.b, p.n, "ts.pcapng", err, errlen);
+	assert_non_null(r);
+	k = ph_trace_reader_next(r, &rec);
+	*t_ns = k == PH_TRACE_RECORD ? rec.t_ns : 0;
+	snprintf(err, errlen, "%s", k == PH_TRACE_ERROR ? ph_trace_reader_error(r) : "");
+	if (k == PH_TRACE_ERROR) {
+		assert_string_equal(err, want);
+		assert_int_equal(ph_trace_reader_next(r, &rec), PH_TRACE_ERROR); /* sticky */
+	}
+	ph_trace_reader_close(r);
+	return k;
+}
+
+/* Time stamps that do not fit 64-bit ns (item 5 of the hardening issue):
+ * a huge if_tsoffset, a 1 s resolution (if_tsresol 0x00 or 0x80) with a
+ * large count, a flipped high bit.  Each is refused naming the block and
+ * its byte offset; the edges of the range still read. */
+static void test_time_stamp_range(void **state)
+{
+	static const struct {
+		int tsresol, has_offset;
+		int64_t offset_s;
+		uint64_t ts;
+	} bad[] = {
+		{ 9, 1, INT64_MAX, 1 },
+		{ 9, 1, INT64_MIN, 1 },
+		{ 9, 1, INT64_C(4611686019), 0 }, /* just past 2^62 ns */
+		{ 0x00, 0, 0, UINT64_C(0xffffffffffffffff) },
+		{ 0x80, 0, 0, UINT64_C(0x8000000000000000) },
+		{ 0x00, 0, 0, UINT64_C(4611686019) },
+		{ -1, 0, 0, UINT64_C(0x8000000000000005) }, /* us, high bit flipped */
+		{ 9, 0, 0, UINT64_C(0x4000000000000000) },  /* 2^62 ns exactly */
+		{ 9, 1, INT64_C(-4611686019), UINT64_C(0) },
+	};
+	char err[256];
+	int64_t t;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int k = read_one(bad[i].tsresol, bad[i].has_offset, bad[i].offset_s, bad[i].ts, &t,
+		                 err, sizeof err);
+		if (k != PH_TRACE_ERROR)
+			fail_msg("case %zu: read as %d, t_ns %lld", i, k, (long long)t);
+	}
+	/* The edges: 2^62 - 1 ns, an epoch offset, a negative offset, 1 s units. */
+	assert_int_equal(read_one(9, 0, 0, UINT64_C(0x3fffffffffffffff), &t, err, sizeof err),
+	                 PH_TRACE_RECORD);
+	assert_true(t == INT64_C(0x3fffffffffffffff));
+	assert_int_equal(read_one(9, 1, INT64_C(1700000000), 5, &t, err, sizeof err),
+	                 PH_TRACE_RECORD);
+	assert_true(t == INT64_C(1700000000000000005));
+	assert_int_equal(read_one(-1, 1, -2, 5, &t, err, sizeof err), PH_TRACE_RECORD);
+	assert_true(t == INT64_C(-1999995000));
+	assert_int_equal(read_one(0x80, 0, 0, 3, &t, err, sizeof err), PH_TRACE_RECORD);
+	assert_true(t == INT64_C(3000000000));
+	assert_int_equal(read_one(-1, 1, INT64_C(-4611686017), 0, &t, err, sizeof err),
+	                 PH_TRACE_RECORD);
+	assert_true(t == INT64_C(-4611686017000000000));
+	assert_int_equal(read_one(9, 1, INT64_C(-4611686017), UINT64_C(9223372034854775808), &t,
+	                          err, sizeof err),
+	                 PH_TRACE_RECORD);
+	assert_true(t == INT64_C(4611686017854775808));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -543,6 +681,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_pcapng, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_corrupt_blocks, setup_tmp, teardown_tmp),
 		cmocka_unit_test(test_swapped_section),
+		cmocka_unit_test(test_time_stamp_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -255,6 +255,35 @@ static void test_resent_events_and_garbage(void **state)
 	ph_trace_signals_free(&s);
 }
 
+/* A fixture frame whose board clock jumped by more than fits in ns (a
+ * flipped high bit, a hostile trace): the flow falls back to host time
+ * instead of overflowing. */
+static void test_board_clock_jump(void **state)
+{
+	ph_trace_signals s;
+	pp_msg m;
+	uint8_t w[PP_MAX_WIRE];
+	int n;
+	ph_trace_rec r;
+	(void)state;
+
+	ph_trace_signals_init(&s);
+	memset(&m, 0, sizeof m);
+	m.type = pp_type_fx_state;
+	n = pp_msg_encode(&m, PP_CH_FIXTURE, 1, 1, w, sizeof w);
+	r = wire_rec(w, (size_t)n, 0);
+	r.iface = PH_IF_FIXTURE;
+	assert_int_equal(ph_trace_signals_add(&s, &r), 0);
+	m.u.fx_state.balance_ug = 1000;
+	n = pp_msg_encode(&m, PP_CH_FIXTURE, 2, UINT64_C(1) + (UINT64_C(1) << 62), w, sizeof w);
+	r = wire_rec(w, (size_t)n, INT64_C(3600000000000));
+	r.iface = PH_IF_FIXTURE;
+	assert_int_equal(ph_trace_signals_add(&s, &r), 0);
+	assert_int_equal(s.sig[PH_SIG_FLOW].n, 1);
+	assert_int_equal(s.sig[PH_SIG_FLOW].v[0], 1000); /* 1000 ug over 1 h of host time */
+	ph_trace_signals_free(&s);
+}
+
 static void test_csv(void **state)
 {
 	ctx *c = *state;
@@ -297,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_spans_and_markers),
 		cmocka_unit_test(test_resent_events_and_garbage),
 		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_board_clock_jump),
 	};
 	/* One synthetic trace for the group. */
 	return cmocka_run_group_tests(tests, setup_synth, teardown_synth);

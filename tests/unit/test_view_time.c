@@ -36,6 +36,13 @@ static void test_parse(void **state)
 	assert_int_equal(ph_view_time_parse("", &ns), -1);
 	assert_int_equal(ph_view_time_parse("1e300d", &ns), -1);
 	assert_int_equal(ph_view_time_parse("nan", &ns), -1);
+	/* Within the time stamps a trace may hold (PH_TRACE_T_LIMIT, 2^62 ns),
+	 * so --from/--to minus any sample time fits an int64_t. */
+	assert_int_equal(ph_view_time_parse("53375d", &ns), 0);
+	assert_true(ns == INT64_C(53375) * PH_NS_D);
+	assert_int_equal(ph_view_time_parse("53376d", &ns), -1);
+	assert_int_equal(ph_view_time_parse("4611686018427387904", &ns), -1);
+	assert_int_equal(ph_view_time_parse("9000000000000000000", &ns), -1);
 }
 
 static void test_steps_and_labels(void **state)

@@ -4,11 +4,13 @@ by tests/integration/report.cmake:
 
   report_it.py PUMPHIL SOURCE_DIR WORK_DIR CHECK
 
-CHECK is one of: demo, schema, escaping, merge, killed, regenerate, browser.  Each
+CHECK is one of: demo, schema, escaping, merge, killed, regenerate, confine,
+browser.  Each
 runs the real binary on the virtual bench and asserts on what it wrote;
 a failed assertion prints one line and exits 1.  Exit 77 (CTest's skip)
 only for the plot images when this build has no headless renderer.
 """
+import copy
 import glob
 import json
 import os
@@ -298,6 +300,72 @@ def regenerate(ctx):
     return 0
 
 
+def confine(ctx):
+    """Hardening item 10: a record's trace and plot paths are confined to its
+    run directory.  A FIFO there does not hang `pumphil report` (in place or
+    -o elsewhere); an absolute path, '..', a symlink out, a directory or a
+    device is a trace_error of that test alone; index.html links none of
+    them; the good test keeps its trace."""
+    d = ctx.fresh("confine")
+    run = os.path.join(d, "run")
+    ctx.run(["run", "--report", run, ctx.path("tests/integration/scripts/pass.lua")], rc=0)
+    traces = os.path.join(run, "traces")
+    outside = os.path.join(d, "outside.pcapng")
+    shutil.copy(os.path.join(traces, "0001.pcapng"), outside)
+    os.mkfifo(os.path.join(traces, "fifo.pcapng"))
+    os.symlink(outside, os.path.join(traces, "out.pcapng"))
+    os.symlink("/dev/zero", os.path.join(traces, "zero.pcapng"))
+    os.mkdir(os.path.join(traces, "dir.pcapng"))
+    bad = {  # test name: (trace path, what its trace_error says)
+        "fifo": ("traces/fifo.pcapng", "not a regular file"),
+        "dotdot": ("../outside.pcapng", "'..' refused"),
+        "dotdot-inner": ("traces/../../outside.pcapng", "'..' refused"),
+        "absolute": (outside, "absolute path refused"),
+        "device": ("/dev/zero", "absolute path refused"),
+        "symlink-out": ("traces/out.pcapng", "resolves outside the run directory"),
+        "symlink-device": ("traces/zero.pcapng", "resolves outside the run directory"),
+        "directory": ("traces/dir.pcapng", "not a regular file"),
+    }
+    path = os.path.join(run, "record.json")
+    rec = load(path)
+    good = rec["tests"][0]
+    for name, (trace, _) in sorted(bad.items()):
+        t = copy.deepcopy(good)
+        t.update(name=name, trace=trace, line=good["line"] + len(rec["tests"]))
+        rec["tests"].append(t)
+    # A test whose trace is gone keeps its plots, but not ones outside the run.
+    t = copy.deepcopy(good)
+    t.update(name="plots", trace="traces/gone.pcapng", line=good["line"] + len(rec["tests"]),
+             plots=[{"file": "/etc/passwd", "title": "abs"}, {"file": "traces/fifo.pcapng", "title": "fifo"},
+                    {"file": "../outside.pcapng", "title": "up"}])
+    rec["tests"].append(t)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(rec, f)
+    out = os.path.join(d, "elsewhere")
+    for args in (["report", run], ["report", "-o", out, run]):
+        try:
+            p = subprocess.run([ctx.pumphil] + args, cwd=ctx.src, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=60)
+        except subprocess.TimeoutExpired:
+            raise Fail("pumphil %s hangs (a FIFO named by the record?)" % " ".join(args))
+        sys.stdout.write(p.stdout.decode("utf-8", "replace"))
+        check(p.returncode == 0, "pumphil %s: exit %d, expected 0" % (" ".join(args), p.returncode))
+    for where in (run, out):
+        got = {t["name"]: t for t in load(os.path.join(where, "record.json"))["tests"]}
+        check("trace_error" not in got[good["name"]], "the good test lost its trace: %s" % got[good["name"]].get("trace_error"))
+        for name, (trace, why) in bad.items():
+            err = got[name].get("trace_error", "")
+            check(why in err, "%s: trace %r: trace_error %r lacks %r" % (where, trace, err, why))
+        check(all(p.get("missing") for p in got["plots"]["plots"]), "a plot outside the run is shown: %s" % got["plots"]["plots"])
+        with open(os.path.join(where, "index.html"), encoding="utf-8") as f:
+            page = f.read()
+        for name, (trace, _) in bad.items():
+            check('href="%s"' % trace.replace("'", "&#39;") not in page, "index.html links the refused trace %r" % trace)
+        for p in ("/etc/passwd", "traces/fifo.pcapng", "../outside.pcapng"):
+            check('src="%s"' % p not in page, "index.html shows the plot %r" % p)
+    return 0
+
+
 def browser(ctx):
     """Acceptance 2: tools/report-check.py loads a real report in headless
     Chromium with the network off, checks its content and that every image
@@ -321,7 +389,7 @@ def browser(ctx):
     return 0
 
 
-CHECKS = {f.__name__: f for f in (demo, schema, escaping, merge, killed, regenerate, browser)}
+CHECKS = {f.__name__: f for f in (demo, schema, escaping, merge, killed, regenerate, confine, browser)}
 
 
 def main():
