@@ -97,8 +97,15 @@ static void cmd_alarm_test(fw_pump *p)
 	fw_ack(p, PP_REFUSE_OK, 0);
 }
 
+/* A wall clock beyond FW_MAX_EPOCH_MS is refused (the limit in detail, in
+ * seconds): a programmer never sets one, and the day arithmetic needs the
+ * offset in range (a fuzzed epoch overflowed wall_day_us). */
 static void cmd_clock_set(fw_pump *p, uint64_t epoch_ms)
 {
+	if (epoch_ms > FW_MAX_EPOCH_MS) {
+		fw_ack(p, PP_REFUSE_BAD_PARAM, fw_sat_i32(FW_MAX_EPOCH_MS / 1000u));
+		return;
+	}
 	p->ps.wall_offset_ms = (int64_t)epoch_ms - (int64_t)(p->now / 1000u);
 	fw_nvm_save(p);
 	fw_ack(p, PP_REFUSE_OK, 0);

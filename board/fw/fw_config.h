@@ -38,6 +38,8 @@
 #define FW_WIN_BUCKET_US (600ull * 1000000ull)
 #define FW_WIN_BUCKETS 145u
 #define FW_DAY_US (86400ull * 1000000ull)
+/* The latest wall clock the pump accepts: 2200-01-01T00:00:00Z. */
+#define FW_MAX_EPOCH_MS 7258118400000ull
 
 /* Hardware watchdog period (GIP 3.5.2: 90 s); fw_run kicks it on every call
  * and fw_next_deadline_us never sleeps longer than FW_KICK_US. */

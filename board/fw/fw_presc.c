@@ -98,8 +98,10 @@ uint64_t fw_presc_basal_day_nl(const fw_presc *rx)
 /* Board time within the wall-clock day, us since local midnight. */
 static uint64_t wall_day_us(const fw_pump *p)
 {
-	int64_t w = (int64_t)p->now + p->ps.wall_offset_ms * 1000;
-	int64_t d = w % (int64_t)FW_DAY_US;
+	/* The offset within a day first: no product can overflow, whatever
+	 * the stored offset (NVM is CRC'd, but a bound costs nothing). */
+	int64_t off = p->ps.wall_offset_ms % (int64_t)(FW_DAY_US / 1000u) * 1000;
+	int64_t d = ((int64_t)(p->now % FW_DAY_US) + off) % (int64_t)FW_DAY_US;
 
 	return (uint64_t)(d < 0 ? d + (int64_t)FW_DAY_US : d);
 }

@@ -74,7 +74,14 @@ static int check_verdict(json_t *t, const char *name, const char *where, char *e
 		return bad(err, errlen, name, where, "no \"verdict\" string");
 	if (ph_verdict_parse(v) >= 0)
 		return 0;
-	snprintf(what, sizeof what, "verdict '%.64s' is not %s", v, ph_verdict_list());
+	/* Echo it on one line: control bytes (a CR or LF would split the
+	 * message) shown as '?'. */
+	char shown[65];
+	size_t n = 0;
+	for (; v[n] && n < sizeof shown - 1; n++)
+		shown[n] = (unsigned char)v[n] < 0x20 || v[n] == 0x7f ? '?' : v[n];
+	shown[n] = 0;
+	snprintf(what, sizeof what, "verdict '%s' is not %s", shown, ph_verdict_list());
 	return bad(err, errlen, name, where, what);
 }
 

@@ -130,6 +130,23 @@ static void clock_to(fake *f, uint32_t hh, uint32_t mm)
 	assert_int_equal(fake_ack(f, &m), PP_REFUSE_OK);
 }
 
+/* A wall clock far in the future is refused (a fuzzed one overflowed the
+ * day arithmetic: UBSan, fuzz_fw_rx), and the clock keeps its old value. */
+static void absurd_wall_clock_refused(void **state)
+{
+	fake *f = *state;
+	fake_presc x = flexible();
+	pp_msg m = fake_msg(pp_type_clock_set);
+
+	clock_to(f, 6, 0);
+	m.u.clock_set.epoch_ms = 576470647925899218ull;
+	assert_int_equal(fake_ack(f, &m), PP_REFUSE_BAD_PARAM);
+	m.u.clock_set.epoch_ms = UINT64_MAX;
+	assert_int_equal(fake_ack(f, &m), PP_REFUSE_BAD_PARAM);
+	fake_ready(f, &x);
+	assert_int_equal(fake_status(f).rate_nl_h, 2000); /* still 06:00: last night's step */
+}
+
 static void flexible_steps_follow_wall_clock(void **state)
 {
 	fake *f = *state;
@@ -243,6 +260,7 @@ int main(void)
 		cmocka_unit_test_setup(flexible_daily_dose_checked, setup),
 		cmocka_unit_test_setup(flexible_staging_rules, setup),
 		cmocka_unit_test_setup(next_refill_projection, setup),
+		cmocka_unit_test_setup(absurd_wall_clock_refused, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
