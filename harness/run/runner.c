@@ -136,9 +136,8 @@ static json_t *identify_dut(ph_link *link)
 /* The test's identity (from its script) and place in the plan, into res. */
 static void set_identity(run_env *env, size_t index, json_t *res)
 {
-	static const char *const keys[] = {
-		"file", "line", "suite", "name", "tags", "req", "hazard", "xfail"
-	};
+	static const char *const keys[] = { "file", "line", "suite",  "name",
+		                            "tags", "req",  "hazard", "xfail" };
 	const ph_plan_item *p = &env->plan.items[index];
 	json_t *t = ph_plan_test(env->scripts, p);
 
