@@ -8,6 +8,8 @@
 # the codec (BUILD_DIR/seeds/<target>); and uses its dictionary,
 # tests/fuzz/dicts/<target>.dict.  Corpora grow in BUILD_DIR/corpus/<target>.
 #
+# FUZZ_TARGETS="fuzz_a fuzz_b" runs only those (default: every target).
+#
 # Fails on any crash, leak, timeout or sanitizer report: UBSan does not
 # recover in this build (-fno-sanitize-recover=all), and every log is also
 # searched for a sanitizer's report.  A canary target with a deliberate
@@ -65,6 +67,9 @@ table=()
 for exe in "$build"/tests/fuzz/fuzz_*; do
 	[ -x "$exe" ] || continue
 	name=$(basename "$exe")
+	if [ -n "${FUZZ_TARGETS:-}" ] && [[ " $FUZZ_TARGETS " != *" $name "* ]]; then
+		continue
+	fi
 	echo "fuzz: $name for ${secs}s"
 	result=ok
 	if ! run "$name" "$secs"; then
