@@ -39,6 +39,14 @@ U.fmt_time = fmt_time
 
 local function round(x) return math.floor(x + 0.5) end
 
+-- A misuse of the API by the script: an error naming the script's line (the
+-- innermost frame that is not the harness's own Lua), whatever depth of the
+-- harness it is found at.  Never a clamp.
+local function argerr(fmt, ...)
+  local msg = select("#", ...) > 0 and string.format(fmt, ...) or fmt
+  error(ph.caller_line() .. ": " .. msg, 0)
+end
+
 ------------------------------------------------------------------ registry of tests
 local R = { tests = {}, suites = {}, file = nil, suite = nil, results = {} }
 
@@ -113,6 +121,7 @@ Failure.__index = Failure
 Failure.__tostring = function(f) return (f.where and (f.where .. ": ") or "") .. f.msg end
 
 local current -- the running test's result table
+
 
 -- A failure raises; the trace gets a check_failed event first, so a report
 -- rebuilt from the trace knows when and where the test failed.
@@ -207,27 +216,71 @@ function expect.fail(msg) counted(); fail(msg) end
 setmetatable(expect, { __call = function(_, v, what) return expect.truthy(v, what) end })
 
 ------------------------------------------------------------------ measurements
--- measure(name, value, { unit=, min=, max=, nominal=, tol=, tol_pct=, scale= })
+-- A number that is neither NaN nor infinite.
+local function finite(x)
+  return type(x) == "number" and x == x and x ~= math.huge and x ~= -math.huge
+end
+
+-- Why x is not a finite number ("is NaN", "is infinite", "must be a
+-- number, got string"), or nil when it is one.
+local function not_finite(x)
+  if type(x) ~= "number" then return "must be a number, got " .. type(x) end
+  if x ~= x then return "is NaN" end
+  if x == math.huge or x == -math.huge then return "is infinite" end
+end
+
+local MEASURE_KEYS = { unit = true, min = true, max = true, nominal = true, tol = true,
+                       tol_pct = true, resolution = true }
+
+-- measure(name, value, { unit=, min=, max=, nominal=, tol=, tol_pct=, resolution= })
 -- Records a named value with limits; a value outside them fails the test
--- at its end (the test goes on, like an OpenHTF measurement).
+-- at its end (the test goes on, like an OpenHTF measurement).  A limit or
+-- value that is not a finite number is an error naming the script line.
 local function measure(name, value, spec)
+  if type(name) ~= "string" then
+    argerr("measure(name, value, spec): name must be a string, got %s", type(name))
+  end
+  if spec ~= nil and type(spec) ~= "table" then
+    argerr("measure '%s': spec must be a table { unit =, min =, max = ... }, got %s", name, type(spec))
+  end
   spec = spec or {}
-  if type(name) ~= "string" then error("measure(name, value, spec)", 2) end
+  for k in pairs(spec) do
+    if not MEASURE_KEYS[k] then argerr("measure '%s': unknown option '%s'", name, tostring(k)) end
+  end
+  for _, k in ipairs({ "nominal", "tol", "tol_pct", "min", "max", "resolution" }) do
+    local bad = spec[k] ~= nil and not_finite(spec[k])
+    if bad then argerr("measure '%s': %s %s", name, k, bad) end
+  end
+  if spec.unit ~= nil and type(spec.unit) ~= "string" then
+    argerr("measure '%s': unit must be a string, got %s", name, type(spec.unit))
+  end
+  if (spec.tol or spec.tol_pct) and spec.nominal == nil then
+    argerr("measure '%s': tol and tol_pct need a nominal", name)
+  end
+  if spec.tol and spec.tol_pct then argerr("measure '%s': give tol or tol_pct, not both", name) end
+  if spec.nominal ~= nil and (spec.min ~= nil or spec.max ~= nil) then
+    argerr("measure '%s': give min/max or nominal with a tolerance, not both", name)
+  end
+  for _, k in ipairs({ "tol", "tol_pct", "resolution" }) do
+    if spec[k] and spec[k] < 0 then argerr("measure '%s': %s must be >= 0", name, k) end
+  end
   local lo, hi = spec.min, spec.max
+  if lo and hi and lo > hi then
+    argerr("measure '%s': min %s is above max %s", name, tostring(lo), tostring(hi))
+  end
   if spec.nominal then
     local tol = spec.tol or (spec.tol_pct and math.abs(spec.nominal) * spec.tol_pct / 100) or 0
     lo, hi = spec.nominal - tol, spec.nominal + tol
   end
+  local bad = not_finite(value)
+  if bad then argerr("measure '%s': value %s", name, bad) end
   -- resolution: how finely the bench can measure this value; the verdict
   -- gives it the benefit of that doubt, and the record says so.
   local res = spec.resolution
-  if res ~= nil and (type(res) ~= "number" or res < 0 or res ~= res) then
-    error("measure: resolution must be a number >= 0", 2)
-  end
   local slack = res or 0
-  local ok = type(value) == "number" and value == value
-  if ok and lo and value < lo - slack then ok = false end
-  if ok and hi and value > hi + slack then ok = false end
+  local ok = true
+  if lo and value < lo - slack then ok = false end
+  if hi and value > hi + slack then ok = false end
   local m = { name = name, value = value, unit = spec.unit or "", min = lo, max = hi,
               nominal = spec.nominal, resolution = res ~= 0 and res or nil,
               verdict = ok and "pass" or "fail",
@@ -240,8 +293,7 @@ local function measure(name, value, spec)
         m.resolution and string.format(" by more than its resolution %s", tostring(m.resolution)) or "")
       current.measure_where = m.where
     end
-    local num = type(value) == "number" and value == value and value or nil
-    ph.record { ev = "measurement", name = name, value = num,
+    ph.record { ev = "measurement", name = name, value = value,
                 unit = m.unit, min = lo, max = hi, nominal = spec.nominal, resolution = m.resolution,
                 verdict = m.verdict, where = m.where }
   end

@@ -1,0 +1,17 @@
+# Hardening of the test language against bad input: every misuse is an error
+# naming the script line (or the input file), never a silent pass.
+set(IT ${CMAKE_CURRENT_LIST_DIR})
+set(HS ${IT}/scripts/hardening)
+include(${CMAKE_SOURCE_DIR}/tests/cmake/ph_expect.cmake)
+
+# NaN or infinite limits and values are errors naming the argument.
+ph_expect(run_measure_nonfinite RC 1 ARGS run ${NR} ${HS}/measure_nonfinite.lua
+  MATCH "measure_nonfinite.lua:7: measure 'x': nominal is NaN"
+        "measure_nonfinite.lua:10: measure 'x': tol is NaN"
+        "measure_nonfinite.lua:13: measure 'x': tol_pct is NaN"
+        "measure_nonfinite.lua:16: measure 'x': min is NaN"
+        "measure_nonfinite.lua:19: measure 'x': max is infinite"
+        "measure_nonfinite.lua:22: measure 'x': value is infinite"
+        "measure_nonfinite.lua:25: measure 'x': value is NaN"
+        "PASS +measure nonfinite / finite limits still pass"
+        "1 passed, 7 failed")
