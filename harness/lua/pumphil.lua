@@ -50,10 +50,26 @@ end
 ------------------------------------------------------------------ registry of tests
 local R = { tests = {}, suites = {}, file = nil, suite = nil, results = {} }
 
-local function list_of(v)
+local current -- the running test's result table (nil between tests)
+
+-- tags, req, hazard: a string or a list of strings.
+local function string_list(v, what, key)
   if v == nil then return {} end
-  if type(v) == "table" then return v end
-  return { v }
+  if type(v) == "string" then return { v } end
+  if type(v) ~= "table" then
+    argerr("%s: %s must be a string or a list of strings, got %s", what, key, type(v))
+  end
+  local out = {}
+  for i, x in ipairs(v) do
+    if type(x) ~= "string" then argerr("%s: %s[%d] must be a string, got %s", what, key, i, type(x)) end
+    out[i] = x
+  end
+  for k in pairs(v) do
+    if math.type(k) ~= "integer" or k < 1 or k > #out then
+      argerr("%s: %s must be a list of strings, not a table with key '%s'", what, key, tostring(k))
+    end
+  end
+  return out
 end
 
 local function merge_lists(a, b)
@@ -66,46 +82,106 @@ local function merge_lists(a, b)
   return out
 end
 
+local function check_keys(t, known, what)
+  for k in pairs(t) do
+    if not known[k] then argerr("%s: unknown option '%s'", what, tostring(k)) end
+  end
+end
+
+local function check_fn(v, what, key)
+  if v ~= nil and type(v) ~= "function" then
+    argerr("%s: %s must be a function, got %s", what, key, type(v))
+  end
+  return v
+end
+
+-- The longest bench or wall time a test may ask for: 10000 days in ns, so
+-- the runner's int64 arithmetic (now + limit) can never overflow.
+local MAX_LIMIT_NS = 10000 * U.day
+
+local function check_limit(v, what, key)
+  if v == nil then return nil end
+  if type(v) ~= "number" or not (v > 0 and v <= MAX_LIMIT_NS) then
+    argerr("%s: %s must be a duration in ns > 0 and at most 10000 days, got %s", what, key,
+           type(v) == "number" and tostring(v) or type(v))
+  end
+  return round(v)
+end
+
+local SUITE_KEYS = { name = true, tags = true, req = true, hazard = true, setup = true,
+                     teardown = true, before_each = true, after_each = true }
+
 -- suite{ name=, tags=, req=, hazard=, setup=, teardown=, before_each=, after_each= }
 local function suite(def)
+  if current then argerr("suite() inside a running test: define suites at the top level of the script") end
   if type(def) == "string" then def = { name = def } end
   if type(def) ~= "table" or type(def.name) ~= "string" then
-    error("suite{ name = ... } expects a table with a name", 2)
+    argerr("suite{ name = ... } expects a table with a name")
   end
-  local s = { name = def.name, tags = list_of(def.tags), req = list_of(def.req),
-              hazard = list_of(def.hazard), setup = def.setup, teardown = def.teardown,
-              before_each = def.before_each, after_each = def.after_each,
+  local what = string.format("suite '%s'", def.name)
+  check_keys(def, SUITE_KEYS, what)
+  local s = { name = def.name, tags = string_list(def.tags, what, "tags"),
+              req = string_list(def.req, what, "req"), hazard = string_list(def.hazard, what, "hazard"),
+              setup = check_fn(def.setup, what, "setup"), teardown = check_fn(def.teardown, what, "teardown"),
+              before_each = check_fn(def.before_each, what, "before_each"),
+              after_each = check_fn(def.after_each, what, "after_each"),
               file = R.file, pending = 0, ran_setup = false }
   R.suites[#R.suites + 1] = s
   R.suite = s
   return s
 end
 
+local TEST_KEYS = { tags = true, req = true, hazard = true, setup = true, teardown = true,
+                    timeout = true, wall_timeout = true, cases = true }
+
 -- test(name, [opts,] fn)
 local function test(name, opts, fn)
+  if current then argerr("test() inside a running test: define tests at the top level of the script") end
   if type(opts) == "function" then fn, opts = opts, {} end
-  if type(name) ~= "string" or type(fn) ~= "function" then
-    error("test(name, [opts,] function(bench) ... end)", 2)
+  if type(name) ~= "string" then
+    argerr("test(name, [opts,] function(bench) ... end): name must be a string, got %s", type(name))
   end
+  if name == "" then argerr("test name must not be empty") end
+  local what = string.format("test '%s'", name)
+  if opts ~= nil and type(opts) ~= "table" then
+    argerr("%s: options must be a table, got %s", what, type(opts))
+  end
+  if type(fn) ~= "function" then argerr("test(name, [opts,] function(bench) ... end)") end
   opts = opts or {}
+  check_keys(opts, TEST_KEYS, what)
   local s = R.suite
   if not s or s.file ~= R.file then s = suite{ name = R.file:match("([^/]+)%.lua$") or R.file } end
   local line = tonumber(ph.caller_line():match(":(%d+)$")) or 0
   local base = {
     file = R.file, line = line, suite = s, name = name,
-    tags = merge_lists(s.tags, list_of(opts.tags)),
-    req = merge_lists(s.req, list_of(opts.req)),
-    hazard = merge_lists(s.hazard, list_of(opts.hazard)),
-    timeout = opts.timeout, wall_timeout = opts.wall_timeout,
-    setup = opts.setup, teardown = opts.teardown, fn = fn,
+    tags = merge_lists(s.tags, string_list(opts.tags, what, "tags")),
+    req = merge_lists(s.req, string_list(opts.req, what, "req")),
+    hazard = merge_lists(s.hazard, string_list(opts.hazard, what, "hazard")),
+    timeout = check_limit(opts.timeout, what, "timeout"),
+    wall_timeout = check_limit(opts.wall_timeout, what, "wall_timeout"),
+    setup = check_fn(opts.setup, what, "setup"), teardown = check_fn(opts.teardown, what, "teardown"),
+    fn = fn,
   }
   local cases = opts.cases
-  if cases then
+  if cases ~= nil then
+    if type(cases) ~= "table" or #cases == 0 then
+      argerr("%s: cases must be a non-empty list of tables", what)
+    end
+    for i, c in ipairs(cases) do
+      if type(c) ~= "table" then argerr("%s: cases[%d] must be a table, got %s", what, i, type(c)) end
+      local label = rawget(c, "label")
+      if label == nil then label = rawget(c, "name") end
+      if label ~= nil and type(label) ~= "string" and type(label) ~= "number" then
+        argerr("%s: cases[%d].label must be a string or a number, got %s", what, i, type(label))
+      end
+    end
     for i, c in ipairs(cases) do
       local t = {}
       for k, v in pairs(base) do t[k] = v end
       t.case = c
-      t.name = string.format("%s [%s]", name, tostring(c.label or c.name or i))
+      local label = rawget(c, "label")
+      if label == nil then label = rawget(c, "name") end
+      t.name = string.format("%s [%s]", name, tostring(label or i))
       R.tests[#R.tests + 1] = t
       s.pending = s.pending + 1
     end
@@ -119,8 +195,6 @@ end
 local Failure = {}
 Failure.__index = Failure
 Failure.__tostring = function(f) return (f.where and (f.where .. ": ") or "") .. f.msg end
-
-local current -- the running test's result table
 
 
 -- A failure raises; the trace gets a check_failed event first, so a report

@@ -15,3 +15,10 @@ ph_expect(run_measure_nonfinite RC 1 ARGS run ${NR} ${HS}/measure_nonfinite.lua
         "measure_nonfinite.lua:25: measure 'x': value is NaN"
         "PASS +measure nonfinite / finite limits still pass"
         "1 passed, 7 failed")
+
+# test() and suite() options are checked when the script loads (exit 2,
+# naming the line); test() or suite() inside a running test is a test error.
+# One generated script per case (tests/integration/misuse_cases.py).
+add_test(NAME run_test_options
+  COMMAND python3 ${IT}/misuse_cases.py ${PUMPHIL_BIN} options)
+set_tests_properties(run_test_options PROPERTIES LABELS integration TIMEOUT 600)
