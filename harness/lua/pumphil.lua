@@ -195,6 +195,12 @@ end
 local Failure = {}
 Failure.__index = Failure
 Failure.__tostring = function(f) return (f.where and (f.where .. ": ") or "") .. f.msg end
+Failure.__metatable = "pumphil failure" -- a script cannot make a table look like one
+
+-- Every failure fail() raised, with what it said when it was raised: the
+-- runner believes only these (M.failure_info), never a table a script
+-- raised or a failure it edited.
+local genuine = setmetatable({}, { __mode = "k" })
 
 
 -- A failure raises; the trace gets a check_failed event first, so a report
@@ -202,7 +208,9 @@ Failure.__tostring = function(f) return (f.where and (f.where .. ": ") or "") ..
 local function fail(msg, kind)
   local where = ph.caller_line()
   if current then ph.record { ev = "check_failed", message = msg, where = where } end
-  error(setmetatable({ kind = kind or "fail", msg = msg, where = where }, Failure), 0)
+  local f = setmetatable({ kind = kind or "fail", msg = msg, where = where }, Failure)
+  genuine[f] = { kind = f.kind, msg = msg, where = where }
+  error(f, 0)
 end
 
 local function show(v)
@@ -839,7 +847,10 @@ function M.begin(id)
 end
 
 -- One phase of a test: "suite_setup", "setup", "body", "teardown",
--- "suite_teardown".  Raises on failure; the runner classifies it.
+-- "after_each", "faults_off", "suite_teardown" (the runner runs each of the
+-- last four whatever happened before).  Raises on failure; the runner
+-- classifies it.  No phase catches an error to raise it again: the message
+-- handler must see where it was raised.
 function M.phase(id, which)
   local t = R.tests[id]
   local s, b = t.suite, t.bench
@@ -851,16 +862,21 @@ function M.phase(id, which)
   elseif which == "body" then
     t.fn(b, t.case)
   elseif which == "teardown" then
-    local ok, err = pcall(function()
-      if t.teardown then t.teardown(b) end
-      if s.after_each then s.after_each(b) end
-    end)
+    if t.teardown then t.teardown(b) end
+  elseif which == "after_each" then
+    if s.after_each then s.after_each(b) end
+  elseif which == "faults_off" then
     faults.finish() -- whatever the teardowns did: leave the rig without faults
-    if not ok then error(err, 0) end
   elseif which == "suite_teardown" then
     s.pending = s.pending - 1
     if s.pending == 0 and s.teardown and s.ran_setup then s.teardown(b) end
   end
+end
+
+-- kind, message, place of a failure raised by fail(); nothing for any other value.
+function M.failure_info(e)
+  local f = genuine[e]
+  if f then return f.kind, tostring(f.msg), f.where end
 end
 
 -- Close a test: its result table (verdict set by the runner first).

@@ -22,3 +22,10 @@ ph_expect(run_measure_nonfinite RC 1 ARGS run ${NR} ${HS}/measure_nonfinite.lua
 add_test(NAME run_test_options
   COMMAND python3 ${IT}/misuse_cases.py ${PUMPHIL_BIN} options)
 set_tests_properties(run_test_options PROPERTIES LABELS integration TIMEOUT 600)
+
+# Whatever a script raises (a table, a forged location, a __tostring that
+# fails or never returns, nil, a number) is an error at the line that raised
+# it, saying what was raised (misuse_cases.py, group errors).
+add_test(NAME run_error_objects
+  COMMAND python3 ${IT}/misuse_cases.py ${PUMPHIL_BIN} errors)
+set_tests_properties(run_error_objects PROPERTIES LABELS integration TIMEOUT 600)

@@ -86,21 +86,94 @@ OPTIONS = [
      r"suite\(\) inside a running test: define suites at the top level of the script"),
 ]
 
-GROUPS = {"options": OPTIONS}
+# What a script raises: whatever the error object, the verdict is an error
+# at the line that raised it, with a message saying what was raised; a
+# location inside the object is never believed.  A few cases also check
+# that the test is reported as ERROR, not FAIL (the fifth field).
+ERRORS = [
+    ("raise_empty_table", 1, 'test("t", function(b)\n  error({}) --!\nend)',
+     r"error object is a table without __tostring", r"ERROR +raise_empty_table / t"),
+    ("raise_forged_where", 1,
+     'test("t", function(b)\n  error({ kind = "fail", msg = "forged", where = "elsewhere.lua:99" }) --!\nend)',
+     r"error object is a table without __tostring", r"ERROR +raise_forged_where / t"),
+    ("raise_forged_failure_mt", 1,
+     'test("t", function(b)\n  local ok, f = pcall(expect.eq, 1, 2, "x")\n'
+     '  local forged = setmetatable({ kind = "fail", msg = "forged", where = "elsewhere.lua:99" }, getmetatable(f)) --!\n'
+     '  error(forged)\nend)',
+     r"bad argument #2 to 'setmetatable'", r"ERROR +raise_forged_failure_mt / t"),
+    ("raise_caught_failure_edited", 1,
+     'test("t", function(b)\n  local ok, f = pcall(expect.eq, 1, 2, "x") --!\n'
+     '  f.where = "elsewhere.lua:99"\n  error(f)\nend)',
+     r"x: expected 2, got 1", r"FAIL +raise_caught_failure_edited / t"),
+    ("tostring_fails", 1,
+     'test("t", function(b)\n  error(setmetatable({}, { __tostring = function() error("broken") end })) --!\nend)',
+     r"error object's __tostring failed: .*broken"),
+    ("tostring_loops", 1,
+     'test("t", function(b)\n  error(setmetatable({}, { __tostring = function() while true do end end })) --!\nend)',
+     r"error object's __tostring did not return within its budget"),
+    ("tostring_returns_number", 1,
+     'test("t", function(b)\n  error(setmetatable({}, { __tostring = function() return 5 end })) --!\nend)',
+     r"error object's __tostring returned a number"),
+    ("tostring_returns_string", 1,
+     'test("t", function(b)\n  error(setmetatable({}, { __tostring = function() return "custom" end })) --!\nend)',
+     r"custom"),
+    ("tostring_not_function", 1,
+     'test("t", function(b)\n  error(setmetatable({}, { __tostring = 7 })) --!\nend)',
+     r"error object's __tostring failed"),
+    ("index_loops", 1,
+     'test("t", function(b)\n  error(setmetatable({}, { __index = function() while true do end end })) --!\nend)',
+     r"error object is a table without __tostring"),
+    ("raise_nil", 1, 'test("t", function(b)\n  error() --!\nend)', r"error object is nil"),
+    ("raise_number", 1, 'test("t", function(b)\n  error(42) --!\nend)',
+     r"error object is a number \(42\)"),
+    ("raise_boolean", 1, 'test("t", function(b)\n  error(false) --!\nend)',
+     r"error object is a boolean \(false\)"),
+    ("raise_function", 1, 'test("t", function(b)\n  error(print) --!\nend)',
+     r"error object is a function"),
+    ("raise_string_level0", 1, 'test("t", function(b)\n  error("no place", 0) --!\nend)',
+     r"no place"),
+    ("raise_in_helper", 1,
+     'local function helper()\n  error({}) --!\nend\ntest("t", function(b)\n  helper()\nend)',
+     r"error object is a table without __tostring"),
+    ("raise_in_teardown", 1,
+     'test("t", { teardown = function(b)\n  error({}) --!\nend }, function(b) end)',
+     r"teardown failed: error object is a table without __tostring", r"ERROR +raise_in_teardown / t"),
+    ("raise_in_setup", 1,
+     'suite { name = "s", setup = function(b)\n  error(setmetatable({}, { __tostring = function() return "setup broke" end })) --!\nend }\n'
+     'test("t", function(b) end)',
+     r"suite setup failed: setup broke", r"ERROR +s / t"),
+    ("raise_at_top_level", 2, 'error({}) --!',
+     r"error object is a table without __tostring"),
+    ("raise_number_at_top_level", 2, 'local x = 1\nerror(7) --!',
+     r"error object is a number \(7\)"),
+    ("tostring_loops_at_top_level", 2,
+     'error(setmetatable({}, { __tostring = function() while true do end end })) --!',
+     r"error object's __tostring did not return within its budget"),
+    ("annotate_key_tostring_loops", 1,
+     'test("t", function(b)\n  annotate("x", { [setmetatable({}, { __tostring = function() while true do end end })] = 1 })\n'
+     '  error({}) --!\nend)',
+     r"error object is a table without __tostring"),
+]
+
+GROUPS = {"options": OPTIONS, "errors": ERRORS}
 
 HARNESS = re.compile(r"\[pumphil\]|pumphil(_\w+)?\.lua")
 
 
 def run_case(pumphil, folder, case):
-    name, rc, body, want = case
+    name, rc, body, want = case[:4]
+    also = case[4:]
     path = os.path.join(folder, name + ".lua")
     lines = body.split("\n")
     marked = [i + 1 for i, l in enumerate(lines) if "--!" in l]
     assert len(marked) == 1, f"{name}: mark exactly one line with --!"
     with open(path, "w") as f:
         f.write(body + "\n")
-    p = subprocess.run([pumphil, "run", "--no-report", path], capture_output=True, text=True,
-                       timeout=300)
+    try:
+        p = subprocess.run([pumphil, "run", "--no-report", path], capture_output=True,
+                           text=True, timeout=60)
+    except subprocess.TimeoutExpired as e:
+        return name, ["did not finish within 60 s"], (e.stdout or b"").decode(errors="replace")
     out = p.stdout + p.stderr
     errors = []
     if p.returncode != rc:
@@ -108,6 +181,9 @@ def run_case(pumphil, folder, case):
     pat = re.escape(f"{name}.lua:{marked[0]}: ") + want
     if not re.search(pat, out):
         errors.append(f"output does not match: {pat}")
+    for a in also:
+        if not re.search(a, out, re.M):
+            errors.append(f"output does not match: {a}")
     if HARNESS.search(out):
         errors.append("output names the harness's own Lua")
     if "ERROR: AddressSanitizer" in out or "runtime error:" in out:
