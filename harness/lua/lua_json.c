@@ -3,6 +3,8 @@
  */
 #include "lua/lua_json.h"
 
+#include <stdio.h>
+
 #include <lauxlib.h>
 
 #include "results/record.h"
@@ -22,13 +24,34 @@ static int is_array(lua_State *L, int idx)
 	return count == n;
 }
 
-static json_t *from_lua(lua_State *L, int idx, int depth)
+/* Most values one conversion writes: a script's table shared at every
+ * level (t = { t, t } forty times) is small in Lua and 2^40 values here. */
+#define MAX_VALUES 1000000
+
+/* A key that is not a string, without running any metamethod of it. */
+static void key_text(lua_State *L, int idx, char *key, size_t n)
+{
+	switch (lua_type(L, idx)) {
+	case LUA_TNUMBER:
+		if (lua_isinteger(L, idx))
+			snprintf(key, n, "%lld", (long long)lua_tointeger(L, idx));
+		else
+			snprintf(key, n, "%.14g", (double)lua_tonumber(L, idx));
+		break;
+	case LUA_TBOOLEAN: snprintf(key, n, "%s", lua_toboolean(L, idx) ? "true" : "false"); break;
+	default: snprintf(key, n, "(%s)", luaL_typename(L, idx)); break;
+	}
+}
+
+static json_t *from_lua(lua_State *L, int idx, int depth, long *left)
 {
 	size_t n;
 	const char *s;
 	json_t *j;
 
 	idx = lua_absindex(L, idx);
+	if (--*left < 0)
+		return *left == -1 ? json_string("(too many values)") : json_null();
 	switch (lua_type(L, idx)) {
 	case LUA_TNIL: return json_null();
 	case LUA_TBOOLEAN: return json_boolean(lua_toboolean(L, idx));
@@ -44,28 +67,34 @@ static json_t *from_lua(lua_State *L, int idx, int depth)
 			j = json_array();
 			for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, idx); i++) {
 				lua_rawgeti(L, idx, i);
-				json_t *v = from_lua(L, -1, depth + 1);
+				json_t *v = from_lua(L, -1, depth + 1, left);
 				json_array_append_new(j, v ? v : json_null());
 				lua_pop(L, 1);
 			}
 			return j;
 		}
+		/* Plain values first, tables after: when a script's table uses up
+		 * the values one conversion may write, the fields beside it (a
+		 * result's verdict and message) are already written. */
 		j = json_object();
-		lua_pushnil(L);
-		while (lua_next(L, idx)) {
-			char key[256];
-			if (lua_type(L, -2) == LUA_TSTRING) {
-				s = lua_tolstring(L, -2, &n);
-				ph_utf8_sanitize(s, n, key, sizeof key);
-			} else {
-				lua_pushvalue(L, -2);
-				s = luaL_tolstring(L, -1, &n);
-				ph_utf8_sanitize(s, n, key, sizeof key);
-				lua_pop(L, 2);
+		for (int tables = 0; tables < 2; tables++) {
+			lua_pushnil(L);
+			while (lua_next(L, idx)) {
+				char key[256];
+				if ((lua_type(L, -1) == LUA_TTABLE) != tables) {
+					lua_pop(L, 1);
+					continue;
+				}
+				if (lua_type(L, -2) == LUA_TSTRING) {
+					s = lua_tolstring(L, -2, &n);
+					ph_utf8_sanitize(s, n, key, sizeof key);
+				} else {
+					key_text(L, -2, key, sizeof key);
+				}
+				json_t *v = from_lua(L, -1, depth + 1, left);
+				json_object_set_new(j, key, v ? v : json_null());
+				lua_pop(L, 1);
 			}
-			json_t *v = from_lua(L, -1, depth + 1);
-			json_object_set_new(j, key, v ? v : json_null());
-			lua_pop(L, 1);
 		}
 		return j;
 	default: return json_string(lua_typename(L, lua_type(L, idx)));
@@ -74,6 +103,7 @@ static json_t *from_lua(lua_State *L, int idx, int depth)
 
 json_t *ph_record_from_lua(lua_State *L, int idx)
 {
-	json_t *j = from_lua(L, idx, 0);
+	long left = MAX_VALUES;
+	json_t *j = from_lua(L, idx, 0, &left);
 	return j ? j : json_null();
 }

@@ -790,6 +790,37 @@ local function new_bench()
 end
 
 ------------------------------------------------------------------ runner side
+-- The most values annotate() may add to one test's record entry, and how
+-- many the running test may still add.
+local ANNOTATE_MAX_VALUES = 100000
+local annotate_left = { ANNOTATE_MAX_VALUES }
+
+-- A copy of v made of plain data only (tables without metatables, strings,
+-- numbers, booleans), read without running any metamethod of v; left[1]
+-- counts down the values it may still hold.  Anything else, more than 32
+-- levels or too many values is an error naming the script line.
+local function plain(v, what, left, depth)
+  local t = type(v)
+  if t == "string" or t == "boolean" then return v end
+  if t == "number" then
+    if not finite(v) then argerr("%s: %s is not a finite number", what, tostring(v)) end
+    return v
+  end
+  if t ~= "table" then argerr("%s: a %s cannot go into the record", what, t) end
+  if depth >= 32 then argerr("%s: nested more than 32 levels deep", what) end
+  local out = {}
+  for k, x in next, v do
+    left[1] = left[1] - 1
+    if left[1] < 0 then argerr("%s: more than %d values in the record", what, ANNOTATE_MAX_VALUES) end
+    local kt = type(k)
+    if kt ~= "string" and not (kt == "number" and finite(k)) then
+      argerr("%s: a key must be a string or a number, not a %s", what, kt)
+    end
+    out[k] = plain(x, what, left, depth + 1)
+  end
+  return out
+end
+
 -- Environment for a script file: the test language over the sandbox's
 -- globals; writes stay in the file's own table.
 function M.env_for(file)
@@ -812,11 +843,11 @@ function M.env_for(file)
     end,
     -- annotate(key, table): extra plain data in the test's record entry.
     annotate = function(key, value)
-      if not current then error("annotate() outside a test", 2) end
+      if not current then argerr("annotate() outside a test") end
       if type(key) ~= "string" or current[key] ~= nil then
-        error("annotate: key must be a new string, not " .. tostring(key), 2)
+        argerr("annotate: key must be a new string, not %s", type(key) == "string" and key or type(key))
       end
-      current[key] = value
+      current[key] = plain(value, "annotate '" .. key .. "'", annotate_left, 0)
     end,
   }
   for k, v in pairs(U) do env[k] = v end
@@ -837,6 +868,7 @@ end
 function M.begin(id)
   local t = R.tests[id]
   first_board_us = nil
+  annotate_left = { ANNOTATE_MAX_VALUES }
   current = { id = id, verdict = "pass", checks = 0, measurements = {}, log = {}, bench = true }
   R.results[id] = current
   t.bench = new_bench()

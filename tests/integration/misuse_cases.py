@@ -149,8 +149,20 @@ ERRORS = [
     ("tostring_loops_at_top_level", 2,
      'error(setmetatable({}, { __tostring = function() while true do end end })) --!',
      r"error object's __tostring did not return within its budget"),
+    ("annotate_doubling_table", 1,
+     'test("t", function(b)\n  local t = {}\n  for i = 1, 30 do t = { t, t } end\n  annotate("x", t) --!\nend)',
+     r"annotate 'x': more than 100000 values in the record"),
     ("annotate_key_tostring_loops", 1,
-     'test("t", function(b)\n  annotate("x", { [setmetatable({}, { __tostring = function() while true do end end })] = 1 })\n'
+     'test("t", function(b)\n'
+     '  annotate("x", { [setmetatable({}, { __tostring = function() while true do end end })] = 1 }) --!\nend)',
+     r"annotate 'x': a key must be a string or a number, not a table"),
+    ("mark_doubling_table", 1,
+     'test("t", function(b)\n  local t = {}\n  for i = 1, 40 do t = { t, t } end\n  b:mark("note", { t = t })\n'
+     '  error({}) --!\nend)',
+     r"error object is a table without __tostring", r"ERROR +mark_doubling_table / t"),
+    ("mark_key_tostring_loops", 1,
+     'test("t", function(b)\n'
+     '  b:mark("note", { x = { [setmetatable({}, { __tostring = function() while true do end end })] = 1 } })\n'
      '  error({}) --!\nend)',
      r"error object is a table without __tostring"),
 ]
