@@ -61,11 +61,12 @@ static const pp_field_desc *find_field(const pp_msg_desc *d, const char *name)
 static void set_field(lua_State *L, const pp_msg_desc *d, const pp_field_desc *f, uint8_t *body,
                       int vidx)
 {
-	int isnum;
-	lua_Integer v = lua_tointegerx(L, vidx, &isnum);
+	int isnum = 0;
+	/* A number only: never a string that happens to read as one. */
+	lua_Integer v = lua_type(L, vidx) == LUA_TNUMBER ? lua_tointegerx(L, vidx, &isnum) : 0;
 	if (!isnum)
 		luaL_error(L, "%s.%s: expected an integer, got %s", d->name, f->name,
-		           luaL_typename(L, vidx));
+		           lua_type(L, vidx) == LUA_TNUMBER ? "a fraction" : luaL_typename(L, vidx));
 	switch (f->type) {
 	case PP_T_U8:
 	case PP_T_U16:
@@ -613,6 +614,24 @@ static int l_payload(lua_State *L)
 	return 1;
 }
 
+/* has_message(name) -> whether the protocol has a message of that name */
+static int l_has_message(lua_State *L)
+{
+	lua_pushboolean(L, pp_msg_desc_by_name(luaL_checkstring(L, 1)) != NULL);
+	return 1;
+}
+
+/* fixture_path(name) -> the file fixture_data(name) reads, for messages */
+static int l_fixture_path(lua_State *L)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &CTX_KEY);
+	ph_ctx *c = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	lua_pushfstring(L, "%s/%s.json", c && c->fixtures_dir ? c->fixtures_dir : "fixtures",
+	                luaL_checkstring(L, 1));
+	return 1;
+}
+
 static int l_crc32(lua_State *L)
 {
 	size_t n;
@@ -644,7 +663,7 @@ static double lf_prob(lua_State *L, int t, const char *k)
 	lua_getfield(L, t, k);
 	v = luaL_optnumber(L, -1, 0);
 	lua_pop(L, 1);
-	if (v < 0 || v > 1)
+	if (!(v >= 0 && v <= 1)) /* NaN too */
 		luaL_error(L, "link fault '%s' = %f: a probability is 0..1", k, v);
 	return v;
 }
@@ -815,6 +834,8 @@ void ph_lua_push_primitives(lua_State *L)
 		{ "caller_line", l_caller_line },
 		{ "payload", l_payload },
 		{ "crc32", l_crc32 },
+		{ "has_message", l_has_message },
+		{ "fixture_path", l_fixture_path },
 		{ NULL, NULL },
 	};
 	luaL_newlib(L, fns);

@@ -281,20 +281,24 @@ size_t ph_sandbox_where_len(const char *msg)
 }
 
 /* A string error raised inside the harness's own Lua, or with no place at
- * all (a C primitive, error(msg, 0)): put the script's line in front, so the
- * place a message names is always the user's script.  The harness's line
- * stays in the message, after it. */
+ * all (error(msg, 0)): put the script's line in front, so the place a
+ * message names is always the user's script.  When a C function raised it
+ * (a primitive, error()), the harness's place in the message is only where
+ * the harness called it and is dropped; when the harness's Lua itself
+ * failed, its line stays in the message, after the script's. */
 static const char *relocate(lua_State *L, const char *msg)
 {
 	char where[256];
 	size_t w = ph_sandbox_where_len(msg);
+	lua_Debug ar;
+	int from_c = lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) && ar.what[0] == 'C';
 
 	if (w && strncmp(msg, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX)))
 		return msg; /* already names a place outside the harness */
 	if (!ph_sandbox_script_where(L, 1, where, sizeof where))
 		return msg;
-	if (!w)
-		return lua_pushfstring(L, "%s: %s", where, msg);
+	if (!w || from_c)
+		return lua_pushfstring(L, "%s: %s", where, w ? msg + w + 2 : msg);
 	luaL_Buffer b;
 	luaL_buffinit(L, &b);
 	luaL_addstring(&b, where);

@@ -21,7 +21,7 @@
 
 local F = {}
 
-local ph, U, fail, measure -- from pumphil.lua (install)
+local ph, U, fail, measure, number_problem, Bench -- from pumphil.lua (install)
 
 ------------------------------------------------------------------ errors
 -- A misuse by the script: an error naming the script line, never a clamp.
@@ -29,6 +29,27 @@ local context -- "schedule entry 2: " while b:schedule injects its entries
 
 local function usage(msg)
   error(ph.caller_line() .. ": " .. (context or "") .. msg, 0)
+end
+
+-- v, a number as number_problem's o asks (what: "fault 'leak'"), or nil
+-- when optional and absent.
+local function number(v, what, key, o, optional)
+  if v == nil and optional then return nil end
+  local bad = number_problem(v, key, o)
+  if bad then usage(what .. ": " .. bad) end
+  return v
+end
+
+local function known_keys(t, known, what)
+  for k in pairs(t) do
+    if not known[k] then usage(string.format("%s: unknown option '%s'", what, tostring(k))) end
+  end
+end
+
+local function need_bench(b, what)
+  if getmetatable(b) ~= Bench then
+    usage(string.format("%s: the first argument must be the test's bench b, got %s", what, type(b)))
+  end
 end
 
 local function fmtnum(x)
@@ -259,9 +280,7 @@ local function resolve_params(spec, params)
       usage(string.format("fault '%s' has no parameter '%s' (%s)", spec.name, tostring(k),
                           #known > 0 and "it has: " .. table.concat(known, ", ") or "it takes none"))
     end
-    if type(v) ~= "number" or v ~= v then
-      usage(string.format("fault '%s': parameter '%s' must be a number, got %s", spec.name, k, tostring(v)))
-    end
+    number(v, string.format("fault '%s'", spec.name), string.format("parameter '%s'", k))
     local x = v / factor(d.unit)
     if x < d.min or x > d.max then
       usage(string.format("fault '%s': %s = %s %s is outside its range %s..%s %s", spec.name, k,
@@ -305,6 +324,7 @@ end
 -- nominal (base units) completes a tol-only limit whose centre depends on
 -- the test's own parameters.
 function F.limit(name, key, nominal)
+  number(nominal, "faults.limit", "nominal", nil, true)
   local spec = F.spec(name)
   local l = spec.limits and spec.limits[key]
   if not l then usage(string.format("fault '%s' has no limit '%s'", name, tostring(key))) end
@@ -323,6 +343,9 @@ end
 local TIME_UNITS = { us = true, ms = true, s = true, min = true, h = true, d = true }
 
 function F.measure(name, key, value, nominal, resolution)
+  number(value, "faults.measure", "value")
+  number(nominal, "faults.measure", "nominal", nil, true)
+  number(resolution, "faults.measure", "resolution", { min = 0 }, true)
   local m = F.limit(name, key, nominal)
   local v = value / factor(m.unit)
   -- A time the host measures is no finer than the link's round trip: over
@@ -528,9 +551,13 @@ local function check_timing(spec, t)
   local allowed = spec.timing or {}
   local now = ph.now()
   local out = { at = t.at or now, duration = t.duration, ramp = t.ramp }
+  local what = string.format("fault '%s'", spec.name)
   if type(out.at) ~= "number" then
     usage(string.format("fault '%s': at must be a bench time (ns), got %s", spec.name, tostring(t.at)))
   end
+  number(out.at, what, "at")
+  number(out.duration, what, "duration", nil, true)
+  number(out.ramp, what, "ramp", nil, true)
   if out.at < now then
     usage(string.format("fault '%s': at = %s is in the past (the bench is at %s)", spec.name,
                         U.fmt_time(out.at), U.fmt_time(now)))
@@ -597,6 +624,8 @@ local function inject(b, name, params, timing)
 end
 
 ------------------------------------------------------------------ campaigns
+local function finite_pos(x) return type(x) == "number" and x > 0 and x < math.huge end
+
 -- splitmix64 over Lua's wrapping integers: a stream of its own, so a
 -- campaign does not shift math.random and vice versa.
 local function rng(seed)
@@ -625,7 +654,7 @@ local function pick_params(spec, r, mode)
 end
 
 local function campaign_plan(def)
-  local r = rng(def.seed or (ph.seed() ~ 0x63616d7061696e))
+  local r = rng(def.seed and math.tointeger(def.seed) or (ph.seed() ~ 0x63616d7061696e))
   local list = def.faults
   local now = ph.now()
   local from, to = def.from or now, def.to
@@ -661,15 +690,36 @@ local function campaign_plan(def)
   return plan
 end
 
+local CAMPAIGN_KEYS = { faults = true, n = true, to = true, from = true, duration = true, gap = true,
+                        seed = true, params = true }
+local MAX_CAMPAIGN = 10000 -- injections in one campaign
+
 local function check_campaign(def)
   if type(def) ~= "table" or type(def.faults) ~= "table" or #def.faults == 0 then
     usage("campaign{ faults = { names... }, n = count, to = end time, duration = d, ... }")
   end
-  if math.type(def.n) ~= "integer" or def.n < 1 then usage("campaign: n must be an integer >= 1") end
-  if type(def.to) ~= "number" then usage("campaign: to (end of the window, bench ns) is required") end
+  known_keys(def, CAMPAIGN_KEYS, "campaign")
+  if math.type(def.n) ~= "integer" or def.n < 1 or def.n > MAX_CAMPAIGN then
+    usage(string.format("campaign: n must be an integer 1 to %d", MAX_CAMPAIGN))
+  end
+  if def.to == nil then usage("campaign: to (end of the window, bench ns) is required") end
+  number(def.to, "campaign", "to", { unit = "ns" })
+  number(def.from, "campaign", "from", { unit = "ns" }, true)
   if def.duration == nil then usage("campaign: duration = d or { min, max } is required") end
+  local d = def.duration
+  local pair = type(d) == "table" and #d == 2
+  if not (pair and finite_pos(d[1]) and finite_pos(d[2]) and d[1] <= d[2]) and not finite_pos(d) then
+    usage("campaign: duration must be a number of ns > 0 or { min, max } with 0 < min <= max")
+  end
+  number(def.gap, "campaign", "gap", { unit = "ns", min = 0 }, true)
+  number(def.seed, "campaign", "seed", { integer = true }, true)
   if def.params ~= nil and def.params ~= "default" and def.params ~= "random" then
     usage("campaign: params is \"default\" or \"random\"")
+  end
+  for i, item in ipairs(def.faults) do
+    if type(item) == "table" and type(item.name) ~= "string" then
+      usage(string.format("campaign: faults[%d] must be a name or { name =, params = }", i))
+    end
   end
 end
 
@@ -698,8 +748,14 @@ end
 -- does when it leaves (an idle open session would time out into LINK_LOSS),
 -- and the set-up's own events (the boot's reservoir alarms) drained, so waits
 -- see only what follows.  Returns the commit outcome (with .crc).
+local RUNNING_KEYS = { rate = true, volume = true, conc = true, drug = true, low_residual = true,
+                       patient_bolus = true }
+
 function F.running(b, o)
+  need_bench(b, "faults.running")
+  if o ~= nil and type(o) ~= "table" then usage("faults.running: options must be a table, got " .. type(o)) end
   o = o or {}
+  known_keys(o, RUNNING_KEYS, "faults.running")
   local conc, volume, drug = o.conc or U.mg / U.mL, o.volume or 20 * U.mL, o.drug or 1
   b.pump:load_druglib()
   b.fixture:set("RESERVOIR_NL", volume)
@@ -719,6 +775,8 @@ end
 -- check that "delivery stopped" allows this much, and no more: it is still
 -- less than one pump stroke (250 nL) on the reference bench.
 function F.still_band(b, over)
+  need_bench(b, "faults.still_band")
+  number(over, "faults.still_band", "over", { unit = "ns", min = 0 }, true)
   local fx = b.profile.fixture or {}
   local density = fx.density_ug_ul or 1000
   local ug = 6 * math.sqrt(2) * (fx.balance_noise_ug or 0) + (fx.balance_resolution_ug or 0)
@@ -729,9 +787,10 @@ end
 ------------------------------------------------------------------ installation
 -- Called by pumphil.lua once per Lua state.
 function F.install(env)
-  ph, U, fail, measure = env.ph, env.U, env.fail, env.measure
+  ph, U, fail, measure, number_problem = env.ph, env.U, env.fail, env.measure, env.number_problem
+  Bench = env.Bench
   wrap_primitives()
-  local Bench = env.Bench
+  env.colon_guard(Handle, "fault", "f")
   -- b:inject(name, params, { at =, duration =, ramp = }) -> handle
   function Bench:inject(name, params, timing) return inject(self, name, params, timing) end
   -- b:schedule{ { name, params, at =, duration =, ramp = }, ... } -> handles
@@ -740,6 +799,11 @@ function F.install(env)
     local out = {}
     for i, e in ipairs(list) do
       context = string.format("schedule entry %d: ", i)
+      if type(e) ~= "table" then
+        local msg = string.format("must be a table { name, params, at =, duration = }, got %s", type(e))
+        context = nil
+        usage(string.format("schedule entry %d: %s", i, msg))
+      end
       local ok, h = pcall(inject, self, e[1] or e.name, e[2] or e.params,
                           { at = e.at, duration = e.duration, ramp = e.ramp })
       context = nil

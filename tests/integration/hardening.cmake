@@ -29,3 +29,11 @@ set_tests_properties(run_test_options PROPERTIES LABELS integration TIMEOUT 600)
 add_test(NAME run_error_objects
   COMMAND python3 ${IT}/misuse_cases.py ${PUMPHIL_BIN} errors)
 set_tests_properties(run_error_objects PROPERTIES LABELS integration TIMEOUT 600)
+
+# Every function of the Lua API misused (wrong types, missing or unknown
+# keys, NaN, out of range, a method called with a dot): an error naming the
+# script's line, never a line of the harness's own Lua (misuse_cases.py,
+# group api: one generated script per case).
+add_test(NAME api_misuse
+  COMMAND python3 ${IT}/misuse_cases.py ${PUMPHIL_BIN} api)
+set_tests_properties(api_misuse PROPERTIES LABELS integration TIMEOUT 900)
