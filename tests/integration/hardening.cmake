@@ -37,3 +37,11 @@ set_tests_properties(run_error_objects PROPERTIES LABELS integration TIMEOUT 600
 add_test(NAME api_misuse
   COMMAND python3 ${IT}/misuse_cases.py ${PUMPHIL_BIN} api)
 set_tests_properties(api_misuse PROPERTIES LABELS integration TIMEOUT 900)
+
+# Bench profiles: every value checked (types, whole numbers, ranges, unknown
+# keys, pairs that contradict each other), one line naming the file and the
+# key (or line:col for JSON syntax), exit 2 before any test
+# (input_cases.py, group profiles: one generated profile per case).
+add_test(NAME run_profile_checks
+  COMMAND python3 ${IT}/input_cases.py ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR} profiles)
+set_tests_properties(run_profile_checks PROPERTIES LABELS integration TIMEOUT 600)
