@@ -1238,6 +1238,15 @@ function M.phase(id, which)
   end
 end
 
+-- Before the first test of a run: the fault catalogue and the drug
+-- library (read by C with duplicate keys rejected, and given here as
+-- tables), the catalogue's profile keys checked against the bench profile.
+-- Returns the first problem as one line naming the file and the entry, or
+-- nothing.
+function M.check_fixtures(catalogue, catalogue_path, druglib, druglib_path, profile)
+  return faults.check_catalogue(catalogue, catalogue_path, profile) or check_druglib(druglib, druglib_path)
+end
+
 -- kind, message, place of a failure raised by fail(); nothing for any other value.
 function M.failure_info(e)
   local f = genuine[e]

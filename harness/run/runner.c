@@ -20,6 +20,7 @@
 #include "base/paths.h"
 #include "link/linkfault.h"
 #include "link/profile.h"
+#include "lua/lua_fixtures.h"
 #include "report/report.h"
 #include "run/pool.h"
 #include "run/script.h"
@@ -443,7 +444,7 @@ static int load_scripts(const ph_run_opts *o, strvec *files, ph_script ***out)
 	if (!s)
 		return -1;
 	for (int i = 0; i < files->n; i++) {
-		s[i] = ph_script_load(files->v[i], o->mem_cap, err, sizeof err);
+		s[i] = ph_script_load(files->v[i], o->mem_cap, o->fixtures_dir, err, sizeof err);
 		if (!s[i]) {
 			fprintf(stderr, "pumphil: %s\n", err);
 			bad = 1;
@@ -609,6 +610,11 @@ int ph_run(const ph_run_opts *opts)
 	}
 	env.profile = ph_profile_load(o->profile, o->fixtures_dir, &env.cfg, err, sizeof err);
 	if (!env.profile) {
+		fprintf(stderr, "pumphil: %s\n", err);
+		goto out;
+	}
+	/* The fault catalogue and drug library, before any script runs. */
+	if (ph_lua_check_fixtures(o->fixtures_dir, env.profile, err, sizeof err) < 0) {
 		fprintf(stderr, "pumphil: %s\n", err);
 		goto out;
 	}

@@ -139,11 +139,14 @@ static int collect_tests(ph_script *s, char *err, size_t errlen)
 	return 0;
 }
 
-ph_script *ph_script_load(const char *path, size_t mem_cap, char *err, size_t errlen)
+ph_script *ph_script_load(const char *path, size_t mem_cap, const char *fixtures_dir, char *err,
+                          size_t errlen)
 {
 	ph_script *s = calloc(1, sizeof *s);
 	char chunk[1100];
 	lua_State *L;
+	/* No bench at the top level, only the fixtures it may read. */
+	ph_ctx load_ctx = { .fixtures_dir = fixtures_dir };
 
 	if (!s || !(s->path = strdup(path)) || !(s->sb = ph_sandbox_new(mem_cap))) {
 		snprintf(err, errlen, "%s: out of memory", path);
@@ -165,14 +168,17 @@ ph_script *ph_script_load(const char *path, size_t mem_cap, char *err, size_t er
 		goto fail;
 	}
 	lua_setupvalue(L, -2, 1);
+	ph_lua_set_ctx(L, &load_ctx);
 	ph_sandbox_arm(s->sb, ph_monotonic_ns() + 10 * 1000000000LL,
 	               "script top level ran for more than 10 s");
 	if (ph_sandbox_pcall(s->sb, 0, 0) != LUA_OK) {
 		ph_sandbox_disarm(s->sb);
+		ph_lua_set_ctx(L, NULL);
 		error_text(s, err, errlen);
 		goto fail;
 	}
 	ph_sandbox_disarm(s->sb);
+	ph_lua_set_ctx(L, NULL);
 	if (collect_tests(s, err, errlen) < 0)
 		goto fail;
 	return s;

@@ -45,3 +45,11 @@ set_tests_properties(api_misuse PROPERTIES LABELS integration TIMEOUT 900)
 add_test(NAME run_profile_checks
   COMMAND python3 ${IT}/input_cases.py ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR} profiles)
 set_tests_properties(run_profile_checks PROPERTIES LABELS integration TIMEOUT 600)
+
+# The fault catalogue and the drug library are checked when the run starts,
+# before any test: JSON syntax, duplicate keys and names, unknown codes,
+# ranges; one line naming the file and the entry, exit 2 (input_cases.py,
+# group catalogues: one fixtures folder per case, --fixtures).
+add_test(NAME run_catalogue_checks
+  COMMAND python3 ${IT}/input_cases.py ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR} catalogues)
+set_tests_properties(run_catalogue_checks PROPERTIES LABELS integration TIMEOUT 600)

@@ -138,7 +138,149 @@ def profile_case(pumphil, folder, case):
     return name, check(name, rc, out, err, path, want), out + err
 
 
-GROUPS = {"profiles": (PROFILES, profile_case)}
+FAULTS = json.load(open(os.path.join(SOURCE, "fixtures/faults.json")))
+DRUGLIB = json.load(open(os.path.join(SOURCE, "fixtures/druglib.json")))
+
+
+def fault(name):
+    return next(f for f in FAULTS["faults"] if f["name"] == name)
+
+
+def faults_with(edit):
+    """faults.json after edit(catalogue) (a copy)."""
+    c = copy.deepcopy(FAULTS)
+    edit(c)
+    return ("faults.json", json.dumps(c, indent=2))
+
+
+def druglib_with(edit):
+    d = copy.deepcopy(DRUGLIB)
+    edit(d)
+    return ("druglib.json", json.dumps(d, indent=2))
+
+
+def entry(c, name):
+    return next(f for f in c["faults"] if f["name"] == name)
+
+
+def setp(path, value):
+    """An edit setting path ("faults.leak.params.share.default") to value;
+    DELETE removes it.  A fault is named by its name."""
+    def edit(c):
+        *parents, leaf = path.split(".")
+        d = c
+        for k in parents:
+            d = entry(d, k) if isinstance(d, dict) and k not in d and "faults" in d else (
+                d[int(k)] if isinstance(d, list) else d[k])
+        if isinstance(d, list):
+            leaf = int(leaf)
+        if value is DELETE:
+            del d[leaf]
+        else:
+            d[leaf] = value
+    return edit
+
+
+def dup_fault(c):
+    c["faults"].append(copy.deepcopy(entry(c, "leak")))
+
+
+def drop_fault(c):
+    c["faults"] = [f for f in c["faults"] if f["name"] != "leak"]
+
+
+def new_fault(c):
+    f = copy.deepcopy(entry(c, "leak"))
+    f["name"] = "gremlins"
+    c["faults"].append(f)
+
+
+FAULT = r": fault '{}': "
+DRUG = r": drugs\[{}\] \('{}'\): "
+# (name, (file, text), regex after "<dir>/<file>")
+CATALOGUES = [
+    ("faults_syntax", ("faults.json", json.dumps(FAULTS, indent=2)[:500]), r":\d+:\d+: "),
+    ("faults_duplicate_json_key", ("faults.json", '{ "faults": [],\n  "faults": [] }'), r":2:\d+: duplicate object key"),
+    ("faults_missing", ("faults.json", None), r": unable to open|faults\.json: .*No such file"),
+    ("faults_not_object", ("faults.json", "[]"), r": the catalogue is a JSON object"),
+    ("faults_unknown_top_key", faults_with(setp("fautls", [])), r": unknown key 'fautls'"),
+    ("faults_empty_list", faults_with(setp("faults", [])), r": key 'faults': must be a non-empty list"),
+    ("faults_entry_string", faults_with(lambda c: c["faults"].append("leak")), r": faults\[26\] must be an object"),
+    ("fault_duplicate_name", faults_with(dup_fault), r": fault 'leak' is listed twice \(faults\[5\] and faults\[26\]\)"),
+    ("fault_without_driver", faults_with(new_fault), FAULT.format("gremlins") + r"|: fault 'gremlins' has no driver"),
+    ("fault_driver_unlisted", faults_with(drop_fault), r": pumphil_faults\.lua drives 'leak', which the catalogue does not list"),
+    ("fault_unknown_key", faults_with(setp("leak.hazard", ["HAZ-UNDER"])), FAULT.format("leak") + r"unknown key 'hazard'"),
+    ("fault_unknown_fx", faults_with(setp("occlusion_total.mechanism.fx", ["PINCH_PMX"])),
+     FAULT.format("occlusion_total") + r"mechanism fx 'PINCH_PMX' is unknown"),
+    ("fault_unknown_hook", faults_with(setp("motor_stall.mechanism.hook", ["MOTOR_STAL"])),
+     FAULT.format("motor_stall") + r"mechanism hook 'MOTOR_STAL' is unknown"),
+    ("fault_unknown_reset", faults_with(setp("watchdog_reset.mechanism.reset", ["reboot"])),
+     FAULT.format("watchdog_reset") + r"mechanism reset 'reboot' is unknown"),
+    ("fault_unknown_mechanism_kind", faults_with(setp("leak.mechanism.valve", ["x"])),
+     FAULT.format("leak") + r"unknown mechanism kind 'valve'"),
+    ("fault_unknown_alarm", faults_with(setp("occlusion_total.response.alarm", "OCCLUSON")),
+     FAULT.format("occlusion_total") + r"response alarm 'OCCLUSON' is not an ALARM code"),
+    ("fault_unknown_priority", faults_with(setp("occlusion_total.response.priority", "URGENT")),
+     FAULT.format("occlusion_total") + r"response priority 'URGENT' is not a PRIO code"),
+    ("fault_unknown_delivery", faults_with(setp("occlusion_total.response.delivery", "halts")),
+     FAULT.format("occlusion_total") + r"response delivery 'halts' is not one of"),
+    ("fault_bad_level", faults_with(setp("leak.level", "rig")), FAULT.format("leak") + r"level 'rig' is not one of"),
+    ("fault_no_hazard", faults_with(setp("leak.hazards", [])), FAULT.format("leak") + r"hazards must be a non-empty list of strings"),
+    ("fault_bad_hazard", faults_with(setp("leak.hazards", ["UNDER"])), FAULT.format("leak") + r"hazard 'UNDER' is not a hazard id"),
+    ("fault_param_default_outside", faults_with(setp("leak.params.share.default", 5000)),
+     FAULT.format("leak") + r"parameter 'share': default 5000 outside its range"),
+    ("fault_param_min_string", faults_with(setp("leak.params.share.min", "1")),
+     FAULT.format("leak") + r"parameter 'share': min must be a number, got string"),
+    ("fault_param_unit", faults_with(setp("leak.params.share.unit", "furlongs")),
+     FAULT.format("leak") + r"parameter 'share' has unknown unit furlongs"),
+    ("fault_timing_bad", faults_with(setp("leak.timing.duration", "sometimes")),
+     FAULT.format("leak") + r"timing\.duration must be true or \"required\""),
+    ("fault_limit_profile_key", faults_with(setp("occlusion_total.limits.pressure_at_alarm.min.profile", "pump.occlusion_kpa")),
+     FAULT.format("occlusion_total") + r"limit 'pressure_at_alarm': min: the bench profile has no number at 'pump\.occlusion_kpa'"),
+    ("fault_limit_tol_negative", faults_with(setp("leak.limits.delivered_share.tol", -5)),
+     FAULT.format("leak") + r"limit 'delivered_share': tol must be >= 0"),
+    ("fault_limit_empty", faults_with(setp("leak.limits.delivered_share", {"unit": "%"})),
+     FAULT.format("leak") + r"limit 'delivered_share' has no min, max or tol"),
+    ("fault_limit_min_above_max", faults_with(setp("occlusion_total.limits.latency.min", 20)),
+     FAULT.format("occlusion_total") + r"limit 'latency': min 20 is above max 10"),
+    ("fault_limit_unit", faults_with(setp("occlusion_total.limits.latency.unit", "fortnight")),
+     FAULT.format("occlusion_total") + r"limit 'latency': unknown unit fortnight"),
+    ("druglib_syntax", ("druglib.json", '{ "drugs": [ { "id": 1, } ] }'), r":1:\d+: "),
+    ("druglib_duplicate_json_key", ("druglib.json", '{ "drugs": [],\n  "drugs": [] }'), r":2:\d+: duplicate object key"),
+    ("druglib_missing", ("druglib.json", None), r": unable to open|druglib\.json: .*No such file"),
+    ("druglib_no_drugs", druglib_with(lambda d: d.pop("drugs")), r": key 'drugs': must be a non-empty list of drugs"),
+    ("druglib_unknown_key", druglib_with(setp("drug", [])), r": unknown key 'drug'"),
+    ("drug_duplicate_id", druglib_with(setp("drugs.1.id", 1)), DRUG.format(2, "hydromorphone") + r"id 1 is also drugs\[1\]'s"),
+    ("drug_duplicate_name", druglib_with(setp("drugs.1.name", "morphine")), DRUG.format(2, "morphine") + r"name 'morphine' is also drugs\[1\]'s"),
+    ("drug_soft_above_hard", druglib_with(setp("drugs.0.soft_mg_day", 25)), DRUG.format(1, "morphine") + r"soft_mg_day 25 is above hard_mg_day 20"),
+    ("drug_conc_string", druglib_with(setp("drugs.0.max_conc_mg_ml", "20")), DRUG.format(1, "morphine") + r"max_conc_mg_ml must be a number > 0, got string"),
+    ("drug_conc_zero", druglib_with(setp("drugs.0.max_conc_mg_ml", 0)), DRUG.format(1, "morphine") + r"max_conc_mg_ml must be > 0, got 0"),
+    ("drug_id_fraction", druglib_with(setp("drugs.0.id", 1.5)), DRUG.format(1, "morphine") + r"id must be a whole number >= 1, got 1\.5"),
+    ("drug_id_zero", druglib_with(setp("drugs.0.id", 0)), DRUG.format(1, "morphine") + r"id must be >= 1, got 0"),
+    ("drug_id_huge", druglib_with(setp("drugs.0.id", 70000)), DRUG.format(1, "morphine") + r"id must be at most 65535, got 70000"),
+    ("drug_unknown_key", druglib_with(setp("drugs.0.max_conc", 20)), DRUG.format(1, "morphine") + r"unknown key 'max_conc'"),
+    ("drug_null_entry", ("druglib.json", '{ "drugs": [ null ] }'), r": key 'drugs': must be a non-empty list of drugs|: drugs\[1\]: must be an object"),
+    ("drug_no_name", druglib_with(setp("drugs.0.name", DELETE)), r": drugs\[1\]: name must be a non-empty string"),
+]
+
+
+def catalogue_case(pumphil, folder, case):
+    name, (file, text), want = case
+    fixtures = os.path.join(folder, name)
+    shutil.copytree(os.path.join(SOURCE, "fixtures"), fixtures,
+                    ignore=shutil.ignore_patterns("faulttrees"))
+    path = os.path.join(fixtures, file)
+    if text is None:
+        os.unlink(path)
+    else:
+        with open(path, "w") as f:
+            f.write(text)
+    script = os.path.join(SOURCE, "tests/integration/scripts/pass.lua")
+    rc, out, err = run(pumphil, ["run", "--list", "--fixtures", fixtures, script])
+    return name, check(name, rc, out, err, path, want), out + err
+
+
+GROUPS = {"profiles": (PROFILES, profile_case), "catalogues": (CATALOGUES, catalogue_case)}
 
 
 def main():
