@@ -53,3 +53,9 @@ set_tests_properties(run_profile_checks PROPERTIES LABELS integration TIMEOUT 60
 add_test(NAME run_catalogue_checks
   COMMAND python3 ${IT}/input_cases.py ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR} catalogues)
 set_tests_properties(run_catalogue_checks PROPERTIES LABELS integration TIMEOUT 600)
+
+# fixture_data() and the fault catalogue at a script's top level read the
+# folder --fixtures names, like the tests do, never ./fixtures.
+add_test(NAME run_toplevel_fixtures
+  COMMAND python3 ${IT}/input_cases.py ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR} toplevel)
+set_tests_properties(run_toplevel_fixtures PROPERTIES LABELS integration TIMEOUT 300)

@@ -280,11 +280,48 @@ def catalogue_case(pumphil, folder, case):
     return name, check(name, rc, out, err, path, want), out + err
 
 
-GROUPS = {"profiles": (PROFILES, profile_case), "catalogues": (CATALOGUES, catalogue_case)}
+# A script's top level reads the fixtures the run was given, not ./fixtures:
+# a sixth drug in --fixtures' drug library must be what it sees.
+TOPLEVEL = [
+    ("toplevel_fixture_data", "druglib", "#fixture_data(\"druglib\").drugs", "6"),
+    ("toplevel_catalogue", "faults", "#require(\"pumphil.faults\").catalogue().faults", "25"),
+]
+
+
+def toplevel_case(pumphil, folder, case):
+    name, which, expr, want = case
+    fixtures = os.path.join(folder, name)
+    shutil.copytree(os.path.join(SOURCE, "fixtures"), fixtures,
+                    ignore=shutil.ignore_patterns("faulttrees"))
+    if which == "druglib":
+        d = copy.deepcopy(DRUGLIB)
+        d["drugs"].append(dict(d["drugs"][0], id=6, name="clonidine"))
+        with open(os.path.join(fixtures, "druglib.json"), "w") as f:
+            json.dump(d, f)
+    else:
+        c = copy.deepcopy(FAULTS)
+        c["faults"][0]["title"] = "retitled"
+        with open(os.path.join(fixtures, "faults.json"), "w") as f:
+            json.dump(c, f)
+        expr = '(require("pumphil.faults").catalogue().faults[1].title == "retitled" and 25 or 0)'
+    script = os.path.join(folder, name + ".lua")
+    with open(script, "w") as f:
+        f.write(f'local n = {expr}\ntest("saw " .. n, function(b) end)\n')
+    # Run from the source tree, whose ./fixtures holds the unchanged files.
+    p = subprocess.run([pumphil, "run", "--list", "--fixtures", fixtures, script], capture_output=True,
+                       text=True, cwd=SOURCE, timeout=120)
+    errors = []
+    if p.returncode != 0 or f"saw {want}" not in p.stdout:
+        errors.append(f"exit status {p.returncode}; expected the test 'saw {want}'")
+    return name, errors, p.stdout + p.stderr
+
+
+GROUPS = {"profiles": (PROFILES, profile_case), "catalogues": (CATALOGUES, catalogue_case),
+          "toplevel": (TOPLEVEL, toplevel_case)}
 
 
 def main():
-    pumphil, group = sys.argv[1], sys.argv[3]
+    pumphil, group = os.path.abspath(sys.argv[1]), sys.argv[3]
     cases, fn = GROUPS[group]
     if len(sys.argv) > 4:
         cases = [c for c in cases if c[0] in sys.argv[4:]]
