@@ -115,7 +115,8 @@ static int discover(const char *path, strvec *out, int depth)
 				r = -1;
 	}
 	closedir(d);
-	qsort(here.v, (size_t)here.n, sizeof *here.v, cmp_str);
+	if (here.n)
+		qsort(here.v, (size_t)here.n, sizeof *here.v, cmp_str);
 	for (int i = 0; i < here.n && r == 0; i++)
 		r = discover(here.v[i], out, depth + 1);
 	strvec_free(&here);

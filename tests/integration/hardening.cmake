@@ -59,3 +59,8 @@ set_tests_properties(run_catalogue_checks PROPERTIES LABELS integration TIMEOUT 
 add_test(NAME run_toplevel_fixtures
   COMMAND python3 ${IT}/input_cases.py ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR} toplevel)
 set_tests_properties(run_toplevel_fixtures PROPERTIES LABELS integration TIMEOUT 300)
+
+# A folder holding no script is bad input like any other (it used to hand
+# qsort a null array: undefined behaviour, caught by UBSan).
+ph_expect(run_folder_without_scripts RC 2 ARGS run ${NR} ${IT}/data
+  MATCH "no \\*\\.lua test scripts under the given paths" NOMATCH "runtime error")
