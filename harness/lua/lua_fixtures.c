@@ -23,6 +23,43 @@ typedef struct check {
 	const char *catalogue_path, *druglib_path;
 } check;
 
+/* The first null inside a list, by its place ("drugs[5]"), into where:
+ * Lua has no value for it, so the list the checks see would just be
+ * shorter.  Returns 1 when there is one.  Depth is bounded by jansson's. */
+static int null_in_list(const json_t *j, char *where, size_t n)
+{
+	size_t len = strlen(where), i;
+	const char *k;
+	json_t *v;
+
+	if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+		{
+			snprintf(where + len, n - len, "[%zu]", i + 1);
+			if (json_is_null(v) || null_in_list(v, where, n))
+				return 1;
+		}
+	} else if (json_is_object(j)) {
+		json_object_foreach((json_t *)j, k, v)
+		{
+			snprintf(where + len, n - len, "%s%s", len ? "." : "", k);
+			if (null_in_list(v, where, n))
+				return 1;
+		}
+	}
+	where[len] = '\0';
+	return 0;
+}
+
+static int no_null_in_list(const char *path, const json_t *j, char *err, size_t errlen)
+{
+	char where[512] = "";
+	if (!null_in_list(j, where, sizeof where))
+		return 0;
+	snprintf(err, errlen, "%s: %s is null (a list holds no nulls)", path, where);
+	return -1;
+}
+
 /* Protected: require the test language, then call its check_fixtures. */
 static int run_check(lua_State *L)
 {
@@ -66,6 +103,9 @@ int ph_lua_check_fixtures(const char *fixtures_dir, const json_t *profile, char 
 		ph_json_errmsg(err, errlen, dpath, &je);
 		goto out;
 	}
+	if (no_null_in_list(fpath, c.catalogue, err, errlen) < 0 ||
+	    no_null_in_list(dpath, c.druglib, err, errlen) < 0)
+		goto out;
 	if (!(sb = ph_sandbox_new(CHECK_MEM))) {
 		snprintf(err, errlen, "%s: out of memory", fpath);
 		goto out;

@@ -259,7 +259,9 @@ CATALOGUES = [
     ("drug_id_zero", druglib_with(setp("drugs.0.id", 0)), DRUG.format(1, "morphine") + r"id must be >= 1, got 0"),
     ("drug_id_huge", druglib_with(setp("drugs.0.id", 70000)), DRUG.format(1, "morphine") + r"id must be at most 65535, got 70000"),
     ("drug_unknown_key", druglib_with(setp("drugs.0.max_conc", 20)), DRUG.format(1, "morphine") + r"unknown key 'max_conc'"),
-    ("drug_null_entry", ("druglib.json", '{ "drugs": [ null ] }'), r": key 'drugs': must be a non-empty list of drugs|: drugs\[1\]: must be an object"),
+    ("drug_null_entry", ("druglib.json", '{ "drugs": [ null ] }'), r": drugs\[1\] is null \(a list holds no nulls\)"),
+    ("drug_null_last_entry", druglib_with(lambda d: d["drugs"].append(None)), r": drugs\[6\] is null"),
+    ("fault_null_hazard", faults_with(setp("leak.hazards", ["HAZ-UNDER", None])), r": faults\[5\]\.hazards\[2\] is null"),
     ("drug_no_name", druglib_with(setp("drugs.0.name", DELETE)), r": drugs\[1\]: name must be a non-empty string"),
 ]
 
