@@ -61,11 +61,13 @@ static const pp_field_desc *find_field(const pp_msg_desc *d, const char *name)
 static void set_field(lua_State *L, const pp_msg_desc *d, const pp_field_desc *f, uint8_t *body,
                       int vidx)
 {
-	int isnum;
-	lua_Integer v = lua_tointegerx(L, vidx, &isnum);
+	int isnum = 0;
+	/* A number only: never a string that happens to read as one. */
+	lua_Integer v = lua_type(L, vidx) == LUA_TNUMBER ? lua_tointegerx(L, vidx, &isnum) : 0;
 	if (!isnum)
 		luaL_error(L, "%s.%s: expected an integer, got %s", d->name, f->name,
-		           luaL_typename(L, vidx));
+		           lua_type(L, vidx) == LUA_TNUMBER ? "a fraction"
+		                                            : luaL_typename(L, vidx));
 	switch (f->type) {
 	case PP_T_U8:
 	case PP_T_U16:
@@ -427,22 +429,29 @@ static int l_next_event(lua_State *L)
 static int l_record(lua_State *L)
 {
 	ph_ctx *c = ctx_get(L);
-	char *text = NULL;
 	const char *json;
 
 	if (lua_type(L, 1) == LUA_TTABLE) {
-		json_t *j = ph_record_from_lua(L, 1);
-		text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
-		json_decref(j);
-		if (!text)
+		/* The JSON lives in a box while the text is made in a Lua buffer:
+		 * both steps may raise (the memory cap), and neither may leak. */
+		const size_t flags = JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY;
+		ph_json_box *box = ph_json_box_new(L);
+		luaL_Buffer B;
+		box->j = ph_record_from_lua(L, 1);
+		size_t n = json_dumpb(box->j, NULL, 0, flags);
+		if (n == 0)
 			return luaL_error(L, "record: cannot encode the event");
-		json = text;
+		char *p = luaL_buffinitsize(L, &B, n);
+		json_dumpb(box->j, p, n, flags);
+		luaL_pushresultsize(&B, n);
+		json_decref(box->j);
+		box->j = NULL;
+		json = lua_tostring(L, -1);
 	} else {
 		json = luaL_checkstring(L, 1);
 	}
 	if (c->record)
 		c->record(c->record_ud, ph_link_now(c->link), json);
-	free(text);
 	return 0;
 }
 
@@ -634,6 +643,24 @@ static int l_payload(lua_State *L)
 	return 1;
 }
 
+/* has_message(name) -> whether the protocol has a message of that name */
+static int l_has_message(lua_State *L)
+{
+	lua_pushboolean(L, pp_msg_desc_by_name(luaL_checkstring(L, 1)) != NULL);
+	return 1;
+}
+
+/* fixture_path(name) -> the file fixture_data(name) reads, for messages */
+static int l_fixture_path(lua_State *L)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &CTX_KEY);
+	ph_ctx *c = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	lua_pushfstring(L, "%s/%s.json", c && c->fixtures_dir ? c->fixtures_dir : "fixtures",
+	                luaL_checkstring(L, 1));
+	return 1;
+}
+
 static int l_crc32(lua_State *L)
 {
 	size_t n;
@@ -665,7 +692,7 @@ static double lf_prob(lua_State *L, int t, const char *k)
 	lua_getfield(L, t, k);
 	v = luaL_optnumber(L, -1, 0);
 	lua_pop(L, 1);
-	if (v < 0 || v > 1)
+	if (!(v >= 0 && v <= 1)) /* NaN too */
 		luaL_error(L, "link fault '%s' = %f: a probability is 0..1", k, v);
 	return v;
 }
@@ -836,6 +863,8 @@ void ph_lua_push_primitives(lua_State *L)
 		{ "caller_line", l_caller_line },
 		{ "payload", l_payload },
 		{ "crc32", l_crc32 },
+		{ "has_message", l_has_message },
+		{ "fixture_path", l_fixture_path },
 		{ NULL, NULL },
 	};
 	luaL_newlib(L, fns);

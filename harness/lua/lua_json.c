@@ -1,7 +1,10 @@
 /*
- * lua_json.c - Lua values to JSON for the record (see lua_json.h).
+ * lua_json.c - Lua values to JSON for the record, and the box that owns
+ * JSON across calls that may raise (see lua_json.h).
  */
 #include "lua/lua_json.h"
+
+#include <stdio.h>
 
 #include <lauxlib.h>
 
@@ -45,16 +48,34 @@ ph_json_box *ph_json_box_new(lua_State *L)
 	return b;
 }
 
-/* The Lua value at idx as JSON, a table as an empty array or object for
- * fill() to complete once its owner holds it: filling can raise (a key's
- * __tostring, the memory cap), and all that was built must then hang from
- * the box being filled, to be freed with it. */
-static json_t *from_lua(lua_State *L, int idx, int depth)
+/* Most values one conversion writes: a script's table shared at every
+ * level (t = { t, t } forty times) is small in Lua and 2^40 values here. */
+#define MAX_VALUES 1000000
+
+/* A key that is not a string, without running any metamethod of it. */
+static void key_text(lua_State *L, int idx, char *key, size_t n)
+{
+	switch (lua_type(L, idx)) {
+	case LUA_TNUMBER:
+		if (lua_isinteger(L, idx))
+			snprintf(key, n, "%lld", (long long)lua_tointeger(L, idx));
+		else
+			snprintf(key, n, "%.14g", (double)lua_tonumber(L, idx));
+		break;
+	case LUA_TBOOLEAN: snprintf(key, n, "%s", lua_toboolean(L, idx) ? "true" : "false"); break;
+	default: snprintf(key, n, "(%s)", luaL_typename(L, idx)); break;
+	}
+}
+
+static json_t *from_lua(lua_State *L, int idx, int depth, long *left)
 {
 	size_t n;
 	const char *s;
+	json_t *j;
 
 	idx = lua_absindex(L, idx);
+	if (--*left < 0)
+		return *left == -1 ? json_string("(too many values)") : json_null();
 	switch (lua_type(L, idx)) {
 	case LUA_TNIL: return json_null();
 	case LUA_TBOOLEAN: return json_boolean(lua_toboolean(L, idx));
@@ -66,63 +87,47 @@ static json_t *from_lua(lua_State *L, int idx, int depth)
 	case LUA_TTABLE:
 		if (depth > 32 || !lua_checkstack(L, 4))
 			return json_string("(too deep)");
-		return is_array(L, idx) ? json_array() : json_object();
+		if (is_array(L, idx)) {
+			j = json_array();
+			for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, idx); i++) {
+				lua_rawgeti(L, idx, i);
+				json_t *v = from_lua(L, -1, depth + 1, left);
+				json_array_append_new(j, v ? v : json_null());
+				lua_pop(L, 1);
+			}
+			return j;
+		}
+		/* Plain values first, tables after: when a script's table uses up
+		 * the values one conversion may write, the fields beside it (a
+		 * result's verdict and message) are already written. */
+		j = json_object();
+		for (int tables = 0; tables < 2; tables++) {
+			lua_pushnil(L);
+			while (lua_next(L, idx)) {
+				char key[256];
+				if ((lua_type(L, -1) == LUA_TTABLE) != tables) {
+					lua_pop(L, 1);
+					continue;
+				}
+				if (lua_type(L, -2) == LUA_TSTRING) {
+					s = lua_tolstring(L, -2, &n);
+					ph_utf8_sanitize(s, n, key, sizeof key);
+				} else {
+					key_text(L, -2, key, sizeof key);
+				}
+				json_t *v = from_lua(L, -1, depth + 1, left);
+				json_object_set_new(j, key, v ? v : json_null());
+				lua_pop(L, 1);
+			}
+		}
+		return j;
 	default: return json_string(lua_typename(L, lua_type(L, idx)));
-	}
-}
-
-/* Convert the table at idx into j, the empty container from_lua() gave for it. */
-static void fill(lua_State *L, int idx, int depth, json_t *j)
-{
-	size_t n;
-	const char *s;
-
-	idx = lua_absindex(L, idx);
-	if (json_is_array(j)) {
-		for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, idx); i++) {
-			lua_rawgeti(L, idx, i);
-			json_t *v = from_lua(L, -1, depth + 1);
-			if (!json_array_append_new(j, v ? v : json_null()) &&
-			    (json_is_array(v) || json_is_object(v)))
-				fill(L, -1, depth + 1, v);
-			lua_pop(L, 1);
-		}
-		return;
-	}
-	if (!json_is_object(j))
-		return;
-	lua_pushnil(L);
-	while (lua_next(L, idx)) {
-		char key[256];
-		if (lua_type(L, -2) == LUA_TSTRING) {
-			s = lua_tolstring(L, -2, &n);
-			ph_utf8_sanitize(s, n, key, sizeof key);
-		} else {
-			lua_pushvalue(L, -2);
-			s = luaL_tolstring(L, -1, &n);
-			ph_utf8_sanitize(s, n, key, sizeof key);
-			lua_pop(L, 2);
-		}
-		json_t *v = from_lua(L, -1, depth + 1);
-		if (!json_object_set_new(j, key, v ? v : json_null()) &&
-		    (json_is_array(v) || json_is_object(v)))
-			fill(L, -1, depth + 1, v);
-		lua_pop(L, 1);
 	}
 }
 
 json_t *ph_record_from_lua(lua_State *L, int idx)
 {
-	ph_json_box *b;
-	json_t *j;
-
-	idx = lua_absindex(L, idx);
-	b = ph_json_box_new(L);
-	b->j = from_lua(L, idx, 0);
-	fill(L, idx, 0, b->j);
-	/* Nothing raises from here on: the JSON leaves the box for the caller. */
-	j = b->j ? b->j : json_null();
-	b->j = NULL;
-	lua_pop(L, 1);
-	return j;
+	long left = MAX_VALUES;
+	json_t *j = from_lua(L, idx, 0, &left);
+	return j ? j : json_null();
 }

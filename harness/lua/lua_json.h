@@ -14,9 +14,10 @@
 
 /* The Lua value at idx as JSON (tables with keys 1..n become arrays, other
  * tables objects; functions and userdata become their type name).  Strings
- * are made valid UTF-8 (invalid bytes become U+FFFD).  Never NULL.  May
- * raise (the memory cap, a key's __tostring): call it where a Lua error is
- * caught; nothing leaks when it raises. */
+ * are made valid UTF-8 (invalid bytes become U+FFFD).  Never runs a
+ * metamethod (the value may be a script's); writes at most a million values
+ * (then "(too many values)") and 32 levels.  Never NULL.  May raise a memory
+ * error: call it where an error is caught. */
 json_t *ph_record_from_lua(lua_State *L, int idx);
 
 /* A json_t owned by a Lua userdata ("pumphil.json_box"), as lauxlib's box

@@ -17,8 +17,13 @@
 #include "lua/embedded.h"
 
 #define HOOK_COUNT 10000
+/* Hook calls (of HOOK_COUNT instructions) an error object's __tostring may
+ * take: ten million instructions, a fraction of a second. */
+#define TOSTRING_BUDGET 1000
 
 static const char SANDBOX_KEY = 'S';
+/* Metatable of a wrapped error object (see msghandler). */
+static const char WRAP_KEY = 'W';
 
 /* Counting, capping allocator (lua_Alloc). */
 static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -56,10 +61,12 @@ ph_sandbox *ph_sandbox_of(lua_State *L)
 static void hook(lua_State *L, lua_Debug *ar)
 {
 	ph_sandbox *sb = ph_sandbox_of(L);
-	lua_Debug here;
+	char where[256];
 
 	(void)ar;
 	if (!sb->aborting && sb->wall_deadline_ns && ph_monotonic_ns() > sb->wall_deadline_ns)
+		ph_sandbox_abort(sb, NULL);
+	if (!sb->aborting && sb->budget && --sb->budget == 0)
 		ph_sandbox_abort(sb, NULL);
 	if (!sb->aborting && ph_interrupted()) {
 		char msg[80];
@@ -69,9 +76,10 @@ static void hook(lua_State *L, lua_Debug *ar)
 	}
 	if (!sb->aborting)
 		return;
-	/* Name the line that was running (level 0 inside a hook). */
-	if (lua_getstack(L, 0, &here) && lua_getinfo(L, "Sl", &here) && here.currentline > 0)
-		lua_pushfstring(L, "%s:%d: %s", here.short_src, here.currentline, sb->abort_msg);
+	/* Name the script's line that was running (level 0 inside a hook is
+	 * the running function; the harness's own Lua is skipped). */
+	if (ph_sandbox_script_where(L, 0, where, sizeof where))
+		lua_pushfstring(L, "%s: %s", where, sb->abort_msg);
 	else
 		lua_pushstring(L, sb->abort_msg);
 	lua_error(L);
@@ -98,6 +106,7 @@ void ph_sandbox_arm(ph_sandbox *sb, int64_t deadline_ns, const char *msg)
 void ph_sandbox_disarm(ph_sandbox *sb)
 {
 	sb->wall_deadline_ns = 0;
+	sb->budget = 0;
 	sb->aborting = 0;
 	lua_sethook(sb->L, NULL, 0, 0);
 }
@@ -252,6 +261,8 @@ ph_sandbox *ph_sandbox_new(size_t mem_cap)
 	}
 	lua_pushlightuserdata(sb->L, sb);
 	lua_rawsetp(sb->L, LUA_REGISTRYINDEX, &SANDBOX_KEY);
+	lua_newtable(sb->L);
+	lua_rawsetp(sb->L, LUA_REGISTRYINDEX, &WRAP_KEY);
 	open_libs(sb->L);
 	return sb;
 }
@@ -264,18 +275,192 @@ void ph_sandbox_close(ph_sandbox *sb)
 	free(sb);
 }
 
+/* ---- errors ---- */
+
+#define BUILTIN_PREFIX "[pumphil]/"
+
+static int builtin_source(const char *source)
+{
+	return source[0] == '=' && !strncmp(source + 1, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX));
+}
+
+int ph_sandbox_script_where(lua_State *L, int level, char *buf, size_t n)
+{
+	lua_Debug ar;
+	for (; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 || builtin_source(ar.source))
+			continue;
+		snprintf(buf, n, "%s:%d", ar.short_src, ar.currentline);
+		return 1;
+	}
+	if (n)
+		buf[0] = '\0';
+	return 0;
+}
+
+size_t ph_sandbox_where_len(const char *msg)
+{
+	const char *c = strchr(msg, ':');
+	const char *d;
+	if (!c || c == msg || memchr(msg, '\n', (size_t)(c - msg)))
+		return 0;
+	for (d = c + 1; *d >= '0' && *d <= '9'; d++)
+		;
+	if (d == c + 1 || d[0] != ':' || d[1] != ' ')
+		return 0;
+	return (size_t)(d - msg);
+}
+
+/* A string error raised inside the harness's own Lua, or with no place at
+ * all (error(msg, 0)): put the script's line in front, so the place a
+ * message names is always the user's script.  When a C function raised it
+ * (a primitive, error()), the harness's place in the message is only where
+ * the harness called it and is dropped; when the harness's Lua itself
+ * failed, its line stays in the message, after the script's. */
+static const char *relocate(lua_State *L, const char *msg)
+{
+	char where[256];
+	size_t w = ph_sandbox_where_len(msg);
+	lua_Debug ar;
+	int from_c = lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) && ar.what[0] == 'C';
+
+	if (w && strncmp(msg, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX)))
+		return msg; /* already names a place outside the harness */
+	if (!ph_sandbox_script_where(L, 1, where, sizeof where))
+		return msg;
+	if (!w || from_c)
+		return lua_pushfstring(L, "%s: %s", where, w ? msg + w + 2 : msg);
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	luaL_addstring(&b, where);
+	luaL_addstring(&b, ": ");
+	luaL_addstring(&b, msg + w + 2);
+	luaL_addstring(&b, " (raised in ");
+	luaL_addlstring(&b, msg, w);
+	luaL_addstring(&b, ")");
+	luaL_pushresult(&b);
+	return lua_tostring(L, -1);
+}
+
+/* The message handler of every protected call: a string gets the script's
+ * place and a traceback; any other value is wrapped, unchanged, with the
+ * place it was raised at (ph_sandbox_unwrap), because only here is that
+ * place still on the stack. */
 static int msghandler(lua_State *L)
 {
-	const char *msg = lua_tostring(L, 1);
-	if (lua_type(L, 1) == LUA_TTABLE)
-		return 1; /* a structured failure: keep it as it is */
-	if (msg == NULL) {
-		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
-			return 1;
-		msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+	char where[256];
+
+	if (lua_type(L, 1) == LUA_TSTRING) {
+		luaL_traceback(L, L, relocate(L, lua_tostring(L, 1)), 1);
+		return 1;
 	}
-	luaL_traceback(L, L, msg, 1);
+	ph_sandbox_script_where(L, 1, where, sizeof where);
+	lua_createtable(L, 0, 2);
+	lua_pushvalue(L, 1);
+	lua_setfield(L, -2, "value");
+	lua_pushstring(L, where);
+	lua_setfield(L, -2, "where");
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &WRAP_KEY);
+	lua_setmetatable(L, -2);
 	return 1;
+}
+
+int ph_sandbox_unwrap(lua_State *L, int idx, char *where, size_t n)
+{
+	int wrapped;
+
+	idx = lua_absindex(L, idx);
+	if (!lua_getmetatable(L, idx))
+		return 0;
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &WRAP_KEY);
+	wrapped = lua_rawequal(L, -1, -2);
+	lua_pop(L, 2);
+	if (!wrapped)
+		return 0;
+	lua_getfield(L, idx, "where");
+	snprintf(where, n, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
+	lua_pop(L, 1);
+	lua_getfield(L, idx, "value");
+	lua_replace(L, idx);
+	return 1;
+}
+
+/* prefix and the first line of the string at idx, into buf. */
+static void first_line(lua_State *L, int idx, char *buf, size_t n, const char *prefix)
+{
+	const char *s = lua_tostring(L, idx);
+	snprintf(buf, n, "%s%.*s", prefix, (int)strcspn(s, "\n"), s);
+}
+
+/* Call the __tostring at the top on the value at idx, with an instruction
+ * budget of its own: a __tostring that never returns is stopped. */
+static void bounded_tostring(ph_sandbox *sb, int idx, char *buf, size_t n)
+{
+	lua_State *L = sb->L;
+	int64_t deadline = sb->wall_deadline_ns;
+	int aborting = sb->aborting, status;
+	char msg[sizeof sb->abort_msg];
+	lua_Hook old_hook = lua_gethook(L);
+	int old_mask = lua_gethookmask(L), old_count = lua_gethookcount(L);
+
+	memcpy(msg, sb->abort_msg, sizeof msg);
+	sb->wall_deadline_ns = 0;
+	sb->aborting = 0;
+	sb->budget = TOSTRING_BUDGET;
+	snprintf(sb->abort_msg, sizeof sb->abort_msg, "__tostring ran over its budget");
+	lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
+	lua_pushvalue(L, idx);
+	status = lua_pcall(L, 1, 1, 0);
+	if (sb->aborting || sb->budget == 0)
+		snprintf(buf, n, "error object's __tostring did not return within its budget");
+	else if (status != LUA_OK && lua_type(L, -1) == LUA_TSTRING)
+		first_line(L, -1, buf, n, "error object's __tostring failed: ");
+	else if (status != LUA_OK)
+		snprintf(buf, n, "error object's __tostring failed with a %s",
+		         luaL_typename(L, -1));
+	else if (lua_type(L, -1) != LUA_TSTRING)
+		snprintf(buf, n, "error object's __tostring returned a %s", luaL_typename(L, -1));
+	else
+		first_line(L, -1, buf, n, "");
+	lua_pop(L, 1);
+	sb->budget = 0;
+	sb->wall_deadline_ns = deadline;
+	sb->aborting = aborting;
+	memcpy(sb->abort_msg, msg, sizeof msg);
+	lua_sethook(L, old_hook, old_mask, old_count);
+}
+
+void ph_sandbox_describe(ph_sandbox *sb, int idx, char *buf, size_t n)
+{
+	lua_State *L = sb->L;
+
+	idx = lua_absindex(L, idx);
+	switch (lua_type(L, idx)) {
+	case LUA_TSTRING: first_line(L, idx, buf, n, ""); return;
+	case LUA_TNIL: snprintf(buf, n, "error object is nil"); return;
+	case LUA_TBOOLEAN:
+		snprintf(buf, n, "error object is a boolean (%s)",
+		         lua_toboolean(L, idx) ? "true" : "false");
+		return;
+	case LUA_TNUMBER:
+		lua_pushvalue(L, idx);
+		snprintf(buf, n, "error object is a number (%s)", lua_tostring(L, -1));
+		lua_pop(L, 1);
+		return;
+	default: break;
+	}
+	/* The metatable itself, never through its own metamethods. */
+	if (lua_getmetatable(L, idx)) {
+		lua_pushliteral(L, "__tostring");
+		lua_rawget(L, -2);
+		lua_remove(L, -2);
+		if (!lua_isnil(L, -1)) {
+			bounded_tostring(sb, idx, buf, n);
+			return;
+		}
+		lua_pop(L, 1);
+	}
+	snprintf(buf, n, "error object is a %s without __tostring", luaL_typename(L, idx));
 }
 
 int ph_sandbox_pcall(ph_sandbox *sb, int nargs, int nresults)

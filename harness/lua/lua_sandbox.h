@@ -25,6 +25,7 @@ typedef struct ph_sandbox {
 	size_t used, cap, peak;
 	int64_t wall_deadline_ns; /* CLOCK_MONOTONIC; 0 = none */
 	int aborting;             /* the watchdog fired: keep raising */
+	int budget;               /* hook calls left before an abort; 0 = none */
 	char abort_msg[160];
 } ph_sandbox;
 
@@ -50,7 +51,32 @@ void ph_sandbox_abort(ph_sandbox *sb, const char *msg);
  * message and returns a LUA_ERR* code. */
 int ph_sandbox_loadfile(ph_sandbox *sb, const char *path, const char *chunkname);
 
-/* Protected call with a traceback message handler (lua.c's docall). */
+/* Protected call with a traceback message handler (lua.c's docall).  A
+ * string error comes back as "script:line: message" (see below) with a
+ * traceback after its first line; any other error value comes back wrapped
+ * with the place it was raised at: see ph_sandbox_unwrap(). */
 int ph_sandbox_pcall(ph_sandbox *sb, int nargs, int nresults);
+
+/* "file:line" of the innermost frame from `level` up that is a script's
+ * (not C, not the harness's built-in Lua) into buf.  Returns 0 (and "")
+ * when there is none. */
+int ph_sandbox_script_where(lua_State *L, int level, char *buf, size_t n);
+
+/* Length of the "file:line" that starts msg (followed by ": "), 0 when msg
+ * does not start with a place. */
+size_t ph_sandbox_where_len(const char *msg);
+
+/* When the value at idx is an error wrapped by ph_sandbox_pcall, replace it
+ * by the value raised, put the script place it was raised at (or "") in
+ * where, and return 1; otherwise return 0 and leave it. */
+int ph_sandbox_unwrap(lua_State *L, int idx, char *where, size_t n);
+
+/* What the error value at idx is, in one line, into buf: a string's first
+ * line; "error object is nil", "... is a number (42)", "... is a table
+ * without __tostring"; or its __tostring's result, run with an instruction
+ * budget of its own ("error object's __tostring did not return within its
+ * budget", "... failed: why", "... returned a number").  Never raises and
+ * never runs any other metamethod of the value. */
+void ph_sandbox_describe(ph_sandbox *sb, int idx, char *buf, size_t n);
 
 #endif

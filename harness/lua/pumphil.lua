@@ -35,17 +35,117 @@ local function fmt_time(ns)
   if a >= U.s then return string.format("%.3f s", ns / U.s) end
   return string.format("%.3f ms", ns / U.ms)
 end
-U.fmt_time = fmt_time
 
 local function round(x) return math.floor(x + 0.5) end
+
+-- A misuse of the API by the script: an error naming the script's line (the
+-- innermost frame that is not the harness's own Lua), whatever depth of the
+-- harness it is found at.  Never a clamp.
+local function argerr(fmt, ...)
+  local msg = select("#", ...) > 0 and string.format(fmt, ...) or fmt
+  error(ph.caller_line() .. ": " .. msg, 0)
+end
+
+U.fmt_time = function(ns)
+  if type(ns) ~= "number" then argerr("units.fmt_time: ns must be a number, got %s", type(ns)) end
+  return fmt_time(ns)
+end
+
+-- A number that is neither NaN nor infinite.
+local function finite(x)
+  return type(x) == "number" and x == x and x ~= math.huge and x ~= -math.huge
+end
+
+local function fmtnum(x)
+  if math.type(x) == "integer" then return tostring(x) end
+  return string.format("%.6g", x)
+end
+
+-- Why v is not the number o asks for, or nil.  o: integer (a whole
+-- number), unit (words only), min (>=), gt (>), max and maxtext.
+--   "duration must be a number of ns >= 0, got string", "rate is NaN",
+--   "drug must be a whole number >= 1, got 1.5", "n must be >= 1, got 0"
+local function number_problem(v, key, o)
+  o = o or {}
+  if type(v) ~= "number" then
+    return string.format("%s must be a %s%s%s, got %s", key, o.integer and "whole number" or "number",
+                         o.unit and (" of " .. o.unit) or "",
+                         o.min and (" >= " .. fmtnum(o.min)) or o.gt and (" > " .. fmtnum(o.gt)) or "",
+                         type(v))
+  end
+  if v ~= v then return key .. " is NaN" end
+  if v == math.huge or v == -math.huge then return key .. " is infinite" end
+  if o.integer and math.floor(v) ~= v then
+    return string.format("%s must be a whole number%s%s, got %s", key, o.unit and (" of " .. o.unit) or "",
+                         o.min and (" >= " .. fmtnum(o.min)) or "", fmtnum(v))
+  end
+  if o.min and v < o.min then return string.format("%s must be >= %s, got %s", key, fmtnum(o.min), fmtnum(v)) end
+  if o.gt and v <= o.gt then return string.format("%s must be > %s, got %s", key, fmtnum(o.gt), fmtnum(v)) end
+  if o.max and v > o.max then
+    return string.format("%s must be at most %s, got %s", key, o.maxtext or fmtnum(o.max), fmtnum(v))
+  end
+end
+
+-- v, checked: a number as o asks (number_problem), or nil when optional.
+local function need_number(v, what, key, o, optional)
+  if v == nil and optional then return nil end
+  local bad = number_problem(v, key, o)
+  if bad then argerr("%s: %s", what, bad) end
+  return v
+end
+
+-- A table argument (shape: how it looks, for the message).
+local function need_table(v, what, shape)
+  if type(v) ~= "table" then argerr("%s: expects a table %s, got %s", what, shape, type(v)) end
+  return v
+end
+
+-- Every key of t is one of known ("unknown field 'vol'", "unknown option 'x'").
+local function known_keys(t, known, what, noun)
+  for k in pairs(t) do
+    if not known[k] then argerr("%s: unknown %s '%s'", what, noun or "option", tostring(k)) end
+  end
+end
+
+local function names_of(set, lower)
+  local out = {}
+  for k in pairs(set) do
+    if type(k) == "string" then out[#out + 1] = lower and k:lower() or k end
+  end
+  table.sort(out)
+  return table.concat(out, ", ")
+end
+
+-- The longest duration a script may ask for: 10000 days in ns, so bench
+-- arithmetic (now + d) stays within the 64-bit integers the board clock uses.
+local MAX_NS = 10000 * U.day
+local function duration(v, what, key, optional)
+  return need_number(v, what, key, { unit = "ns", min = 0, max = MAX_NS, maxtext = "10000 days" }, optional)
+end
 
 ------------------------------------------------------------------ registry of tests
 local R = { tests = {}, suites = {}, file = nil, suite = nil, results = {} }
 
-local function list_of(v)
+local current -- the running test's result table (nil between tests)
+
+-- tags, req, hazard: a string or a list of strings.
+local function string_list(v, what, key)
   if v == nil then return {} end
-  if type(v) == "table" then return v end
-  return { v }
+  if type(v) == "string" then return { v } end
+  if type(v) ~= "table" then
+    argerr("%s: %s must be a string or a list of strings, got %s", what, key, type(v))
+  end
+  local out = {}
+  for i, x in ipairs(v) do
+    if type(x) ~= "string" then argerr("%s: %s[%d] must be a string, got %s", what, key, i, type(x)) end
+    out[i] = x
+  end
+  for k in pairs(v) do
+    if math.type(k) ~= "integer" or k < 1 or k > #out then
+      argerr("%s: %s must be a list of strings, not a table with key '%s'", what, key, tostring(k))
+    end
+  end
+  return out
 end
 
 local function merge_lists(a, b)
@@ -58,46 +158,102 @@ local function merge_lists(a, b)
   return out
 end
 
+local function check_keys(t, known, what)
+  for k in pairs(t) do
+    if not known[k] then argerr("%s: unknown option '%s'", what, tostring(k)) end
+  end
+end
+
+local function check_fn(v, what, key)
+  if v ~= nil and type(v) ~= "function" then
+    argerr("%s: %s must be a function, got %s", what, key, type(v))
+  end
+  return v
+end
+
+local function check_limit(v, what, key)
+  if v == nil then return nil end
+  if type(v) ~= "number" or not (v > 0 and v <= MAX_NS) then
+    argerr("%s: %s must be a duration in ns > 0 and at most 10000 days, got %s", what, key,
+           type(v) == "number" and tostring(v) or type(v))
+  end
+  return round(v)
+end
+
+local SUITE_KEYS = { name = true, tags = true, req = true, hazard = true, setup = true,
+                     teardown = true, before_each = true, after_each = true }
+
 -- suite{ name=, tags=, req=, hazard=, setup=, teardown=, before_each=, after_each= }
 local function suite(def)
+  if current then argerr("suite() inside a running test: define suites at the top level of the script") end
   if type(def) == "string" then def = { name = def } end
   if type(def) ~= "table" or type(def.name) ~= "string" then
-    error("suite{ name = ... } expects a table with a name", 2)
+    argerr("suite{ name = ... } expects a table with a name")
   end
-  local s = { name = def.name, tags = list_of(def.tags), req = list_of(def.req),
-              hazard = list_of(def.hazard), setup = def.setup, teardown = def.teardown,
-              before_each = def.before_each, after_each = def.after_each,
+  local what = string.format("suite '%s'", def.name)
+  check_keys(def, SUITE_KEYS, what)
+  local s = { name = def.name, tags = string_list(def.tags, what, "tags"),
+              req = string_list(def.req, what, "req"), hazard = string_list(def.hazard, what, "hazard"),
+              setup = check_fn(def.setup, what, "setup"), teardown = check_fn(def.teardown, what, "teardown"),
+              before_each = check_fn(def.before_each, what, "before_each"),
+              after_each = check_fn(def.after_each, what, "after_each"),
               file = R.file, pending = 0, ran_setup = false }
   R.suites[#R.suites + 1] = s
   R.suite = s
   return s
 end
 
+local TEST_KEYS = { tags = true, req = true, hazard = true, setup = true, teardown = true,
+                    timeout = true, wall_timeout = true, cases = true }
+
 -- test(name, [opts,] fn)
 local function test(name, opts, fn)
+  if current then argerr("test() inside a running test: define tests at the top level of the script") end
   if type(opts) == "function" then fn, opts = opts, {} end
-  if type(name) ~= "string" or type(fn) ~= "function" then
-    error("test(name, [opts,] function(bench) ... end)", 2)
+  if type(name) ~= "string" then
+    argerr("test(name, [opts,] function(bench) ... end): name must be a string, got %s", type(name))
   end
+  if name == "" then argerr("test name must not be empty") end
+  local what = string.format("test '%s'", name)
+  if opts ~= nil and type(opts) ~= "table" then
+    argerr("%s: options must be a table, got %s", what, type(opts))
+  end
+  if type(fn) ~= "function" then argerr("test(name, [opts,] function(bench) ... end)") end
   opts = opts or {}
+  check_keys(opts, TEST_KEYS, what)
   local s = R.suite
   if not s or s.file ~= R.file then s = suite{ name = R.file:match("([^/]+)%.lua$") or R.file } end
   local line = tonumber(ph.caller_line():match(":(%d+)$")) or 0
   local base = {
     file = R.file, line = line, suite = s, name = name,
-    tags = merge_lists(s.tags, list_of(opts.tags)),
-    req = merge_lists(s.req, list_of(opts.req)),
-    hazard = merge_lists(s.hazard, list_of(opts.hazard)),
-    timeout = opts.timeout, wall_timeout = opts.wall_timeout,
-    setup = opts.setup, teardown = opts.teardown, fn = fn,
+    tags = merge_lists(s.tags, string_list(opts.tags, what, "tags")),
+    req = merge_lists(s.req, string_list(opts.req, what, "req")),
+    hazard = merge_lists(s.hazard, string_list(opts.hazard, what, "hazard")),
+    timeout = check_limit(opts.timeout, what, "timeout"),
+    wall_timeout = check_limit(opts.wall_timeout, what, "wall_timeout"),
+    setup = check_fn(opts.setup, what, "setup"), teardown = check_fn(opts.teardown, what, "teardown"),
+    fn = fn,
   }
   local cases = opts.cases
-  if cases then
+  if cases ~= nil then
+    if type(cases) ~= "table" or #cases == 0 then
+      argerr("%s: cases must be a non-empty list of tables", what)
+    end
+    for i, c in ipairs(cases) do
+      if type(c) ~= "table" then argerr("%s: cases[%d] must be a table, got %s", what, i, type(c)) end
+      local label = rawget(c, "label")
+      if label == nil then label = rawget(c, "name") end
+      if label ~= nil and type(label) ~= "string" and type(label) ~= "number" then
+        argerr("%s: cases[%d].label must be a string or a number, got %s", what, i, type(label))
+      end
+    end
     for i, c in ipairs(cases) do
       local t = {}
       for k, v in pairs(base) do t[k] = v end
       t.case = c
-      t.name = string.format("%s [%s]", name, tostring(c.label or c.name or i))
+      local label = rawget(c, "label")
+      if label == nil then label = rawget(c, "name") end
+      t.name = string.format("%s [%s]", name, tostring(label or i))
       R.tests[#R.tests + 1] = t
       s.pending = s.pending + 1
     end
@@ -111,15 +267,22 @@ end
 local Failure = {}
 Failure.__index = Failure
 Failure.__tostring = function(f) return (f.where and (f.where .. ": ") or "") .. f.msg end
+Failure.__metatable = "pumphil failure" -- a script cannot make a table look like one
 
-local current -- the running test's result table
+-- Every failure fail() raised, with what it said when it was raised: the
+-- runner believes only these (M.failure_info), never a table a script
+-- raised or a failure it edited.
+local genuine = setmetatable({}, { __mode = "k" })
+
 
 -- A failure raises; the trace gets a check_failed event first, so a report
 -- rebuilt from the trace knows when and where the test failed.
 local function fail(msg, kind)
   local where = ph.caller_line()
   if current then ph.record { ev = "check_failed", message = msg, where = where } end
-  error(setmetatable({ kind = kind or "fail", msg = msg, where = where }, Failure), 0)
+  local f = setmetatable({ kind = kind or "fail", msg = msg, where = where }, Failure)
+  genuine[f] = { kind = f.kind, msg = msg, where = where }
+  error(f, 0)
 end
 
 local function show(v)
@@ -155,25 +318,29 @@ function expect.ne(actual, unexpected, what)
 end
 function expect.near(actual, expected, tol, what)
   counted()
-  if type(actual) ~= "number" or math.abs(actual - expected) > tol then
+  need_number(expected, "expect.near", "expected")
+  need_number(tol, "expect.near", "tolerance", { min = 0 })
+  if type(actual) ~= "number" or not (math.abs(actual - expected) <= tol) then
     fail(string.format("%s: expected %s +/- %s, got %s", what or "value", show(expected),
                        show(tol), show(actual)))
   end
   return actual
 end
-local function cmp(op, sym)
+local function cmp(op, sym, name)
   return function(actual, bound, what)
     counted()
+    if type(bound) ~= "number" then argerr("%s: bound must be a number, got %s", name, type(bound)) end
+    if bound ~= bound then argerr("%s: bound is NaN", name) end
     if type(actual) ~= "number" or not op(actual, bound) then
       fail(string.format("%s: expected %s %s, got %s", what or "value", sym, show(bound), show(actual)))
     end
     return actual
   end
 end
-expect.lt = cmp(function(a, b) return a < b end, "<")
-expect.le = cmp(function(a, b) return a <= b end, "<=")
-expect.gt = cmp(function(a, b) return a > b end, ">")
-expect.ge = cmp(function(a, b) return a >= b end, ">=")
+expect.lt = cmp(function(a, b) return a < b end, "<", "expect.lt")
+expect.le = cmp(function(a, b) return a <= b end, "<=", "expect.le")
+expect.gt = cmp(function(a, b) return a > b end, ">", "expect.gt")
+expect.ge = cmp(function(a, b) return a >= b end, ">=", "expect.ge")
 function expect.truthy(v, what)
   counted()
   if not v then fail(string.format("%s: expected true, got %s", what or "condition", show(v))) end
@@ -187,6 +354,17 @@ end
 -- A command result refused with the given reason (see PROTOCOL.md REFUSE codes).
 function expect.refused(r, reason, what)
   counted()
+  if reason ~= nil then
+    if type(reason) ~= "string" then
+      argerr("expect.refused: reason must be a refusal name (a string), got %s", type(reason))
+    end
+    if reason ~= "VERIFY" and (reason == "OK" or ph.codes.REFUSE[reason] == nil) then
+      local names = {}
+      for k in pairs(ph.codes.REFUSE) do if type(k) == "string" and k ~= "OK" then names[k] = true end end
+      names.VERIFY = true
+      argerr("expect.refused: unknown refusal reason '%s' (one of: %s)", reason, names_of(names))
+    end
+  end
   if type(r) ~= "table" or r.ok then
     fail(string.format("%s: expected refusal %s, got acceptance", what or "request", reason))
   end
@@ -203,31 +381,71 @@ function expect.ok(r, what)
   end
   return r
 end
-function expect.fail(msg) counted(); fail(msg) end
+function expect.fail(msg) counted(); fail(tostring(msg)) end
 setmetatable(expect, { __call = function(_, v, what) return expect.truthy(v, what) end })
 
 ------------------------------------------------------------------ measurements
--- measure(name, value, { unit=, min=, max=, nominal=, tol=, tol_pct=, scale= })
+
+-- Why x is not a finite number ("is NaN", "is infinite", "must be a
+-- number, got string"), or nil when it is one.
+local function not_finite(x)
+  if type(x) ~= "number" then return "must be a number, got " .. type(x) end
+  if x ~= x then return "is NaN" end
+  if x == math.huge or x == -math.huge then return "is infinite" end
+end
+
+local MEASURE_KEYS = { unit = true, min = true, max = true, nominal = true, tol = true,
+                       tol_pct = true, resolution = true }
+
+-- measure(name, value, { unit=, min=, max=, nominal=, tol=, tol_pct=, resolution= })
 -- Records a named value with limits; a value outside them fails the test
--- at its end (the test goes on, like an OpenHTF measurement).
+-- at its end (the test goes on, like an OpenHTF measurement).  A limit or
+-- value that is not a finite number is an error naming the script line.
 local function measure(name, value, spec)
+  if type(name) ~= "string" then
+    argerr("measure(name, value, spec): name must be a string, got %s", type(name))
+  end
+  if spec ~= nil and type(spec) ~= "table" then
+    argerr("measure '%s': spec must be a table { unit =, min =, max = ... }, got %s", name, type(spec))
+  end
   spec = spec or {}
-  if type(name) ~= "string" then error("measure(name, value, spec)", 2) end
+  for k in pairs(spec) do
+    if not MEASURE_KEYS[k] then argerr("measure '%s': unknown option '%s'", name, tostring(k)) end
+  end
+  for _, k in ipairs({ "nominal", "tol", "tol_pct", "min", "max", "resolution" }) do
+    local bad = spec[k] ~= nil and not_finite(spec[k])
+    if bad then argerr("measure '%s': %s %s", name, k, bad) end
+  end
+  if spec.unit ~= nil and type(spec.unit) ~= "string" then
+    argerr("measure '%s': unit must be a string, got %s", name, type(spec.unit))
+  end
+  if (spec.tol or spec.tol_pct) and spec.nominal == nil then
+    argerr("measure '%s': tol and tol_pct need a nominal", name)
+  end
+  if spec.tol and spec.tol_pct then argerr("measure '%s': give tol or tol_pct, not both", name) end
+  if spec.nominal ~= nil and (spec.min ~= nil or spec.max ~= nil) then
+    argerr("measure '%s': give min/max or nominal with a tolerance, not both", name)
+  end
+  for _, k in ipairs({ "tol", "tol_pct", "resolution" }) do
+    if spec[k] and spec[k] < 0 then argerr("measure '%s': %s must be >= 0", name, k) end
+  end
   local lo, hi = spec.min, spec.max
+  if lo and hi and lo > hi then
+    argerr("measure '%s': min %s is above max %s", name, tostring(lo), tostring(hi))
+  end
   if spec.nominal then
     local tol = spec.tol or (spec.tol_pct and math.abs(spec.nominal) * spec.tol_pct / 100) or 0
     lo, hi = spec.nominal - tol, spec.nominal + tol
   end
+  local bad = not_finite(value)
+  if bad then argerr("measure '%s': value %s", name, bad) end
   -- resolution: how finely the bench can measure this value; the verdict
   -- gives it the benefit of that doubt, and the record says so.
   local res = spec.resolution
-  if res ~= nil and (type(res) ~= "number" or res < 0 or res ~= res) then
-    error("measure: resolution must be a number >= 0", 2)
-  end
   local slack = res or 0
-  local ok = type(value) == "number" and value == value
-  if ok and lo and value < lo - slack then ok = false end
-  if ok and hi and value > hi + slack then ok = false end
+  local ok = true
+  if lo and value < lo - slack then ok = false end
+  if hi and value > hi + slack then ok = false end
   local m = { name = name, value = value, unit = spec.unit or "", min = lo, max = hi,
               nominal = spec.nominal, resolution = res ~= 0 and res or nil,
               verdict = ok and "pass" or "fail",
@@ -240,8 +458,7 @@ local function measure(name, value, spec)
         m.resolution and string.format(" by more than its resolution %s", tostring(m.resolution)) or "")
       current.measure_where = m.where
     end
-    local num = type(value) == "number" and value == value and value or nil
-    ph.record { ev = "measurement", name = name, value = num,
+    ph.record { ev = "measurement", name = name, value = value,
                 unit = m.unit, min = lo, max = hi, nominal = spec.nominal, resolution = m.resolution,
                 verdict = m.verdict, where = m.where }
   end
@@ -254,7 +471,7 @@ Bench.__index, Pump.__index, Fixture.__index = Bench, Pump, Fixture
 
 local function log(msg)
   if current then
-    local line = string.format("[%s] %s", fmt_time(ph.now()), msg)
+    local line = string.format("[%s] %s", fmt_time(ph.now()), tostring(msg))
     current.log[#current.log + 1] = line
     ph.record { ev = "log", text = line }
   end
@@ -262,10 +479,27 @@ end
 
 local function code_name(tbl, v) return ph.codes[tbl][v] or tostring(v) end
 
-local function code_value(tbl, name, argn)
-  if type(name) == "number" then return name end
-  local v = ph.codes[tbl][name]
-  if v == nil then error(string.format("unknown %s code '%s'", tbl, tostring(name)), argn or 3) end
+-- A code of table tbl by its name (noun: what it is for the script, "alarm");
+-- numbers_ok: a whole number is sent as it is (a test of how the board
+-- takes codes it does not know).
+local function code_arg(tbl, name, what, noun, numbers_ok)
+  local codes = ph.codes[tbl]
+  if numbers_ok and math.type(name) == "integer" then return name end
+  if type(name) ~= "string" then
+    argerr("%s: %s must be a name (a string), got %s", what, noun, type(name))
+  end
+  local v = codes[name]
+  if v == nil then argerr("%s: unknown %s '%s' (one of: %s)", what, noun, name, names_of(codes)) end
+  return v
+end
+
+-- A lower-case name of a code table ("continuous" for MODE CONTINUOUS).
+local function lower_code_arg(tbl, name, what, noun)
+  if type(name) ~= "string" then argerr("%s: %s must be a string, got %s", what, noun, type(name)) end
+  local v = ph.codes[tbl][name:upper()]
+  if v == nil or name ~= name:lower() then
+    argerr("%s: unknown %s '%s' (one of: %s)", what, noun, name, names_of(ph.codes[tbl], true))
+  end
   return v
 end
 
@@ -291,9 +525,17 @@ local function outcome(r)
            volume = r.volume_nl, t = r.t }
 end
 
-function Pump:call(name, fields) return call("pump", name, fields) end
+function Pump:call(name, fields)
+  if type(name) ~= "string" then argerr("pump:call: message must be a name (a string), got %s", type(name)) end
+  if not ph.has_message(name) then argerr("pump:call: unknown message '%s'", name) end
+  if fields ~= nil and type(fields) ~= "table" then
+    argerr("pump:call: fields must be a table, got %s", type(fields))
+  end
+  return call("pump", name, fields)
+end
 
 function Pump:session(timeout)
+  duration(timeout, "pump:session", "timeout", true)
   local r = call("pump", "session_open", { programmer_id = 0x50480001,
                                            timeout_s = timeout and round(timeout / U.s) or 0 })
   self.open = true
@@ -329,39 +571,78 @@ function Pump:status()
   return s
 end
 
-local function rate_nl_h(rate, what)
-  if type(rate) ~= "number" or rate < 0 then error(what .. ": rate must be a number >= 0", 4) end
+-- A drug library id: a whole number from 1.
+local function drug_id(v, what)
+  return need_number(v, what, "drug", { integer = true, min = 1 }, true) or 1
+end
+
+local function rate_nl_h(rate, what, key)
+  need_number(rate, what, key, { unit = "nL/ns", min = 0 })
   return round(rate * U.h)
 end
 
-local function tod_minute(v)
+-- A step's start: "hh:mm", or a time of day in ns.
+local function tod_minute(v, what)
   if type(v) == "string" then
     local hh, mm = v:match("^(%d%d?):(%d%d)$")
-    if not hh then error("time of day must look like '06:30'", 4) end
+    if not hh or tonumber(hh) > 23 or tonumber(mm) > 59 then
+      argerr("%s: start must be a time of day '06:30', 00:00 to 23:59, got '%s'", what, v)
+    end
     return tonumber(hh) * 60 + tonumber(mm)
   end
+  need_number(v, what, "start", { unit = "ns", min = 0, max = U.day - U.min, maxtext = "23:59" })
   return round(v / U.min)
 end
 
+local PROGRAM_KEYS = { mode = true, drug = true, conc = true, rate = true, steps = true,
+                       patient_bolus = true, commit = true, override_soft = true }
+local PB_KEYS = { dose = true, duration = true, lockout = true, max_per_day = true }
+
+local function optional_boolean(v, what, key)
+  if v ~= nil and type(v) ~= "boolean" then argerr("%s: %s must be a boolean, got %s", what, key, type(v)) end
+  return v
+end
+
 -- Stage, verify and commit a prescription.  Returns an outcome.
-function Pump:try_program(p)
-  local mode = code_value("MODE", (p.mode or "continuous"):upper(), 3)
+local function try_program(self, p, what)
+  need_table(p, what, "{ mode =, drug =, conc =, rate =, steps =, patient_bolus = }")
+  known_keys(p, PROGRAM_KEYS, what, "field")
+  local mode = p.mode == nil and ph.codes.MODE.CONTINUOUS or lower_code_arg("MODE", p.mode, what, "mode")
   local pb = p.patient_bolus or {}
+  if type(pb) ~= "table" then argerr("%s: patient_bolus must be a table, got %s", what, type(pb)) end
+  known_keys(pb, PB_KEYS, what, "patient_bolus field")
+  need_number(pb.dose, what, "patient_bolus.dose", { unit = "nL", min = 0 }, true)
+  duration(pb.duration, what, "patient_bolus.duration", true)
+  duration(pb.lockout, what, "patient_bolus.lockout", true)
+  need_number(pb.max_per_day, what, "patient_bolus.max_per_day", { integer = true, min = 0 }, true)
   local steps = p.steps or {}
+  if type(steps) ~= "table" then argerr("%s: steps must be a list of steps, got %s", what, type(steps)) end
+  for i, st in ipairs(steps) do
+    if type(st) ~= "table" then
+      argerr("%s: steps[%d] must be a table { start =, rate = }, got %s", what, i, type(st))
+    end
+  end
+  need_number(p.conc, what, "conc", { unit = "ng/nL", min = 0 }, true)
+  optional_boolean(p.commit, what, "commit")
+  optional_boolean(p.override_soft, what, "override_soft")
   local begin = {
-    mode = mode, drug_id = p.drug or 1,
+    mode = mode, drug_id = drug_id(p.drug, what),
     conc_ng_ml = round((p.conc or 0) * U.mL),
-    rate_nl_h = mode == ph.codes.MODE.CONTINUOUS and rate_nl_h(p.rate or 0, "program") or 0,
+    rate_nl_h = mode == ph.codes.MODE.CONTINUOUS and rate_nl_h(p.rate or 0, what, "rate") or 0,
     nsteps = #steps,
     pb_dose_nl = round(pb.dose or 0), pb_duration_s = round((pb.duration or 0) / U.s),
     pb_lockout_s = round((pb.lockout or 0) / U.s), pb_max_per_day = pb.max_per_day or 0,
   }
+  local fields = {}
+  for i, st in ipairs(steps) do
+    local where = string.format("%s: steps[%d]", what, i)
+    fields[i] = { index = i - 1, start_min = tod_minute(st.start or st[1], where),
+                  rate_nl_h = rate_nl_h(st.rate or st[2], where, "rate") }
+  end
   local payloads = { ph.payload("rx_begin", begin) }
   local r = self:command("rx_begin", begin)
   if r.type == "ack" and r.result ~= 0 then return outcome(r) end
-  for i, st in ipairs(steps) do
-    local f = { index = i - 1, start_min = tod_minute(st.start or st[1]),
-                rate_nl_h = rate_nl_h(st.rate or st[2], "program step") }
+  for _, f in ipairs(fields) do
     payloads[#payloads + 1] = ph.payload("rx_step", f)
     r = self:command("rx_step", f)
     if r.result ~= 0 then return outcome(r) end
@@ -387,46 +668,83 @@ local function must(o, what)
   return o
 end
 
-function Pump:program(p) return must(self:try_program(p), "prescription") end
+function Pump:try_program(p) return try_program(self, p, "pump:try_program") end
+function Pump:program(p) return must(try_program(self, p, "pump:program"), "prescription") end
 
 function Pump:try_start() return outcome(self:command("start", {})) end
 function Pump:start() return must(self:try_start(), "start") end
 function Pump:try_stop() return outcome(self:command("stop", {})) end
 function Pump:stop() return must(self:try_stop(), "stop") end
 
+local REFILL_KEYS = { volume = true, drug = true, conc = true, low_residual = true }
+
 -- refill{ volume=, drug=, conc=, low_residual= }
-function Pump:try_refill(r)
+local function try_refill(self, r, what)
+  need_table(r, what, "{ volume =, drug =, conc =, low_residual = }")
+  known_keys(r, REFILL_KEYS, what, "field")
+  need_number(r.volume, what, "volume", { unit = "nL", min = 0 })
+  need_number(r.conc, what, "conc", { unit = "ng/nL", min = 0 }, true)
+  need_number(r.low_residual, what, "low_residual", { unit = "nL", min = 0 }, true)
+  local drug = drug_id(r.drug, what)
   self.last_refill = r -- the reservoir faults repeat the refill procedure
   return outcome(self:command("refill", {
-    volume_nl = round(r.volume), drug_id = r.drug or 1, conc_ng_ml = round((r.conc or 0) * U.mL),
+    volume_nl = round(r.volume), drug_id = drug, conc_ng_ml = round((r.conc or 0) * U.mL),
     low_residual_nl = round(r.low_residual or 0) }))
 end
-function Pump:refill(r) return must(self:try_refill(r), "refill") end
+function Pump:try_refill(r) return try_refill(self, r, "pump:try_refill") end
+function Pump:refill(r) return must(try_refill(self, r, "pump:refill"), "refill") end
 
 local bolus_ids = 0
+local BOLUS_KEYS = { kind = true, amount = true, duration = true, catheter_trimmed = true, id = true }
+
 -- bolus{ kind=, amount=, duration=, catheter_trimmed=, id= }
-function Pump:try_bolus(b)
+local function try_bolus(self, b, what)
+  need_table(b, what, "{ kind =, amount =, duration =, catheter_trimmed =, id = }")
+  known_keys(b, BOLUS_KEYS, what, "field")
+  local kind = lower_code_arg("BOLUS", b.kind or "clinician", what, "kind")
+  need_number(b.amount, what, "amount", { unit = "nL", min = 0 }, true)
+  duration(b.duration, what, "duration", true)
+  need_number(b.catheter_trimmed, what, "catheter_trimmed", { unit = "mm", min = 0 }, true)
+  need_number(b.id, what, "id", { integer = true, min = 0 }, true)
   if not b.id then bolus_ids = bolus_ids + 1 end
-  local f = { req_id = b.id or (0x10000 + bolus_ids), kind = code_value("BOLUS", (b.kind or "clinician"):upper(), 3),
+  local f = { req_id = b.id or (0x10000 + bolus_ids), kind = kind,
               amount_nl = round(b.amount or 0), duration_s = round((b.duration or 0) / U.s),
               catheter_mm = round((b.catheter_trimmed or 0) / U.mm) }
   local o = outcome(self:command("bolus", f))
   o.id = f.req_id
   return o
 end
-function Pump:bolus(b) return must(self:try_bolus(b), "bolus") end
+function Pump:try_bolus(b) return try_bolus(self, b, "pump:try_bolus") end
+function Pump:bolus(b) return must(try_bolus(self, b, "pump:bolus"), "bolus") end
+
+local DRUGLIB_KEYS = { id = true, max_conc = true, soft = true, hard = true }
 
 -- druglib{ id=, max_conc=, soft=, hard= } with soft/hard in ng per day
 function Pump:druglib(d)
+  local what = "pump:druglib"
+  need_table(d, what, "{ id =, max_conc =, soft =, hard = }")
+  known_keys(d, DRUGLIB_KEYS, what, "field")
+  need_number(d.id, what, "id", { integer = true, min = 1 })
+  need_number(d.max_conc, what, "max_conc", { unit = "ng/nL", min = 0 })
+  need_number(d.soft, what, "soft", { unit = "ng", min = 0 })
+  need_number(d.hard, what, "hard", { unit = "ng", min = 0 })
   return must(outcome(self:command("druglib_set", {
     drug_id = d.id, max_conc_ng_ml = round(d.max_conc * U.mL),
     soft_ug_day = round(d.soft / U.ug), hard_ug_day = round(d.hard / U.ug) })), "drug library")
 end
 
+-- The entries of a drug library file, checked (M.check_druglib).
+local check_druglib
+
 -- Load every entry of a drug library fixture (default fixtures/druglib.json);
 -- returns the library as a table keyed by drug name.
 function Pump:load_druglib(name)
+  if name ~= nil and type(name) ~= "string" then
+    argerr("pump:load_druglib: name must be a string, got %s", type(name))
+  end
   local lib = ph.fixture_data(name or "druglib")
+  local bad = check_druglib(lib, ph.fixture_path(name or "druglib"))
+  if bad then argerr("pump:load_druglib: %s", bad) end
   local by_name = {}
   for _, d in ipairs(lib.drugs) do
     self:druglib { id = d.id, max_conc = d.max_conc_mg_ml * U.mg / U.mL,
@@ -438,12 +756,17 @@ function Pump:load_druglib(name)
 end
 
 function Pump:ack_alarm(name)
-  return outcome(self:command("alarm_ack", { alarm = code_value("ALARM", name, 3) }))
+  return outcome(self:command("alarm_ack", { alarm = code_arg("ALARM", name, "pump:ack_alarm", "alarm", true) }))
 end
 function Pump:alarm_test() return must(outcome(self:command("alarm_test", {})), "alarm test") end
-function Pump:set_clock(epoch_ms) return must(outcome(self:command("clock_set", { epoch_ms = epoch_ms })), "clock") end
+function Pump:set_clock(epoch_ms)
+  need_number(epoch_ms, "pump:set_clock", "epoch_ms", { unit = "ms", min = 0 })
+  return must(outcome(self:command("clock_set", { epoch_ms = round(epoch_ms) })), "clock")
+end
 function Pump:hook(name, arg)
-  return outcome(call("pump", "hook", { hook = code_value("HOOK", name, 3), arg = arg or 0 }))
+  local code = code_arg("HOOK", name, "pump:hook", "hook", true)
+  need_number(arg, "pump:hook", "arg", nil, true)
+  return outcome(call("pump", "hook", { hook = code, arg = round(arg or 0) }))
 end
 
 -- The whole event log, oldest first.
@@ -463,18 +786,25 @@ function Fixture:read()
   s.balance = s.balance_ug
   return s
 end
-function Fixture:set(param, value)
-  local o = outcome(call("fixture", "fx_set", { param = code_value("FX", param, 3), value = round(value) }))
+local function fx_set(param, value, what, key)
+  local code = code_arg("FX", param, what, "parameter", true)
+  need_number(value, what, key)
+  local o = outcome(call("fixture", "fx_set", { param = code, value = round(value) }))
   if not o.ok then fail(string.format("fixture %s = %s refused: %s", param, tostring(value), o.reason)) end
   return o
 end
-function Fixture:pinch(permille) return self:set("PINCH_PM", permille) end
-function Fixture:supply(mv) return self:set("SUPPLY_MV", mv) end
-function Fixture:rf_loss(permille) return self:set("RF_LOSS_PM", permille) end
+function Fixture:set(param, value) return fx_set(param, value, "fixture:set", "value") end
+function Fixture:pinch(permille) return fx_set("PINCH_PM", permille, "fixture:pinch", "permille") end
+function Fixture:supply(mv) return fx_set("SUPPLY_MV", mv, "fixture:supply", "mV") end
+function Fixture:rf_loss(permille) return fx_set("RF_LOSS_PM", permille, "fixture:rf_loss", "permille") end
 function Fixture:tare() return call("fixture", "fx_tare", {}) end
 function Fixture:reset(kind, at_write)
   local k = ({ watchdog = 0, brownout = 1, power = 2, factory = 3 })[kind or "power"]
-  if not k then error("reset kind is 'watchdog', 'brownout', 'power' or 'factory'", 2) end
+  if not k then
+    argerr("fixture:reset: kind must be 'watchdog', 'brownout', 'power' or 'factory', got %s",
+           type(kind) == "string" and ("'" .. kind .. "'") or type(kind))
+  end
+  need_number(at_write, "fixture:reset", "nth_write", { integer = true, min = 0 }, true)
   return call("fixture", "fx_reset", { kind = k, at_write = at_write or 0 })
 end
 -- Delivered volume (nL) as the balance measures it, from its mass (ug).
@@ -498,7 +828,8 @@ local function waited(what, r, err, code)
 end
 
 -- Advance the bench clock to t, collecting the board's events.
-function Bench:run_until(t)
+local function run_until(self, t)
+  t = round(t)
   while true do
     local ev = waited("run_until", ph.next_event(t))
     if not ev then break end
@@ -515,9 +846,11 @@ function Bench:run_until(t)
   return ph.now()
 end
 
+function Bench:run_until(t) return run_until(self, duration(t, "b:run_until", "t")) end
+
 function Bench:run_for(d)
-  if type(d) ~= "number" or d < 0 then error("run_for(duration): duration >= 0 in ns", 2) end
-  return self:run_until(ph.now() + round(d))
+  duration(d, "b:run_for", "duration")
+  return run_until(self, ph.now() + round(d))
 end
 
 local function matches(ev, filter)
@@ -528,18 +861,36 @@ local function matches(ev, filter)
   return true
 end
 
+local function check_filter(filter, what, optional)
+  if filter == nil and optional then return end
+  if type(filter) ~= "table" and type(filter) ~= "function" then
+    argerr("%s: filter must be a table of event fields or a function, got %s", what, type(filter))
+  end
+end
+
 local function describe(filter)
   if type(filter) == "function" then return "a matching event" end
   return show(filter)
+end
+
+local WAIT_KEYS = { within = true, optional = true, include_past = true, since = true }
+
+local function check_opts(opts, known, what)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then argerr("%s: options must be a table, got %s", what, type(opts)) end
+  known_keys(opts, known, what, "option")
+  return opts
 end
 
 -- Wait for an event matching filter within opts.within (ns).  Returns the
 -- event; fails with what was seen instead.  With opts.since, an event that
 -- already arrived at or after bench time since matches too: on a real-time
 -- board the answer can arrive while the script is still busy causing it.
-function Bench:wait_event(filter, opts)
-  opts = opts or {}
-  local within = opts.within or (1 * U.h)
+local function wait_event(self, filter, opts, what)
+  check_filter(filter, what)
+  opts = check_opts(opts, WAIT_KEYS, what)
+  local within = duration(opts.within, what, "within", true) or (1 * U.h)
+  duration(opts.since, what, "since", true)
   local t0 = ph.now()
   local deadline = t0 + round(within)
   -- Every copy of an event carries the board time it happened.  One from
@@ -572,22 +923,32 @@ function Bench:wait_event(filter, opts)
                      #seen > 0 and table.concat(seen, ", ") or "nothing"))
 end
 
+function Bench:wait_event(filter, opts) return wait_event(self, filter, opts, "b:wait_event") end
+
 function Bench:wait_alarm(name, opts)
-  code_value("ALARM", name, 3)
-  return self:wait_event({ name = "ALARM_ON", alarm = name }, opts)
+  if type(name) ~= "string" then
+    argerr("b:wait_alarm: alarm must be a name (a string), got %s", type(name))
+  end
+  code_arg("ALARM", name, "b:wait_alarm", "alarm")
+  return wait_event(self, { name = "ALARM_ON", alarm = name }, opts, "b:wait_alarm")
 end
+
+local WAIT_UNTIL_KEYS = { within = true, every = true, what = true, optional = true }
 
 -- Poll pred() every opts.every (default 1 s) until it returns a truthy
 -- value or opts.within passes.
 function Bench:wait_until(pred, opts)
-  opts = opts or {}
-  local within, every = opts.within or U.h, opts.every or U.s
+  local what = "b:wait_until"
+  if type(pred) ~= "function" then argerr("%s: condition must be a function, got %s", what, type(pred)) end
+  opts = check_opts(opts, WAIT_UNTIL_KEYS, what)
+  local within = duration(opts.within, what, "within", true) or U.h
+  local every = need_number(opts.every, what, "every", { unit = "ns", gt = 0 }, true) or U.s
   local deadline = ph.now() + round(within)
   while true do
     local v = pred()
     if v then return v, ph.now() end
     if ph.now() >= deadline then break end
-    self:run_until(math.min(deadline, ph.now() + round(every)))
+    run_until(self, math.min(deadline, ph.now() + math.max(1, round(every))))
   end
   if opts.optional then return nil end
   fail(string.format("%s not reached within %s", opts.what or "condition", fmt_time(within)))
@@ -595,11 +956,34 @@ end
 
 -- Events seen so far matching filter (all when nil).
 function Bench:events(filter)
+  check_filter(filter, "b:events", true)
   local out = {}
   for _, ev in ipairs(self.history) do
     if not filter or matches(ev, filter) then out[#out + 1] = ev end
   end
   return out
+end
+
+local CHANNELS = { pump = true, fixture = true, all = true }
+local DIRS = { both = true, to_board = true, from_board = true }
+local LINK_PROBS = { "drop", "corrupt", "duplicate", "reorder" }
+local LINK_KEYS = { drop = true, corrupt = true, duplicate = true, reorder = true, delay = true,
+                    jitter = true, burst = true, channel = true, dir = true }
+local BURST_KEYS = { p = true, r = true, loss_good = true, loss_bad = true }
+
+local function choice(v, set, what, key, text)
+  if not set[v] then
+    argerr("%s: %s must be %s, got %s", what, key, text,
+           type(v) == "string" and ("'" .. v .. "'") or type(v))
+  end
+  return v
+end
+
+local function probability(v, what, key)
+  if v == nil then return nil end
+  need_number(v, what, key)
+  if v < 0 or v > 1 then argerr("%s: %s = %s must be a probability, 0 to 1", what, key, fmtnum(v)) end
+  return v
 end
 
 -- Link faults on the harness side of the link (any board): frames lost,
@@ -608,21 +992,30 @@ end
 -- "from_board", drop =, corrupt =, duplicate =, reorder = (probabilities),
 -- delay =, jitter = (ns), burst = { p =, r =, loss_good =, loss_bad = } }.
 function Bench:link_fault(spec)
+  local what = "b:link_fault"
+  if type(spec) ~= "table" then argerr("%s: spec must be a table, got %s", what, type(spec)) end
+  known_keys(spec, LINK_KEYS, what, "option")
+  local channel = choice(spec.channel or "all", CHANNELS, what, "channel", "'pump', 'fixture' or 'all'")
+  local dir = choice(spec.dir or "both", DIRS, what, "dir", "'both', 'to_board' or 'from_board'")
   local cfg = {}
-  for _, k in ipairs({ "drop", "corrupt", "duplicate", "reorder", "delay", "jitter" }) do
-    if spec[k] ~= nil then cfg[k] = spec[k] end
+  for _, k in ipairs(LINK_PROBS) do cfg[k] = probability(spec[k], what, k) end
+  for _, k in ipairs({ "delay", "jitter" }) do
+    cfg[k] = need_number(spec[k], what, k, { integer = true, unit = "ns", min = 0, max = MAX_NS,
+                                             maxtext = "10000 days" }, true)
   end
-  if spec.burst then
-    cfg.ge_p, cfg.ge_r = spec.burst.p, spec.burst.r
-    cfg.ge_loss_good, cfg.ge_loss_bad = spec.burst.loss_good or 0, spec.burst.loss_bad or 1
-  end
-  for k in pairs(spec) do
-    if cfg[k] == nil and k ~= "channel" and k ~= "dir" and k ~= "burst" then
-      error("unknown link fault '" .. tostring(k) .. "'", 2)
+  if spec.burst ~= nil then
+    local b = spec.burst
+    if type(b) ~= "table" then
+      argerr("%s: burst must be a table { p =, r =, loss_good =, loss_bad = }, got %s", what, type(b))
     end
+    known_keys(b, BURST_KEYS, what, "burst option")
+    if b.p == nil or b.r == nil then argerr("%s: burst needs p and r", what) end
+    cfg.ge_p, cfg.ge_r = probability(b.p, what, "burst.p"), probability(b.r, what, "burst.r")
+    cfg.ge_loss_good = probability(b.loss_good, what, "burst.loss_good") or 0
+    cfg.ge_loss_bad = probability(b.loss_bad, what, "burst.loss_bad") or 1
   end
-  ph.linkfault(spec.channel or "all", spec.dir or "both", cfg)
-  self:mark("fault_on", { fault = "link", channel = spec.channel or "all", dir = spec.dir or "both" })
+  ph.linkfault(channel, dir, cfg)
+  self:mark("fault_on", { fault = "link", channel = channel, dir = dir })
 end
 
 function Bench:link_clear()
@@ -631,7 +1024,11 @@ function Bench:link_clear()
 end
 
 -- What the link-fault layer did on one path: frames, dropped, corrupted...
-function Bench:link_stats(channel, dir) return ph.linkfault_stats(channel, dir) end
+function Bench:link_stats(channel, dir)
+  choice(channel, { pump = true, fixture = true }, "b:link_stats", "channel", "'pump' or 'fixture'")
+  choice(dir, { to_board = true, from_board = true }, "b:link_stats", "dir", "'to_board' or 'from_board'")
+  return ph.linkfault_stats(channel, dir)
+end
 
 -- How this test's link times out and how slow it has been: the reply
 -- timeout and retries of every command, and the longest round trip so far
@@ -645,13 +1042,32 @@ function Bench:log(msg) log(msg) end
 
 -- Record a harness event (fault on/off...) in the trace.
 function Bench:mark(kind, fields)
-  local ev = { ev = tostring(kind) }
+  if type(kind) ~= "string" then argerr("b:mark: kind must be a string, got %s", type(kind)) end
+  if fields ~= nil and type(fields) ~= "table" then
+    argerr("b:mark: fields must be a table, got %s", type(fields))
+  end
+  local ev = { ev = kind }
   for k, v in pairs(fields or {}) do
     if type(k) == "string" and k ~= "ev" then
       ev[k] = (type(v) == "number" or type(v) == "boolean" or type(v) == "table") and v or tostring(v)
     end
   end
   ph.record(ev)
+end
+
+-- Every method of cls checks it was called with a colon: b.run_for(5 * s)
+-- would otherwise fail deep inside the harness.
+local function colon_guard(cls, label, example)
+  for name, fn in pairs(cls) do
+    if type(fn) == "function" then
+      cls[name] = function(self, ...)
+        if getmetatable(self) ~= cls then
+          argerr("%s:%s: call it with a colon, %s:%s(...)", label, name, example, name)
+        end
+        return fn(self, ...)
+      end
+    end
+  end
 end
 
 local function new_bench()
@@ -662,7 +1078,89 @@ local function new_bench()
   return b
 end
 
+------------------------------------------------------------------ drug libraries
+local DRUGLIB_FILE_KEYS = { description = true, drugs = true }
+local DRUG_KEYS = { id = true, name = true, max_conc_mg_ml = true, soft_mg_day = true,
+                    hard_mg_day = true, source = true }
+-- The largest figures the druglib_set message carries (ng/mL, ug/day in 32 bits).
+local MAX_CONC_MG_ML, MAX_MG_DAY = 4294, 4294967
+
+-- Why a drug library (fixture_data) is unusable, as one line naming the
+-- file (path) and the entry, or nil when it is sound: its keys, an entry's
+-- id (whole, 1..65535, unique), name (unique), and figures (numbers above
+-- 0, the soft daily limit not above the hard one).
+check_druglib = function(lib, path)
+  if type(lib) ~= "table" then return path .. ": a drug library is a JSON object" end
+  for k in pairs(lib) do
+    if not DRUGLIB_FILE_KEYS[k] then return string.format("%s: unknown key '%s'", path, tostring(k)) end
+  end
+  if type(lib.drugs) ~= "table" or #lib.drugs == 0 then
+    return path .. ": key 'drugs': must be a non-empty list of drugs"
+  end
+  local ids, names = {}, {}
+  for i = 1, #lib.drugs do
+    local d = lib.drugs[i]
+    local where = string.format("%s: drugs[%d]", path, i)
+    if type(d) ~= "table" then return where .. ": must be an object" end
+    if type(d.name) == "string" then where = where .. string.format(" ('%s')", d.name) end
+    for k in pairs(d) do
+      if not DRUG_KEYS[k] then return string.format("%s: unknown key '%s'", where, tostring(k)) end
+    end
+    local bad = number_problem(d.id, "id", { integer = true, min = 1, max = 65535 })
+      or (type(d.name) ~= "string" or d.name == "") and "name must be a non-empty string"
+      or number_problem(d.max_conc_mg_ml, "max_conc_mg_ml", { gt = 0, max = MAX_CONC_MG_ML })
+      or number_problem(d.soft_mg_day, "soft_mg_day", { gt = 0, max = MAX_MG_DAY })
+      or number_problem(d.hard_mg_day, "hard_mg_day", { gt = 0, max = MAX_MG_DAY })
+      or d.source ~= nil and type(d.source) ~= "string" and "source must be a string"
+    if bad then return where .. ": " .. bad end
+    if d.soft_mg_day > d.hard_mg_day then
+      return string.format("%s: soft_mg_day %s is above hard_mg_day %s", where, fmtnum(d.soft_mg_day),
+                           fmtnum(d.hard_mg_day))
+    end
+    if ids[d.id] then return string.format("%s: id %d is also drugs[%d]'s", where, d.id, ids[d.id]) end
+    if names[d.name] then return string.format("%s: name '%s' is also drugs[%d]'s", where, d.name, names[d.name]) end
+    ids[d.id], names[d.name] = i, i
+  end
+  for k in pairs(lib.drugs) do
+    if math.type(k) ~= "integer" or k < 1 or k > #lib.drugs then
+      return path .. ": key 'drugs': must be a list"
+    end
+  end
+end
+M.check_druglib = check_druglib
+
 ------------------------------------------------------------------ runner side
+-- The most values annotate() may add to one test's record entry, and how
+-- many the running test may still add.
+local ANNOTATE_MAX_VALUES = 100000
+local annotate_left = { ANNOTATE_MAX_VALUES }
+
+-- A copy of v made of plain data only (tables without metatables, strings,
+-- numbers, booleans), read without running any metamethod of v; left[1]
+-- counts down the values it may still hold.  Anything else, more than 32
+-- levels or too many values is an error naming the script line.
+local function plain(v, what, left, depth)
+  local t = type(v)
+  if t == "string" or t == "boolean" then return v end
+  if t == "number" then
+    if not finite(v) then argerr("%s: %s is not a finite number", what, tostring(v)) end
+    return v
+  end
+  if t ~= "table" then argerr("%s: a %s cannot go into the record", what, t) end
+  if depth >= 32 then argerr("%s: nested more than 32 levels deep", what) end
+  local out = {}
+  for k, x in next, v do
+    left[1] = left[1] - 1
+    if left[1] < 0 then argerr("%s: more than %d values in the record", what, ANNOTATE_MAX_VALUES) end
+    local kt = type(k)
+    if kt ~= "string" and not (kt == "number" and finite(k)) then
+      argerr("%s: a key must be a string or a number, not a %s", what, kt)
+    end
+    out[k] = plain(x, what, left, depth + 1)
+  end
+  return out
+end
+
 -- Environment for a script file: the test language over the sandbox's
 -- globals; writes stay in the file's own table.
 function M.env_for(file)
@@ -679,17 +1177,17 @@ function M.env_for(file)
     fail = function(msg) fail(msg) end,
     -- skip(reason): end the test now with verdict "skip" (it could not run here).
     skip = function(reason)
-      if not current then error("skip() outside a test", 2) end
+      if not current then argerr("skip() outside a test") end
       current.skip_reason = tostring(reason)
       error("skipped: " .. tostring(reason), 0)
     end,
     -- annotate(key, table): extra plain data in the test's record entry.
     annotate = function(key, value)
-      if not current then error("annotate() outside a test", 2) end
+      if not current then argerr("annotate() outside a test") end
       if type(key) ~= "string" or current[key] ~= nil then
-        error("annotate: key must be a new string, not " .. tostring(key), 2)
+        argerr("annotate: key must be a new string, not %s", type(key) == "string" and key or type(key))
       end
-      current[key] = value
+      current[key] = plain(value, "annotate '" .. key .. "'", annotate_left, 0)
     end,
   }
   for k, v in pairs(U) do env[k] = v end
@@ -710,6 +1208,7 @@ end
 function M.begin(id)
   local t = R.tests[id]
   first_board_us = nil
+  annotate_left = { ANNOTATE_MAX_VALUES }
   current = { id = id, verdict = "pass", checks = 0, measurements = {}, log = {}, bench = true }
   R.results[id] = current
   t.bench = new_bench()
@@ -720,7 +1219,10 @@ function M.begin(id)
 end
 
 -- One phase of a test: "suite_setup", "setup", "body", "teardown",
--- "suite_teardown".  Raises on failure; the runner classifies it.
+-- "after_each", "faults_off", "suite_teardown" (the runner runs each of the
+-- last four whatever happened before).  Raises on failure; the runner
+-- classifies it.  No phase catches an error to raise it again: the message
+-- handler must see where it was raised.
 function M.phase(id, which)
   local t = R.tests[id]
   local s, b = t.suite, t.bench
@@ -732,16 +1234,30 @@ function M.phase(id, which)
   elseif which == "body" then
     t.fn(b, t.case)
   elseif which == "teardown" then
-    local ok, err = pcall(function()
-      if t.teardown then t.teardown(b) end
-      if s.after_each then s.after_each(b) end
-    end)
+    if t.teardown then t.teardown(b) end
+  elseif which == "after_each" then
+    if s.after_each then s.after_each(b) end
+  elseif which == "faults_off" then
     faults.finish() -- whatever the teardowns did: leave the rig without faults
-    if not ok then error(err, 0) end
   elseif which == "suite_teardown" then
     s.pending = s.pending - 1
     if s.pending == 0 and s.teardown and s.ran_setup then s.teardown(b) end
   end
+end
+
+-- Before the first test of a run: the fault catalogue and the drug
+-- library (read by C with duplicate keys rejected, and given here as
+-- tables), the catalogue's profile keys checked against the bench profile.
+-- Returns the first problem as one line naming the file and the entry, or
+-- nothing.
+function M.check_fixtures(catalogue, catalogue_path, druglib, druglib_path, profile)
+  return faults.check_catalogue(catalogue, catalogue_path, profile) or check_druglib(druglib, druglib_path)
+end
+
+-- kind, message, place of a failure raised by fail(); nothing for any other value.
+function M.failure_info(e)
+  local f = genuine[e]
+  if f then return f.kind, tostring(f.msg), f.where end
 end
 
 -- Close a test: its result table (verdict set by the runner first).
@@ -770,7 +1286,11 @@ function M.init(primitives)
   ph = primitives
   M.units = U
   faults = require("pumphil.faults").install { ph = ph, U = U, fail = fail, measure = measure,
-                                               Bench = Bench }
+                                               Bench = Bench, number_problem = number_problem,
+                                               colon_guard = colon_guard }
+  colon_guard(Bench, "b", "b")
+  colon_guard(Pump, "pump", "b.pump")
+  colon_guard(Fixture, "fixture", "b.fixture")
   return M
 end
 

@@ -37,8 +37,17 @@ A.STROKES_PER_SAMPLE = 10
 -- The scaled protocol for a rate (nL/h) and stroke volume (nL):
 -- { sample_ns, k, stroke_ns, windows = { {p_min=, samples=} ... },
 --   startup, analysis } (counts in samples).
+local function positive(v, key)
+  if type(v) ~= "number" or not (v > 0 and v < math.huge) then
+    error(string.format("accuracy.protocol: %s must be a number > 0, got %s", key,
+                        type(v) == "number" and tostring(v) or type(v)), 3)
+  end
+end
+
 function A.protocol(rate_nl_h, stroke_nl, strokes_per_sample)
-  assert(rate_nl_h > 0 and stroke_nl > 0, "protocol(rate_nl_h, stroke_nl)")
+  positive(rate_nl_h, "rate_nl_h")
+  positive(stroke_nl, "stroke_nl")
+  if strokes_per_sample ~= nil then positive(strokes_per_sample, "strokes_per_sample") end
   local per = strokes_per_sample or A.STROKES_PER_SAMPLE
   local stroke_ns = stroke_nl / rate_nl_h * 3600e9
   local sample_ns = math.max(S_IEC, math.floor(per * stroke_ns + 0.5))

@@ -21,7 +21,7 @@
 
 local F = {}
 
-local ph, U, fail, measure -- from pumphil.lua (install)
+local ph, U, fail, measure, number_problem, Bench -- from pumphil.lua (install)
 
 ------------------------------------------------------------------ errors
 -- A misuse by the script: an error naming the script line, never a clamp.
@@ -29,6 +29,27 @@ local context -- "schedule entry 2: " while b:schedule injects its entries
 
 local function usage(msg)
   error(ph.caller_line() .. ": " .. (context or "") .. msg, 0)
+end
+
+-- v, a number as number_problem's o asks (what: "fault 'leak'"), or nil
+-- when optional and absent.
+local function number(v, what, key, o, optional)
+  if v == nil and optional then return nil end
+  local bad = number_problem(v, key, o)
+  if bad then usage(what .. ": " .. bad) end
+  return v
+end
+
+local function known_keys(t, known, what)
+  for k in pairs(t) do
+    if not known[k] then usage(string.format("%s: unknown option '%s'", what, tostring(k))) end
+  end
+end
+
+local function need_bench(b, what)
+  if getmetatable(b) ~= Bench then
+    usage(string.format("%s: the first argument must be the test's bench b, got %s", what, type(b)))
+  end
 end
 
 local function fmtnum(x)
@@ -187,36 +208,233 @@ local drivers = {
 ------------------------------------------------------------------ catalogue
 local cat, by_name
 
-local function validate_entry(f)
-  local where = "fixtures/faults.json: fault '" .. tostring(f.name) .. "'"
-  if not drivers[f.name] then error(where .. " has no driver in pumphil_faults.lua", 0) end
-  if not ({ fixture = true, link = true, board = true })[f.level] then
-    error(where .. ": level must be fixture, link or board", 0)
+------------------------------------------------------------------ catalogue checks
+-- The catalogue is input from outside: every entry is checked before the
+-- first test (pumphil.lua's check_fixtures) and again when a script reads
+-- it, and a bad one is one line naming the file and the entry.
+
+local TOP_KEYS = { description = true, levels = true, faults = true }
+local ENTRY_KEYS = { name = true, title = true, level = true, mechanism = true, params = true,
+                     timing = true, hazards = true, req = true, conditions = true, response = true,
+                     limits = true }
+local PARAM_KEYS = { unit = true, min = true, max = true, default = true, text = true }
+local LIMIT_KEYS = { unit = true, min = true, max = true, nominal = true, tol = true, text = true }
+local LIMIT_REF_KEYS = { profile = true, unit = true, scale = true }
+local RESPONSE_KEYS = { summary = true, alarm = true, priority = true, delivery = true, latched = true,
+                        also = true }
+local ALSO_KEYS = { alarm = true, priority = true, delivery = true }
+local LEVELS = { fixture = true, link = true, board = true }
+local DELIVERY = { stops = true, continues = true, min_rate = true, eos_rate = true, not_sensed = true }
+local RESET_KINDS = { watchdog = true, brownout = true, power = true, factory = true }
+-- What a driver's io may touch, by mechanism kind (io_for).
+local MECHANISM = {
+  fx = function(x) return ph.codes.FX[x] ~= nil end,
+  hook = function(x) return ph.codes.HOOK[x] ~= nil end,
+  reset = function(x) return RESET_KINDS[x] end,
+  pump = function(x) return x == "refill" or x == "stop" end,
+  link = function(x) return ph.has_message(x) end,
+  linkfault = function(x) return x == "pump" or x == "fixture" end,
+}
+
+local function reject(fmt, ...) error({ catalogue = string.format(fmt, ...) }, 0) end
+
+local function is_list(t)
+  if type(t) ~= "table" then return false end
+  local n = 0
+  for k in pairs(t) do
+    if math.type(k) ~= "integer" or k < 1 then return false end
+    n = n + 1
   end
-  for k, p in pairs(f.params or {}) do
-    if not factor(p.unit) then error(where .. ": parameter '" .. k .. "' has unknown unit " .. tostring(p.unit), 0) end
-    if not (p.min <= p.default and p.default <= p.max) then
-      error(where .. ": parameter '" .. k .. "' default outside its range", 0)
+  return n == #t
+end
+
+local function string_list(v, where, key, nonempty)
+  if not is_list(v) or (nonempty and #v == 0) then
+    reject("%s: %s must be a %slist of strings", where, key, nonempty and "non-empty " or "")
+  end
+  for i, x in ipairs(v) do
+    if type(x) ~= "string" or x == "" then reject("%s: %s[%d] must be a non-empty string", where, key, i) end
+  end
+end
+
+local function object(v, where, key)
+  if type(v) ~= "table" or (next(v) ~= nil and is_list(v)) then
+    reject("%s: %s must be an object", where, key)
+  end
+end
+
+local function keys_of(t, known, where, what)
+  for k in pairs(t) do
+    if not known[k] then reject("%s: unknown key '%s'%s", where, tostring(k), what and (" in " .. what) or "") end
+  end
+end
+
+local function finite_number(v, where, key)
+  local bad = number_problem(v, key)
+  if bad then reject("%s: %s", where, bad) end
+end
+
+-- The number a profile path names ("pump.occlusion_pa") in profile, or nil.
+local function profile_number(profile, path)
+  local v = profile
+  for part in path:gmatch("[^.]+") do
+    if type(v) ~= "table" and type(v) ~= "userdata" then return nil end
+    v = v[part]
+  end
+  return type(v) == "number" and v or nil
+end
+
+local function check_limit(l, where, key, profile)
+  object(l, where, "limit '" .. key .. "'")
+  local lw = string.format("%s: limit '%s'", where, key)
+  keys_of(l, LIMIT_KEYS, lw)
+  if type(l.unit) ~= "string" or not factor(l.unit) then reject("%s: unknown unit %s", lw, tostring(l.unit)) end
+  if l.min == nil and l.max == nil and l.tol == nil then reject("%s has no min, max or tol", lw) end
+  if l.nominal ~= nil and l.tol == nil then reject("%s: nominal needs a tol", lw) end
+  if l.tol ~= nil then
+    finite_number(l.tol, lw, "tol")
+    if l.tol < 0 then reject("%s: tol must be >= 0", lw) end
+  end
+  local values = {}
+  for _, k in ipairs({ "min", "max", "nominal" }) do
+    local v = l[k]
+    if type(v) == "table" then
+      keys_of(v, LIMIT_REF_KEYS, lw, k)
+      if type(v.profile) ~= "string" then reject("%s: %s.profile must be a profile key such as 'pump.occlusion_pa'", lw, k) end
+      if type(v.unit) ~= "string" or not factor(v.unit) then reject("%s: %s has unknown unit %s", lw, k, tostring(v.unit)) end
+      if v.scale ~= nil then finite_number(v.scale, lw, k .. ".scale") end
+      local x = profile and profile_number(profile, v.profile)
+      if profile and not x then
+        reject("%s: %s: the bench profile has no number at '%s'", lw, k, v.profile)
+      end
+      values[k] = x and x * factor(v.unit) / factor(l.unit) * (v.scale or 1)
+    elseif v ~= nil then
+      finite_number(v, lw, k)
+      values[k] = v
     end
   end
-  for k, l in pairs(f.limits or {}) do
-    if not factor(l.unit) then error(where .. ": limit '" .. k .. "' has unknown unit " .. tostring(l.unit), 0) end
+  if values.min and values.max and values.min > values.max then
+    reject("%s: min %s is above max %s", lw, fmtnum(values.min), fmtnum(values.max))
   end
-  if type(f.hazards) ~= "table" or #f.hazards == 0 then error(where .. " maps to no hazard", 0) end
+end
+
+local function check_response(r, where)
+  object(r, where, "response")
+  keys_of(r, RESPONSE_KEYS, where, "response")
+  local list = { r }
+  if r.also ~= nil then
+    if not is_list(r.also) then reject("%s: response.also must be a list", where) end
+    for i, a in ipairs(r.also) do
+      object(a, where, string.format("response.also[%d]", i))
+      keys_of(a, ALSO_KEYS, where, "response.also")
+      list[#list + 1] = a
+    end
+  end
+  for _, a in ipairs(list) do
+    if a.alarm ~= nil and (type(a.alarm) ~= "string" or ph.codes.ALARM[a.alarm] == nil) then
+      reject("%s: response alarm '%s' is not an ALARM code", where, tostring(a.alarm))
+    end
+    if a.priority ~= nil and (type(a.priority) ~= "string" or ph.codes.PRIO[a.priority] == nil) then
+      reject("%s: response priority '%s' is not a PRIO code", where, tostring(a.priority))
+    end
+    if not DELIVERY[a.delivery] then
+      reject("%s: response delivery '%s' is not one of continues, eos_rate, min_rate, not_sensed, stops",
+             where, tostring(a.delivery))
+    end
+  end
+  if r.latched ~= nil and type(r.latched) ~= "boolean" then reject("%s: response.latched must be a boolean", where) end
+  if r.summary ~= nil and type(r.summary) ~= "string" then reject("%s: response.summary must be a string", where) end
+end
+
+local function check_entry(f, i, path, levels, profile)
+  if type(f) ~= "table" then reject("%s: faults[%d] must be an object", path, i) end
+  if type(f.name) ~= "string" or f.name == "" then reject("%s: faults[%d]: name must be a non-empty string", path, i) end
+  local where = string.format("%s: fault '%s'", path, f.name)
+  keys_of(f, ENTRY_KEYS, where)
+  if not drivers[f.name] then reject("%s has no driver in pumphil_faults.lua", where) end
+  if not LEVELS[f.level] or not levels[f.level] then
+    reject("%s: level '%s' is not one of board, fixture, link", where, tostring(f.level))
+  end
+  if type(f.title) ~= "string" then reject("%s: title must be a string", where) end
+  if f.conditions ~= nil and type(f.conditions) ~= "string" then reject("%s: conditions must be a string", where) end
+  object(f.mechanism or {}, where, "mechanism")
+  for kind, list in pairs(f.mechanism or {}) do
+    if not MECHANISM[kind] then reject("%s: unknown mechanism kind '%s'", where, tostring(kind)) end
+    string_list(list, where, "mechanism " .. kind, true)
+    for _, x in ipairs(list) do
+      if not MECHANISM[kind](x) then reject("%s: mechanism %s '%s' is unknown", where, kind, x) end
+    end
+  end
+  object(f.params or {}, where, "params")
+  for k, p in pairs(f.params or {}) do
+    local pw = string.format("%s: parameter '%s'", where, tostring(k))
+    object(p, where, "parameter '" .. tostring(k) .. "'")
+    keys_of(p, PARAM_KEYS, pw)
+    if type(p.unit) ~= "string" or not factor(p.unit) then reject("%s has unknown unit %s", pw, tostring(p.unit)) end
+    finite_number(p.min, pw, "min")
+    finite_number(p.max, pw, "max")
+    finite_number(p.default, pw, "default")
+    if not (p.min <= p.default and p.default <= p.max) then
+      reject("%s: default %s outside its range %s..%s", pw, fmtnum(p.default), fmtnum(p.min), fmtnum(p.max))
+    end
+  end
+  local timing = f.timing or {}
+  object(timing, where, "timing")
+  keys_of(timing, { duration = true, ramp = true }, where, "timing")
+  if timing.duration ~= nil and timing.duration ~= true and timing.duration ~= "required" then
+    reject("%s: timing.duration must be true or \"required\"", where)
+  end
+  if timing.ramp ~= nil and timing.ramp ~= true then reject("%s: timing.ramp must be true", where) end
+  string_list(f.hazards, where, "hazards", true)
+  for _, h in ipairs(f.hazards) do
+    if not h:match("^HAZ%-[A-Z]+$") then reject("%s: hazard '%s' is not a hazard id (HAZ-...)", where, h) end
+  end
+  if f.req ~= nil then string_list(f.req, where, "req") end
+  check_response(f.response, where)
+  object(f.limits or {}, where, "limits")
+  for k, l in pairs(f.limits or {}) do check_limit(l, where, tostring(k), profile) end
+end
+
+-- Why the catalogue c (read from path) is unusable, or nil.  profile (the
+-- bench profile as a table) lets the limits' profile keys be checked.
+function F.check_catalogue(c, path, profile)
+  local ok, e = pcall(function()
+    if type(c) ~= "table" or is_list(c) then reject("%s: the catalogue is a JSON object", path) end
+    keys_of(c, TOP_KEYS, path)
+    object(c.levels, path, "key 'levels'")
+    if not is_list(c.faults) or #c.faults == 0 then reject("%s: key 'faults': must be a non-empty list", path) end
+    local seen = {}
+    for i = 1, #c.faults do
+      local f = c.faults[i]
+      check_entry(f, i, path, c.levels, profile)
+      if seen[f.name] then
+        reject("%s: fault '%s' is listed twice (faults[%d] and faults[%d])", path, f.name, seen[f.name], i)
+      end
+      seen[f.name] = i
+    end
+    local missing = {}
+    for name in pairs(drivers) do
+      if not seen[name] then missing[#missing + 1] = name end
+    end
+    table.sort(missing)
+    if #missing > 0 then
+      reject("%s: pumphil_faults.lua drives '%s', which the catalogue does not list", path, missing[1])
+    end
+  end)
+  if ok then return nil end
+  if type(e) == "table" and e.catalogue then return e.catalogue end
+  error(e, 0)
 end
 
 -- The catalogue as a table (read once per script).
 function F.catalogue()
   if cat then return cat end
+  local path = ph.fixture_path("faults")
   local c = ph.fixture_data("faults")
+  local bad = F.check_catalogue(c, path, nil)
+  if bad then usage(bad) end
   local names = {}
-  for _, f in ipairs(c.faults) do
-    validate_entry(f)
-    names[f.name] = f
-  end
-  for name in pairs(drivers) do
-    if not names[name] then error("pumphil_faults.lua drives '" .. name .. "', which fixtures/faults.json does not list", 0) end
-  end
+  for _, f in ipairs(c.faults) do names[f.name] = f end
   cat, by_name = c, names
   return c
 end
@@ -232,8 +450,8 @@ function F.spec(name)
   F.catalogue()
   local f = by_name[name]
   if not f then
-    usage(string.format("unknown fault '%s' (the catalogue, fixtures/faults.json, has: %s)",
-                        tostring(name), names_list()))
+    usage(string.format("unknown fault '%s' (the catalogue, %s, has: %s)", tostring(name),
+                        ph.fixture_path("faults"), names_list()))
   end
   return f
 end
@@ -259,9 +477,7 @@ local function resolve_params(spec, params)
       usage(string.format("fault '%s' has no parameter '%s' (%s)", spec.name, tostring(k),
                           #known > 0 and "it has: " .. table.concat(known, ", ") or "it takes none"))
     end
-    if type(v) ~= "number" or v ~= v then
-      usage(string.format("fault '%s': parameter '%s' must be a number, got %s", spec.name, k, tostring(v)))
-    end
+    number(v, string.format("fault '%s'", spec.name), string.format("parameter '%s'", k))
     local x = v / factor(d.unit)
     if x < d.min or x > d.max then
       usage(string.format("fault '%s': %s = %s %s is outside its range %s..%s %s", spec.name, k,
@@ -291,7 +507,7 @@ local function profile_value(path)
     if type(v) ~= "table" and type(v) ~= "userdata" then v = nil; break end
     v = v[part]
   end
-  if type(v) ~= "number" then error("bench profile has no number at '" .. path .. "'", 0) end
+  if type(v) ~= "number" then usage("the bench profile has no number at '" .. path .. "'") end
   return v
 end
 
@@ -305,6 +521,7 @@ end
 -- nominal (base units) completes a tol-only limit whose centre depends on
 -- the test's own parameters.
 function F.limit(name, key, nominal)
+  number(nominal, "faults.limit", "nominal", nil, true)
   local spec = F.spec(name)
   local l = spec.limits and spec.limits[key]
   if not l then usage(string.format("fault '%s' has no limit '%s'", name, tostring(key))) end
@@ -323,6 +540,9 @@ end
 local TIME_UNITS = { us = true, ms = true, s = true, min = true, h = true, d = true }
 
 function F.measure(name, key, value, nominal, resolution)
+  number(value, "faults.measure", "value")
+  number(nominal, "faults.measure", "nominal", nil, true)
+  number(resolution, "faults.measure", "resolution", { min = 0 }, true)
   local m = F.limit(name, key, nominal)
   local v = value / factor(m.unit)
   -- A time the host measures is no finer than the link's round trip: over
@@ -537,9 +757,13 @@ local function check_timing(spec, t)
   local allowed = spec.timing or {}
   local now = ph.now()
   local out = { at = t.at or now, duration = t.duration, ramp = t.ramp }
+  local what = string.format("fault '%s'", spec.name)
   if type(out.at) ~= "number" then
     usage(string.format("fault '%s': at must be a bench time (ns), got %s", spec.name, tostring(t.at)))
   end
+  number(out.at, what, "at")
+  number(out.duration, what, "duration", nil, true)
+  number(out.ramp, what, "ramp", nil, true)
   if out.at < now then
     usage(string.format("fault '%s': at = %s is in the past (the bench is at %s)", spec.name,
                         U.fmt_time(out.at), U.fmt_time(now)))
@@ -606,6 +830,8 @@ local function inject(b, name, params, timing)
 end
 
 ------------------------------------------------------------------ campaigns
+local function finite_pos(x) return type(x) == "number" and x > 0 and x < math.huge end
+
 -- splitmix64 over Lua's wrapping integers: a stream of its own, so a
 -- campaign does not shift math.random and vice versa.
 local function rng(seed)
@@ -634,7 +860,7 @@ local function pick_params(spec, r, mode)
 end
 
 local function campaign_plan(def)
-  local r = rng(def.seed or (ph.seed() ~ 0x63616d7061696e))
+  local r = rng(def.seed and math.tointeger(def.seed) or (ph.seed() ~ 0x63616d7061696e))
   local list = def.faults
   local now = ph.now()
   local from, to = def.from or now, def.to
@@ -670,15 +896,36 @@ local function campaign_plan(def)
   return plan
 end
 
+local CAMPAIGN_KEYS = { faults = true, n = true, to = true, from = true, duration = true, gap = true,
+                        seed = true, params = true }
+local MAX_CAMPAIGN = 10000 -- injections in one campaign
+
 local function check_campaign(def)
   if type(def) ~= "table" or type(def.faults) ~= "table" or #def.faults == 0 then
     usage("campaign{ faults = { names... }, n = count, to = end time, duration = d, ... }")
   end
-  if math.type(def.n) ~= "integer" or def.n < 1 then usage("campaign: n must be an integer >= 1") end
-  if type(def.to) ~= "number" then usage("campaign: to (end of the window, bench ns) is required") end
+  known_keys(def, CAMPAIGN_KEYS, "campaign")
+  if math.type(def.n) ~= "integer" or def.n < 1 or def.n > MAX_CAMPAIGN then
+    usage(string.format("campaign: n must be an integer 1 to %d", MAX_CAMPAIGN))
+  end
+  if def.to == nil then usage("campaign: to (end of the window, bench ns) is required") end
+  number(def.to, "campaign", "to", { unit = "ns" })
+  number(def.from, "campaign", "from", { unit = "ns" }, true)
   if def.duration == nil then usage("campaign: duration = d or { min, max } is required") end
+  local d = def.duration
+  local pair = type(d) == "table" and #d == 2
+  if not (pair and finite_pos(d[1]) and finite_pos(d[2]) and d[1] <= d[2]) and not finite_pos(d) then
+    usage("campaign: duration must be a number of ns > 0 or { min, max } with 0 < min <= max")
+  end
+  number(def.gap, "campaign", "gap", { unit = "ns", min = 0 }, true)
+  number(def.seed, "campaign", "seed", { integer = true }, true)
   if def.params ~= nil and def.params ~= "default" and def.params ~= "random" then
     usage("campaign: params is \"default\" or \"random\"")
+  end
+  for i, item in ipairs(def.faults) do
+    if type(item) == "table" and type(item.name) ~= "string" then
+      usage(string.format("campaign: faults[%d] must be a name or { name =, params = }", i))
+    end
   end
 end
 
@@ -707,8 +954,14 @@ end
 -- does when it leaves (an idle open session would time out into LINK_LOSS),
 -- and the set-up's own events (the boot's reservoir alarms) drained, so waits
 -- see only what follows.  Returns the commit outcome (with .crc).
+local RUNNING_KEYS = { rate = true, volume = true, conc = true, drug = true, low_residual = true,
+                       patient_bolus = true }
+
 function F.running(b, o)
+  need_bench(b, "faults.running")
+  if o ~= nil and type(o) ~= "table" then usage("faults.running: options must be a table, got " .. type(o)) end
   o = o or {}
+  known_keys(o, RUNNING_KEYS, "faults.running")
   local conc, volume, drug = o.conc or U.mg / U.mL, o.volume or 20 * U.mL, o.drug or 1
   b.pump:load_druglib()
   b.fixture:set("RESERVOIR_NL", volume)
@@ -728,6 +981,8 @@ end
 -- check that "delivery stopped" allows this much, and no more: it is still
 -- less than one pump stroke (250 nL) on the reference bench.
 function F.still_band(b, over)
+  need_bench(b, "faults.still_band")
+  number(over, "faults.still_band", "over", { unit = "ns", min = 0 }, true)
   local fx = b.profile.fixture or {}
   local density = fx.density_ug_ul or 1000
   local ug = 6 * math.sqrt(2) * (fx.balance_noise_ug or 0) + (fx.balance_resolution_ug or 0)
@@ -738,9 +993,10 @@ end
 ------------------------------------------------------------------ installation
 -- Called by pumphil.lua once per Lua state.
 function F.install(env)
-  ph, U, fail, measure = env.ph, env.U, env.fail, env.measure
+  ph, U, fail, measure, number_problem = env.ph, env.U, env.fail, env.measure, env.number_problem
+  Bench = env.Bench
   wrap_primitives()
-  local Bench = env.Bench
+  env.colon_guard(Handle, "fault", "f")
   -- b:inject(name, params, { at =, duration =, ramp = }) -> handle
   function Bench:inject(name, params, timing) return inject(self, name, params, timing) end
   -- b:schedule{ { name, params, at =, duration =, ramp = }, ... } -> handles
@@ -749,6 +1005,11 @@ function F.install(env)
     local out = {}
     for i, e in ipairs(list) do
       context = string.format("schedule entry %d: ", i)
+      if type(e) ~= "table" then
+        local msg = string.format("must be a table { name, params, at =, duration = }, got %s", type(e))
+        context = nil
+        usage(string.format("schedule entry %d: %s", i, msg))
+      end
       local ok, h = pcall(inject, self, e[1] or e.name, e[2] or e.params,
                           { at = e.at, duration = e.duration, ramp = e.ramp })
       context = nil

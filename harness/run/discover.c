@@ -79,7 +79,8 @@ static int discover(const char *path, ph_strvec *out, int depth)
 				r = -1;
 	}
 	closedir(d);
-	qsort(here.v, (size_t)here.n, sizeof *here.v, cmp_str);
+	if (here.n)
+		qsort(here.v, (size_t)here.n, sizeof *here.v, cmp_str);
 	for (int i = 0; i < here.n && r == 0; i++)
 		r = discover(here.v[i], out, depth + 1);
 	ph_strvec_free(&here);

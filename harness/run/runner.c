@@ -25,6 +25,7 @@
 #include "base/paths.h"
 #include "link/linkfault.h"
 #include "link/profile.h"
+#include "lua/lua_fixtures.h"
 #include "report/report.h"
 #include "results/record.h"
 #include "run/pool.h"
@@ -389,7 +390,7 @@ static int load_scripts(const ph_run_opts *o, ph_strvec *files, ph_script ***out
 	if (!s)
 		return -1;
 	for (int i = 0; i < files->n; i++) {
-		s[i] = ph_script_load(files->v[i], o->mem_cap, err, sizeof err);
+		s[i] = ph_script_load(files->v[i], o->mem_cap, o->fixtures_dir, err, sizeof err);
 		if (!s[i]) {
 			ph_log_error("pumphil: %s", err);
 			bad = 1;
@@ -597,6 +598,11 @@ static int prepare(ph_run_opts *oc, run_env *env, ph_strvec *files, char *run_id
 	}
 	env->profile = ph_profile_load(o->profile, o->fixtures_dir, &env->cfg, err, sizeof err);
 	if (!env->profile) {
+		ph_log_error("pumphil: %s", err);
+		return 2;
+	}
+	/* The fault catalogue and drug library, before any script runs. */
+	if (ph_lua_check_fixtures(o->fixtures_dir, env->profile, err, sizeof err) < 0) {
 		ph_log_error("pumphil: %s", err);
 		return 2;
 	}

@@ -23,10 +23,12 @@ typedef struct ph_script {
 	json_t *tests;  /* array of test descriptions (id, suite, name, tags...) */
 } ph_script;
 
-/* Load path in a new state with memory cap mem_cap and collect its tests.
+/* Load path in a new state with memory cap mem_cap and collect its tests;
+ * fixture_data() at the script's top level reads from fixtures_dir.
  * Returns NULL with a one-line "file:line: message" in err on a syntax or
  * load error, or when the script fails at its top level. */
-ph_script *ph_script_load(const char *path, size_t mem_cap, char *err, size_t errlen);
+ph_script *ph_script_load(const char *path, size_t mem_cap, const char *fixtures_dir, char *err,
+                          size_t errlen);
 void ph_script_free(ph_script *s);
 
 typedef struct ph_test_limits {
