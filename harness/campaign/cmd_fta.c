@@ -30,7 +30,7 @@ static const fta_sub subs[] = {
 static const char analyse_usage[] =
         "usage: pumphil fta analyse [--json] [--top NAME] [-l|--limit-order N]\n"
         "                           [--approx rare-event|mcub] [--mission-time HOURS]\n"
-        "                           [--max-products N] FILE...\n";
+        "                           [--max-products N] [--importance] FILE...\n";
 
 static const char analyse_help[] =
         "\n"
@@ -47,6 +47,9 @@ static const char analyse_help[] =
         "  --approx KIND       also print the rare-event or MCUB approximation\n"
         "  --mission-time H    hours for <system-mission-time/> (default 8760, as SCRAM)\n"
         "  --max-products N    refuse to list more than N cut sets (default 1000000)\n"
+        "  --importance        importance factors of the events in the cut sets\n"
+        "                      (MIF/Birnbaum, CIF/criticality, DIF/Fussell-Vesely,\n"
+        "                      RAW, RRW as SCRAM defines them; JSON: \"importance\")\n"
         "\n"
         "Exit status: 0 ok, 1 a size limit was reached, 2 bad usage or bad input.\n";
 
@@ -129,6 +132,8 @@ static int parse_option(analyse_args *a, int argc, char **argv, int *i)
 	long n;
 	if (!strcmp(arg, "--json")) {
 		a->json = 1;
+	} else if (!strcmp(arg, "--importance")) {
+		a->opt.importance = 1;
 	} else if (is_option(arg, "--top")) {
 		if (!(a->top = option_value(argc, argv, i, "--top")))
 			return usage_error("--top needs a gate name%s", "");
@@ -216,9 +221,37 @@ static void print_text(const analyse_args *a, const ph_fta_result *r)
 			printf(" %s", p->events[k]);
 		printf("\n");
 	}
+	if (r->n_importance) {
+		printf("importance (%zu basic events in cut sets):\n", r->n_importance);
+		printf("  %-12s %-12s %-12s %-12s %-12s %-12s %5s  %s\n", "p", "MIF", "CIF", "DIF",
+		       "RAW", "RRW", "occ", "event");
+	}
+	for (size_t i = 0; i < r->n_importance; i++) {
+		const ph_fta_importance *f = &r->importance[i];
+		printf("  %-12.6g %-12.6g %-12.6g %-12.6g %-12.6g %-12.6g %5zu  %s\n",
+		       f->probability, f->mif, f->cif, f->dif, f->raw, f->rrw, f->occurrence,
+		       f->event);
+	}
 }
 
-static json_t *result_json(const ph_fta_result *r)
+static json_t *importance_json(const ph_fta_result *r)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < r->n_importance; i++) {
+		const ph_fta_importance *f = &r->importance[i];
+		json_t *o = json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f, s:f}", "event", f->event,
+		                      "occurrence", (json_int_t)f->occurrence, "probability",
+		                      f->probability, "mif", f->mif, "cif", f->cif, "dif", f->dif,
+		                      "raw", f->raw, "rrw", f->rrw);
+		if (!o || json_array_append_new(arr, o)) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+static json_t *result_json(const ph_fta_result *r, int importance)
 {
 	json_t *o = json_object(), *products = json_array();
 	if (!o || !products)
@@ -241,6 +274,9 @@ static json_t *result_json(const ph_fta_result *r)
 	                           r->has_probability ? json_real(r->rare_event) : json_null());
 	bad |= json_object_set_new(o, "mcub",
 	                           r->has_probability ? json_real(r->mcub) : json_null());
+	if (importance)
+		bad |= json_object_set_new(o, "importance",
+		                           r->has_probability ? importance_json(r) : json_null());
 	if (!bad)
 		return o;
 fail:
@@ -249,9 +285,9 @@ fail:
 	return NULL;
 }
 
-static int print_json(const ph_fta_result *r)
+static int print_json(const analyse_args *a, const ph_fta_result *r)
 {
-	json_t *o = result_json(r);
+	json_t *o = result_json(r, a->opt.importance);
 	if (!o || json_dumpf(o, stdout, JSON_COMPACT | JSON_REAL_PRECISION(17))) {
 		json_decref(o);
 		fprintf(stderr, "pumphil fta analyse: out of memory writing JSON\n");
@@ -277,7 +313,7 @@ static int analyse_one(const analyse_args *a, const ph_fta_model *m, const char 
 		return exit_status(rc);
 	}
 	if (a->json)
-		rc = print_json(r);
+		rc = print_json(a, r);
 	else
 		print_text(a, r);
 	ph_fta_result_free(r);

@@ -101,6 +101,7 @@ typedef struct ph_fta_options {
 	int limit_order;     /* keep cut sets of at most this many events; <= 0: no limit */
 	size_t max_nodes;    /* BDD/ZBDD node cap each; 0: PH_FTA_DEFAULT_MAX_NODES */
 	size_t max_products; /* cut-set cap; 0: PH_FTA_DEFAULT_MAX_PRODUCTS */
+	int importance;      /* non-zero: importance factors into the result */
 } ph_fta_options;
 
 #define PH_FTA_DEFAULT_LIMIT_ORDER 20 /* SCRAM's default */
@@ -116,6 +117,21 @@ typedef struct ph_fta_product {
 	double probability;  /* product of the events' probabilities (0 if unknown) */
 } ph_fta_product;
 
+/*
+ * Importance factors of one basic event, SCRAM's definitions, with P the
+ * top event's exact probability, p the event's and MIF computed on the BDD:
+ * MIF (Birnbaum) = P(top | event) - P(top | not event); CIF (criticality) =
+ * p MIF / P; RAW = 1 + (1 - p) MIF / P; DIF (Fussell-Vesely, diagnosis) =
+ * p RAW; RRW = P / (P - p MIF), 0 when that divisor vanishes (the event is
+ * in every way the top can happen).  With P = 0 all but MIF are 0.
+ */
+typedef struct ph_fta_importance {
+	const char *event; /* owned by the result */
+	size_t occurrence; /* minimal cut sets (within the order limit) holding it */
+	double probability;
+	double mif, cif, dif, raw, rrw;
+} ph_fta_importance;
+
 typedef struct ph_fta_result {
 	const char *top;   /* the top event analysed, owned by the result */
 	size_t n_products; /* minimal cut sets, sorted by order then names */
@@ -130,6 +146,11 @@ typedef struct ph_fta_result {
 	const char **events; /* ... their names, sorted, owned by the result */
 	size_t bdd_nodes;    /* nodes the BDD manager created */
 	size_t zbdd_nodes;   /* nodes the ZBDD manager created */
+	/* With options.importance and a known probability: one entry per basic
+	 * event found in some cut set (as SCRAM lists them), sorted by name;
+	 * else 0 and NULL. */
+	size_t n_importance;
+	ph_fta_importance *importance;
 } ph_fta_result;
 
 /*

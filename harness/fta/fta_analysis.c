@@ -30,6 +30,7 @@ void ph_fta_options_init(ph_fta_options *o)
 	o->limit_order = PH_FTA_DEFAULT_LIMIT_ORDER;
 	o->max_nodes = PH_FTA_DEFAULT_MAX_NODES;
 	o->max_products = PH_FTA_DEFAULT_MAX_PRODUCTS;
+	o->importance = 0;
 }
 
 /* --- BDD of the top gate ------------------------------------------------------ */
@@ -162,9 +163,15 @@ static int run(analysis *a, result_impl *r)
 	if (!p && missing == NONE)
 		return ph_fta_afail(a, PH_FTA_ENOMEM, "out of memory");
 	r->pub.missing = p ? NULL : r->names[missing];
-	rc = ph_fta_collect_products(a, r, s, p);
+	if (a->opt->importance && p &&
+	    !(a->occurrence = calloc(a->nvars ? a->nvars : 1, sizeof *a->occurrence)))
+		rc = ph_fta_afail(a, PH_FTA_ENOMEM, "out of memory");
+	if (!rc)
+		rc = ph_fta_collect_products(a, r, s, p);
 	if (!rc)
 		rc = ph_fta_quantify(a, r, root, p);
+	if (!rc && a->occurrence)
+		rc = ph_fta_importance_factors(a, r, root, p);
 	r->pub.bdd_nodes = ph_fta_bdd_size(a->bdd);
 	r->pub.zbdd_nodes = ph_fta_zbdd_size(a->zbdd);
 	free(p);
@@ -188,6 +195,7 @@ int ph_fta_analyse(const ph_fta_model *m, const char *top, const ph_fta_options 
 		o.limit_order = opt->limit_order;
 		o.max_nodes = opt->max_nodes ? opt->max_nodes : o.max_nodes;
 		o.max_products = opt->max_products ? opt->max_products : o.max_products;
+		o.importance = opt->importance;
 	}
 	a.opt = &o;
 	result_impl *r = calloc(1, sizeof *r);
@@ -199,6 +207,7 @@ int ph_fta_analyse(const ph_fta_model *m, const char *top, const ph_fta_options 
 	ph_fta_zbdd_free(a.zbdd);
 	ph_fta_bdd_free(a.bdd);
 	free(a.gate_bdd);
+	free(a.occurrence);
 	free(a.postorder);
 	free(a.basic_of);
 	free(a.var_of);
@@ -216,6 +225,7 @@ void ph_fta_result_free(ph_fta_result *res)
 		return;
 	result_impl *r = (result_impl *)res;
 	free(r->pub.products);
+	free(r->pub.importance);
 	free(r->pool);
 	free(r->names);
 	free((void *)r->pub.events);

@@ -31,6 +31,7 @@ typedef struct analysis {
 	uint32_t *gate_bdd; /* gate -> BDD node, NONE until built */
 	ph_fta_bdd *bdd;
 	ph_fta_zbdd *zbdd;
+	size_t *occurrence; /* variable -> cut sets holding it (with importance) */
 	char *err;
 	size_t errlen;
 } analysis;
@@ -73,5 +74,9 @@ int ph_fta_collect_products(analysis *a, result_impl *r, uint32_t s, const doubl
  * exact probability, rare-event and min-cut upper bound. */
 double *ph_fta_variable_probabilities(analysis *a, uint32_t *missing);
 int ph_fta_quantify(analysis *a, result_impl *r, uint32_t root, const double *p);
+
+/* fta_quantify.c: importance factors of the variables found in some cut set
+ * (a->occurrence), on BDD root; nothing when p is NULL. */
+int ph_fta_importance_factors(analysis *a, result_impl *r, uint32_t root, const double *p);
 
 #endif

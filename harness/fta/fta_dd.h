@@ -52,6 +52,15 @@ uint32_t ph_fta_bdd_xor(ph_fta_bdd *b, uint32_t f, uint32_t g);
  * each node once).  Returns a negative value when out of memory. */
 double ph_fta_bdd_probability(const ph_fta_bdd *b, uint32_t f, const double *p);
 
+/*
+ * Birnbaum importance of every variable, P(f | v) - P(f | not v), into
+ * mif[0..nvars-1], in one pass over f: the probability of reaching each
+ * node from the root times the difference of its two branches, summed per
+ * variable (each path meets a variable at most once).  Returns 0 or
+ * PH_FTA_ENOMEM.
+ */
+int ph_fta_bdd_birnbaum(const ph_fta_bdd *b, uint32_t f, const double *p, double *mif);
+
 typedef struct ph_fta_zbdd ph_fta_zbdd;
 
 /* A ZBDD manager for the same variables; NULL when out of memory. */

@@ -3,7 +3,9 @@
  * probability from its BDD, and the rare-event and min-cut upper bound
  * approximations from the cut sets.
  */
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fta_analysis_priv.h"
 
@@ -43,5 +45,54 @@ int ph_fta_quantify(analysis *a, result_impl *r, uint32_t root, const double *p)
 	pub->mcub = 1.0 - none;
 	if (pub->rare_event > 1.0)
 		pub->rare_event = 1.0; /* a probability, as SCRAM reports it */
+	return 0;
+}
+
+static int cmp_importance(const void *x, const void *y)
+{
+	return strcmp(((const ph_fta_importance *)x)->event, ((const ph_fta_importance *)y)->event);
+}
+
+/* SCRAM's factors from MIF (importance_analysis.cc); see fta.h. */
+static void factors(ph_fta_importance *f, double total)
+{
+	double p = f->probability;
+	if (total == 0)
+		return;
+	f->cif = p * f->mif / total;
+	f->raw = 1 + (1 - p) * f->mif / total;
+	f->dif = p * f->raw;
+	/* The event in every way to the top: SCRAM's exact test, with the
+	 * rounding of two differently ordered sums allowed for. */
+	double rest = total - p * f->mif;
+	if (fabs(rest) > 1e-12 * total)
+		f->rrw = total / rest;
+}
+
+int ph_fta_importance_factors(analysis *a, result_impl *r, uint32_t root, const double *p)
+{
+	ph_fta_result *pub = &r->pub;
+	if (!p || !pub->has_probability)
+		return 0;
+	size_t nv = a->nvars ? a->nvars : 1, n = 0;
+	double *mif = malloc(nv * sizeof *mif);
+	pub->importance = calloc(nv, sizeof *pub->importance);
+	if (!mif || !pub->importance || ph_fta_bdd_birnbaum(a->bdd, root, p, mif)) {
+		free(mif);
+		return ph_fta_afail(a, PH_FTA_ENOMEM, "out of memory");
+	}
+	for (uint32_t v = 0; v < a->nvars; v++) {
+		if (!a->occurrence[v])
+			continue;
+		ph_fta_importance *f = &pub->importance[n++];
+		*f = (ph_fta_importance){ .event = r->names[v],
+			                  .occurrence = a->occurrence[v],
+			                  .probability = p[v],
+			                  .mif = mif[v] };
+		factors(f, pub->probability);
+	}
+	free(mif);
+	qsort(pub->importance, n, sizeof *pub->importance, cmp_importance);
+	pub->n_importance = n;
 	return 0;
 }

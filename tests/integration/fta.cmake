@@ -69,6 +69,15 @@ fta_expect(fta_pump_text 0 STDOUT "top event: over_infusion.*top event: under_in
 fta_expect(fta_pump_json 0
   STDOUT "^\\{\"top\": *\"over_infusion\", *\"products\": *..\"bolus_idempotency_failure\", *\"duplicate_bolus_frame\".*\"probability\": *1\\.1899"
   ARGS analyse --json --top over_infusion ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)
+# Importance factors: a table in text, an "importance" array in JSON (the
+# values themselves are checked against SCRAM in fta_vs_scram and by brute
+# force in test_fta_mcs).
+fta_expect(fta_pump_importance_text 0
+  STDOUT "importance .11 basic events in cut sets.:.*MIF.*CIF.*DIF.*RAW.*RRW.*0\\.0005 +0\\.000999889 +0\\.0420124 +0\\.0424914 +84\\.9827 +1\\.04385 +1  pressure_sensor_stuck"
+  ARGS analyse --importance --top over_infusion ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)
+fta_expect(fta_pump_importance_json 0
+  STDOUT "\"importance\": *.\\{\"event\": *\"bolus_idempotency_failure\", *\"occurrence\": *1, *\"probability\""
+  ARGS analyse --json --importance --top over_infusion ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)
 fta_expect(fta_pump_json_needs_top 2 ONE_LINE STDERR "3 top events"
   ARGS analyse --json ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)
 

@@ -4,7 +4,9 @@
 # Runs SCRAM and `pumphil fta analyse --json` on the same fault-tree models
 # and fails on any difference: the minimal cut sets of every top event must
 # be equal, and the exact probability (and, where marked, the rare-event and
-# MCUB approximations) must agree to the 6 significant digits SCRAM prints.
+# MCUB approximations, and the importance factors MIF, CIF, DIF, RAW, RRW
+# and occurrence of every event SCRAM lists) must agree to the 6
+# significant digits SCRAM prints.
 # Exit 0 all equal, 1 a mismatch (the model is named), 77 SCRAM is absent.
 #
 # The models are those SCRAM ships (Debian: /usr/share/scram/input) that use
@@ -62,8 +64,12 @@ models = [m for m in models.strip().splitlines() if re.fullmatch(pick, m.split("
 if not models:
     raise SystemExit(f"fta_vs_scram: no model matches {pick!r}")
 
-def scram(files, limit, flag, out):
+IMPORTANCE = ("MIF", "CIF", "DIF", "RAW", "RRW")
+
+def scram(files, limit, flag, out, importance=None):
     cmd = ["scram", "--probability", "true", "-o", out] + flag
+    if importance is not None:
+        cmd += ["--importance", "true"]
     if limit:
         cmd += ["-l", limit]
     subprocess.run(cmd + files, check=True, stdout=subprocess.DEVNULL)
@@ -75,11 +81,17 @@ def scram(files, limit, flag, out):
                 raise SystemExit("SCRAM reported a negative literal: prime implicants?")
             products.add(frozenset(e.get("name") for e in p.iter("basic-event")))
         tops[sop.get("name")] = (products, float(sop.get("probability")))
+    if importance is not None:
+        for imp in ET.parse(out).getroot().iter("importance"):
+            importance[imp.get("name")] = {
+                e.get("name"): [int(e.get("occurrence")), float(e.get("probability"))]
+                + [float(e.get(k)) for k in IMPORTANCE]
+                for e in imp.iter("basic-event")}
     return tops
 
-def ours(files, limit, extra, top):
+def ours(files, limit, extra, top, importance):
     cmd = [pumphil, "fta", "analyse", "--json", "--limit-order", limit or "20",
-           "--top", top] + extra + files
+           "--top", top] + (["--importance"] if importance else []) + extra + files
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if r.returncode != 0:
         raise SystemExit(f"pumphil failed ({r.returncode}): {r.stderr.strip()}")
@@ -96,6 +108,25 @@ def same6(mine, theirs):
 def show(sets):
     return "; ".join(" ".join(sorted(s)) or "{}" for s in sorted(sets, key=lambda s: (len(s), sorted(s)))[:5])
 
+def compare_importance(top, theirs, mine):
+    """Importance factors per event: the same events, occurrences, factors."""
+    if mine is None:
+        return [f"{top}: no importance factors"]
+    mine = {e["event"]: [e["occurrence"], e["probability"]] + [e[k.lower()] for k in IMPORTANCE]
+            for e in mine}
+    if set(mine) != set(theirs):
+        return [f"{top}: importance lists other events: only ours "
+                f"{sorted(set(mine) - set(theirs))[:5]}, only SCRAM {sorted(set(theirs) - set(mine))[:5]}"]
+    problems = []
+    for event, ref in theirs.items():
+        got = mine[event]
+        if got[0] != ref[0]:
+            problems.append(f"{top}: {event} occurrence {got[0]} vs SCRAM {ref[0]}")
+        for key, g, t in zip(("probability",) + IMPORTANCE, got[1:], ref[1:]):
+            if not same6(g, t):
+                problems.append(f"{top}: {event} {key} {g!r} vs SCRAM {t!r}")
+    return problems[:10]
+
 def check(line):
     """Compares one model; returns (report lines, compared?, failed?)."""
     fields = [f.strip() for f in line.split("|")] + [""]
@@ -107,7 +138,8 @@ def check(line):
     ref, problems, ok = {}, [], False
     t0 = time.monotonic()
     try:
-        ref = scram(files, limit, extra, os.path.join(work, name + ".xml"))
+        imp_ref = {} if approx == "yes" else None
+        ref = scram(files, limit, extra, os.path.join(work, name + ".xml"), imp_ref)
         checks = [("probability", ref)]
         if approx == "yes":
             checks.append(("rare_event", scram(files, limit, extra + ["--rare-event"],
@@ -115,7 +147,9 @@ def check(line):
             checks.append(("mcub", scram(files, limit, extra + ["--mcub"],
                                          os.path.join(work, name + "-mcub.xml"))))
         for top, (products, _) in ref.items():
-            got = ours(files, limit, extra, top)
+            got = ours(files, limit, extra, top, imp_ref is not None)
+            if imp_ref is not None:
+                problems += compare_importance(top, imp_ref.get(top, {}), got.get("importance"))
             mine = {frozenset(p) for p in got["products"]}
             if len(mine) != len(got["products"]):
                 problems.append(f"{top}: duplicate cut sets")
@@ -131,7 +165,7 @@ def check(line):
         problems = [f"error: {e}"]
     status = "ok" if not problems else "MISMATCH"
     lines = [f"{name:14} {status}  ({len(ref)} top events, "
-             f"limit {limit or 20}{', approximations' if approx == 'yes' else ''}"
+             f"limit {limit or 20}{', approximations, importance' if approx == 'yes' else ''}"
              f"{', ' + ' '.join(extra) if extra else ''}; {time.monotonic() - t0:.1f} s)"]
     lines += [f"    {name}: {p}" for p in problems]
     return lines, ok, bool(problems)

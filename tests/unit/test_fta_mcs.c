@@ -226,6 +226,7 @@ typedef struct expected {
 	unsigned sets[1 << NV];
 	int n;
 	double p;
+	double mif[NV]; /* Birnbaum: P(f | e_v) - P(f | not e_v) */
 } expected;
 
 static void brute_force(const tree *t, int limit, expected *e)
@@ -239,6 +240,18 @@ static void brute_force(const tree *t, int limit, expected *e)
 		for (int v = 0; v < NV; v++)
 			q *= (m >> v) & 1 ? t->p[v] : 1 - t->p[v];
 		e->p += truth[m] * q;
+	}
+	for (int v = 0; v < NV; v++) {
+		e->mif[v] = 0;
+		for (unsigned m = 0; m < (1u << NV); m++) {
+			if ((m >> v) & 1)
+				continue;
+			double q = 1; /* probability of the other events' states */
+			for (int w = 0; w < NV; w++)
+				if (w != v)
+					q *= (m >> w) & 1 ? t->p[w] : 1 - t->p[w];
+			e->mif[v] += q * (truth[m | 1u << v] - truth[m]);
+		}
 	}
 	for (unsigned m = 0; m < (1u << NV); m++) {
 		if (!truth[m] || (limit > 0 && __builtin_popcount(m) > limit))
@@ -265,6 +278,39 @@ static unsigned product_mask(const ph_fta_product *p)
 	return m;
 }
 
+/* Importance: exactly the events found in cut sets, with their occurrence,
+ * the brute-force Birnbaum factor and SCRAM's factors derived from it. */
+static void check_importance(const tree *t, const ph_fta_result *r, const expected *e)
+{
+	size_t occ[NV] = { 0 }, listed = 0;
+	for (size_t i = 0; i < r->n_products; i++) {
+		unsigned mask = product_mask(&r->products[i]);
+		for (int v = 0; v < NV; v++)
+			occ[v] += (mask >> v) & 1;
+	}
+	for (int v = 0; v < NV; v++)
+		listed += occ[v] > 0;
+	assert_int_equal(r->n_importance, listed);
+	for (size_t i = 0; i < r->n_importance; i++) {
+		const ph_fta_importance *f = &r->importance[i];
+		int v = atoi(f->event + 1);
+		double p = t->p[v], mif = e->mif[v];
+		assert_int_equal(f->occurrence, occ[v]);
+		assert_float_equal(f->probability, p, 1e-15);
+		if (fabs(f->mif - mif) > 1e-12)
+			fail_msg("%s: MIF %.17g vs %.17g", f->event, f->mif, mif);
+		if (e->p == 0)
+			continue;
+		assert_float_equal(f->cif, p * mif / e->p, 1e-9);
+		assert_float_equal(f->raw, 1 + (1 - p) * mif / e->p, 1e-9);
+		assert_float_equal(f->dif, p * (1 + (1 - p) * mif / e->p), 1e-9);
+		if (fabs(e->p - p * mif) > 1e-9)
+			assert_float_equal(f->rrw, e->p / (e->p - p * mif), 1e-6 * fabs(f->rrw));
+	}
+	if (r->n_importance > 1)
+		assert_true(strcmp(r->importance[0].event, r->importance[1].event) < 0);
+}
+
 static void check_tree(const tree *t, int limit)
 {
 	char *xml = write_tree(t), err[512];
@@ -276,6 +322,7 @@ static void check_tree(const tree *t, int limit)
 	ph_fta_options o;
 	ph_fta_options_init(&o);
 	o.limit_order = limit;
+	o.importance = 1;
 	assert_int_equal(ph_fta_analyse(m, "g0", &o, &r, err, sizeof err), 0);
 	expected e;
 	brute_force(t, limit, &e);
@@ -301,6 +348,7 @@ static void check_tree(const tree *t, int limit)
 	}
 	assert_float_equal(r->rare_event, rare > 1 ? 1 : rare, 1e-12);
 	assert_float_equal(r->mcub, 1 - none, 1e-12);
+	check_importance(t, r, &e);
 	ph_fta_result_free(r);
 	ph_fta_model_free(m);
 	free(xml);
