@@ -30,7 +30,8 @@ static const fta_sub subs[] = {
 static const char analyse_usage[] =
         "usage: pumphil fta analyse [--json] [--top NAME] [-l|--limit-order N]\n"
         "                           [--approx rare-event|mcub] [--mission-time HOURS]\n"
-        "                           [--max-products N] [--importance] FILE...\n";
+        "                           [--max-products N] [--importance] [--no-ccf]\n"
+        "                           FILE...\n";
 
 static const char analyse_help[] =
         "\n"
@@ -50,6 +51,9 @@ static const char analyse_help[] =
         "  --importance        importance factors of the events in the cut sets\n"
         "                      (MIF/Birnbaum, CIF/criticality, DIF/Fussell-Vesely,\n"
         "                      RAW, RRW as SCRAM defines them; JSON: \"importance\")\n"
+        "  --no-ccf            CCF group members as independent events (SCRAM's\n"
+        "                      default); by default each is the OR of its CCF events\n"
+        "                      \"[a b ...]\" (scram --ccf true)\n"
         "\n"
         "Exit status: 0 ok, 1 a size limit was reached, 2 bad usage or bad input.\n";
 
@@ -134,6 +138,8 @@ static int parse_option(analyse_args *a, int argc, char **argv, int *i)
 		a->json = 1;
 	} else if (!strcmp(arg, "--importance")) {
 		a->opt.importance = 1;
+	} else if (!strcmp(arg, "--no-ccf")) {
+		a->opt.no_ccf = 1;
 	} else if (is_option(arg, "--top")) {
 		if (!(a->top = option_value(argc, argv, i, "--top")))
 			return usage_error("--top needs a gate name%s", "");

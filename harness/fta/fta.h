@@ -102,6 +102,9 @@ typedef struct ph_fta_options {
 	size_t max_nodes;    /* BDD/ZBDD node cap each; 0: PH_FTA_DEFAULT_MAX_NODES */
 	size_t max_products; /* cut-set cap; 0: PH_FTA_DEFAULT_MAX_PRODUCTS */
 	int importance;      /* non-zero: importance factors into the result */
+	int no_ccf;          /* non-zero: CCF group members stay independent basic events
+	                        with the group's distribution (SCRAM without --ccf); zero
+	                        (the default): each member is the OR of its CCF events */
 } ph_fta_options;
 
 #define PH_FTA_DEFAULT_LIMIT_ORDER 20 /* SCRAM's default */

@@ -31,6 +31,7 @@ void ph_fta_options_init(ph_fta_options *o)
 	o->max_nodes = PH_FTA_DEFAULT_MAX_NODES;
 	o->max_products = PH_FTA_DEFAULT_MAX_PRODUCTS;
 	o->importance = 0;
+	o->no_ccf = 0;
 }
 
 /* --- BDD of the top gate ------------------------------------------------------ */
@@ -40,7 +41,10 @@ static uint32_t formula_bdd(analysis *a, size_t f);
 static uint32_t arg_bdd(analysis *a, ph_fta_ref r)
 {
 	switch (r.kind) {
-	case PH_FTA_BASIC: return ph_fta_bdd_var(a->bdd, a->var_of[r.index]);
+	case PH_FTA_BASIC:
+		if (ph_fta_ccf_expanded(a, r.index))
+			return formula_bdd(a, a->m->ev[PH_FTA_BASIC].v[r.index].ccf_formula);
+		return ph_fta_bdd_var(a->bdd, a->var_of[r.index]);
 	case PH_FTA_GATE: return a->gate_bdd[r.index];
 	case PH_FTA_HOUSE:
 		return a->m->ev[PH_FTA_HOUSE].v[r.index].value ? PH_FTA_DD_ONE : PH_FTA_DD_ZERO;
@@ -196,6 +200,7 @@ int ph_fta_analyse(const ph_fta_model *m, const char *top, const ph_fta_options 
 		o.max_nodes = opt->max_nodes ? opt->max_nodes : o.max_nodes;
 		o.max_products = opt->max_products ? opt->max_products : o.max_products;
 		o.importance = opt->importance;
+		o.no_ccf = opt->no_ccf;
 	}
 	a.opt = &o;
 	result_impl *r = calloc(1, sizeof *r);

@@ -59,6 +59,13 @@ static inline const char *ph_fta_gate_name(const analysis *a, uint32_t g)
 	return ph_fta_gate(a, g)->is_public ? ph_fta_gate(a, g)->name : ph_fta_gate(a, g)->path;
 }
 
+/* A CCF group member that stands for the OR of its CCF events. */
+static inline int ph_fta_ccf_expanded(const analysis *a, uint32_t basic)
+{
+	const ph_fta_event *e = &a->m->ev[PH_FTA_BASIC].v[basic];
+	return e->ccf && !e->ccf_level && !a->opt->no_ccf;
+}
+
 /* fta_order.c: the top gate named (or the model's only one), then the
  * variable order (depth-first from the top) and the gates in postorder. */
 int ph_fta_pick_top(analysis *a, const char *top);

@@ -157,6 +157,13 @@ static int eval_expr(eval *ev, size_t xi, double *out)
 	return rc;
 }
 
+static int eval_owned(void *ctx, size_t x, const char *owner, double *out)
+{
+	eval *ev = ctx;
+	ev->owner = owner;
+	return eval_expr(ev, x, out);
+}
+
 int ph_fta_model_evaluate(ph_fta_model *m)
 {
 	size_t np = m->ev[PH_FTA_PARAM].n;
@@ -171,6 +178,9 @@ int ph_fta_model_evaluate(ph_fta_model *m)
 		ev.owner = m->ev[PH_FTA_PARAM].v[i].name;
 		rc = eval_param(&ev, &ref, &v);
 	}
+	/* CCF groups before their members, whose probability is the distribution. */
+	if (!rc)
+		rc = ph_fta_model_evaluate_ccf(m, &ev, eval_owned);
 	for (size_t i = 0; !rc && i < m->ev[PH_FTA_BASIC].n; i++) {
 		ph_fta_event *e = &m->ev[PH_FTA_BASIC].v[i];
 		if (!e->has_expr)

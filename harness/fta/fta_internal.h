@@ -97,10 +97,42 @@ typedef struct ph_fta_event {
 	int has_expr;
 	double prob; /* basic: probability, if has_prob */
 	int has_prob;
-	int value;  /* house: constant value */
-	void *node; /* xmlNodePtr of the definition, during loading only */
-	char *base; /* base path for references inside, during loading only */
+	int value;     /* house: constant value */
+	int ccf;       /* basic: 1 + group index for a CCF group's member or CCF event, else 0 */
+	int ccf_level; /* CCF event: members failing together; 0 for a member */
+	size_t ccf_formula; /* member: its OR over the CCF events holding it */
+	uint64_t ccf_mask;  /* CCF event: the members it holds (bit = member index) */
+	void *node;         /* xmlNodePtr of the definition, during loading only */
+	char *base;         /* base path for references inside, during loading only */
 } ph_fta_event;
+
+/* Common-cause failure group models (SCRAM's ccf_group.cc). */
+typedef enum ph_fta_ccf_model {
+	PH_FTA_CCF_BETA,
+	PH_FTA_CCF_MGL,
+	PH_FTA_CCF_ALPHA,
+	PH_FTA_CCF_PHI,
+} ph_fta_ccf_model;
+
+#define PH_FTA_CCF_MAX_EVENTS 4096 /* CCF events per group: members choose levels */
+#define PH_FTA_CCF_MAX_MEMBERS 64  /* members per group */
+#define PH_FTA_CCF_MAX_LEVEL 32    /* factor levels */
+
+/* A define-CCF-group: its members are basic events it defines; expanded,
+ * each member stands for the OR of the CCF events that hold it. */
+typedef struct ph_fta_ccf {
+	ph_fta_event def; /* name, path, base, role, location, node */
+	ph_fta_ccf_model model;
+	uint32_t *members; /* basic events, in definition order */
+	size_t nmembers;
+	size_t distribution; /* expression: each member's total probability Q */
+	int has_distribution;
+	size_t factor[32]; /* expression per level, index level - 1 */
+	int factor_line[32];
+	size_t max_level;     /* highest level with a factor */
+	uint32_t first_event; /* its CCF events: ev[PH_FTA_BASIC] from here ... */
+	size_t nevents;       /* ... this many */
+} ph_fta_ccf;
 
 /* String -> (kind, index) hash map with borrowed keys. */
 typedef struct ph_fta_map_slot {
@@ -130,9 +162,10 @@ struct ph_fta_model {
 	PH_FTA_VEC(ph_fta_expr) exprs;
 	PH_FTA_VEC(size_t) xargs;
 	PH_FTA_VEC(uint32_t) tops; /* gate indices */
-	ph_fta_map by_id;          /* public name -> event */
-	ph_fta_map by_path;        /* full path -> event */
-	ph_fta_map param_by_id;    /* the same for parameters */
+	PH_FTA_VEC(ph_fta_ccf) ccfs;
+	ph_fta_map by_id;       /* public name -> event */
+	ph_fta_map by_path;     /* full path -> event */
+	ph_fta_map param_by_id; /* the same for parameters */
 	ph_fta_map param_by_path;
 	double mission_time; /* hours, for <system-mission-time/> */
 	char *err;           /* error buffer while loading */
@@ -178,6 +211,15 @@ int ph_fta_model_check(ph_fta_model *m);
  * probability; returns 0 or a ph_fta_err after writing the message (value
  * outside [0, 1], division by zero, parameter cycle, ENOMEM). */
 int ph_fta_model_evaluate(ph_fta_model *m);
+
+/* After every expression is read: checks the CCF groups and adds their CCF
+ * events and each member's OR formula (fta_ccf.c). */
+int ph_fta_model_expand_ccf(ph_fta_model *m);
+
+/* Evaluates the CCF groups' distributions and factors into their CCF events'
+ * probabilities (fta_ccf.c); eval evaluates one expression. */
+int ph_fta_model_evaluate_ccf(ph_fta_model *m, void *ctx,
+                              int (*eval)(void *ctx, size_t x, const char *owner, double *out));
 
 /* Looks a gate up by public name or full path; returns 1 and its index. */
 int ph_fta_model_find_gate(const ph_fta_model *m, const char *name, uint32_t *index);

@@ -182,6 +182,13 @@ void ph_fta_model_free(ph_fta_model *m)
 		}
 		free(m->ev[k].v);
 	}
+	for (size_t i = 0; i < m->ccfs.n; i++) {
+		free(m->ccfs.v[i].def.name);
+		free(m->ccfs.v[i].def.path);
+		free(m->ccfs.v[i].def.base);
+		free(m->ccfs.v[i].members);
+	}
+	free(m->ccfs.v);
 	free(m->files.v);
 	free(m->trees.v);
 	free(m->formulas.v);

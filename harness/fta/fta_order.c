@@ -45,6 +45,9 @@ typedef struct frame {
 static void visit_arg(analysis *a, ph_fta_ref r, frame *stack, size_t *sp, unsigned char *seen)
 {
 	const ph_fta_model *m = a->m;
+	if (r.kind == PH_FTA_BASIC && ph_fta_ccf_expanded(a, r.index))
+		r = (ph_fta_ref){ PH_FTA_FORMULA,
+			          (uint32_t)m->ev[PH_FTA_BASIC].v[r.index].ccf_formula };
 	if (r.kind == PH_FTA_BASIC && a->var_of[r.index] == NONE) {
 		a->basic_of[a->nvars] = r.index;
 		a->var_of[r.index] = a->nvars++;

@@ -41,8 +41,24 @@ fta_expect(fta_bad_duplicate 2 ONE_LINE
   STDERR "duplicate\\.xml:13: error: define-basic-event 'a': duplicate definition"
   ARGS analyse ${FTA_DATA}/duplicate.xml)
 fta_expect(fta_bad_unsupported 2 ONE_LINE
-  STDERR "unsupported\\.xml:12: error: define-CCF-group 'pumps': common-cause failure groups are not supported"
+  STDERR "unsupported\\.xml:12: error: define-substitution 'pumps': substitutions are not supported"
   ARGS analyse ${FTA_DATA}/unsupported.xml)
+fta_expect(fta_bad_ccf_level 2 ONE_LINE
+  STDERR "ccf_bad_level\\.xml:20: error: factor 'motors': level 1 is outside 2\\.\\.3 \\(MGL group of 3 members\\)"
+  ARGS analyse ${FTA_DATA}/ccf_bad_level.xml)
+fta_expect(fta_bad_ccf_phi_sum 2 ONE_LINE
+  STDERR "ccf_phi_sum\\.xml:12: error: define-CCF-group 'pumps': the phi factors sum to 0\\.9, not 1"
+  ARGS analyse ${FTA_DATA}/ccf_phi_sum.xml)
+
+# CCF groups: expanded by default (SCRAM's --ccf), members independent with
+# --no-ccf (2 of 3 at q = 0.02: 3 q^2 (1 - q) + q^3 = 0.001184).  The
+# expanded results are compared with SCRAM's in fta_vs_scram.
+fta_expect(fta_ccf_expanded 0
+  STDOUT "minimal cut sets: 4 .*probability: 0\\.00295842 .*order 1 +p=0\\.002 +.B1 B2 B3."
+  ARGS analyse --top beta_top ${FTA_DATA}/ccf_groups.xml)
+fta_expect(fta_ccf_off 0
+  STDOUT "minimal cut sets: 3 .*probability: 0\\.001184 .*B1 B2"
+  ARGS analyse --no-ccf --top beta_top ${FTA_DATA}/ccf_groups.xml)
 fta_expect(fta_bad_arity 2 ONE_LINE
   STDERR "arity\\.xml:6: error: atleast 'top': min must be"
   ARGS analyse ${FTA_DATA}/arity.xml)

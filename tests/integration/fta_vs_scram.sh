@@ -33,6 +33,7 @@ trap 'rm -rf "$WORK"' EXIT
 # name | order limit (- for SCRAM's default 20) | approximations too? | files
 #      | [options given to both tools]
 # Files are relative to SCRAM_IN, or to SOURCE_DIR with a leading @/.
+# SCRAM always runs with --ccf true: pumphil expands CCF groups by default.
 # The largest model comes first: the others are checked beside it.
 MODELS="
 CEA9601       | 3 | no  | CEA9601/CEA9601.xml CEA9601/CEA9601-basic-events.xml
@@ -53,6 +54,8 @@ Chinese-mixed | - | yes | Chinese/chinese.xml Chinese/mixed_mcs_prob.xml
 Baobab2       | - | yes | Baobab/baobab2.xml Baobab/baobab2-basic-events.xml
 Baobab1       | 6 | yes | Baobab/baobab1.xml Baobab/baobab1-basic-events.xml
 pump          | - | yes | @/fixtures/faulttrees/pump.xml
+TwoTrain-CCF  | - | yes | TwoTrain/common_cause.xml
+CCF-groups    | - | yes | @/tests/data/fta/ccf_groups.xml
 "
 
 exec python3 - "$PUMPHIL" "$SRC" "$SCRAM_IN" "$WORK" "$MODELS" "$PICK" <<'PY'
@@ -66,8 +69,14 @@ if not models:
 
 IMPORTANCE = ("MIF", "CIF", "DIF", "RAW", "RRW")
 
+def event_name(e):
+    """A basic event by name; a CCF event as pumphil names it, "[a b]"."""
+    if e.tag == "ccf-event":
+        return "[" + " ".join(m.get("name") for m in e.iter("basic-event")) + "]"
+    return e.get("name")
+
 def scram(files, limit, flag, out, importance=None):
-    cmd = ["scram", "--probability", "true", "-o", out] + flag
+    cmd = ["scram", "--probability", "true", "--ccf", "true", "-o", out] + flag
     if importance is not None:
         cmd += ["--importance", "true"]
     if limit:
@@ -79,14 +88,14 @@ def scram(files, limit, flag, out, importance=None):
         for p in sop.iter("product"):
             if p.find("not") is not None:
                 raise SystemExit("SCRAM reported a negative literal: prime implicants?")
-            products.add(frozenset(e.get("name") for e in p.iter("basic-event")))
+            products.add(frozenset(event_name(e) for e in p))
         tops[sop.get("name")] = (products, float(sop.get("probability")))
     if importance is not None:
         for imp in ET.parse(out).getroot().iter("importance"):
             importance[imp.get("name")] = {
-                e.get("name"): [int(e.get("occurrence")), float(e.get("probability"))]
+                event_name(e): [int(e.get("occurrence")), float(e.get("probability"))]
                 + [float(e.get(k)) for k in IMPORTANCE]
-                for e in imp.iter("basic-event")}
+                for e in imp}
     return tops
 
 def ours(files, limit, extra, top, importance):
