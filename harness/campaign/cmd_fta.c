@@ -31,7 +31,7 @@ static const char analyse_usage[] =
         "usage: pumphil fta analyse [--json] [--top NAME] [-l|--limit-order N]\n"
         "                           [--approx rare-event|mcub] [--mission-time HOURS]\n"
         "                           [--max-products N] [--importance] [--no-ccf]\n"
-        "                           FILE...\n";
+        "                           [--uncertainty N [--seed S]] FILE...\n";
 
 static const char analyse_help[] =
         "\n"
@@ -54,6 +54,9 @@ static const char analyse_help[] =
         "  --no-ccf            CCF group members as independent events (SCRAM's\n"
         "                      default); by default each is the OR of its CCF events\n"
         "                      \"[a b ...]\" (scram --ccf true)\n"
+        "  --uncertainty N     Monte Carlo over the deviates, N trials (at most 1e7):\n"
+        "                      mean, standard deviation, 95% interval, quantiles\n"
+        "  --seed S            seed of the trials (default 1): a seed repeats its draws\n"
         "\n"
         "Exit status: 0 ok, 1 a size limit was reached, 2 bad usage or bad input.\n";
 
@@ -140,6 +143,19 @@ static int parse_option(analyse_args *a, int argc, char **argv, int *i)
 		a->opt.importance = 1;
 	} else if (!strcmp(arg, "--no-ccf")) {
 		a->opt.no_ccf = 1;
+	} else if (is_option(arg, "--uncertainty")) {
+		v = option_value(argc, argv, i, "--uncertainty");
+		if (parse_count(v, (long)PH_FTA_MAX_TRIALS, &n) || n < 2)
+			return usage_error("--uncertainty needs 2 to 10000000 trials, not '%s'",
+			                   v ? v : "");
+		a->opt.uncertainty_trials = (size_t)n;
+	} else if (is_option(arg, "--seed")) {
+		v = option_value(argc, argv, i, "--seed");
+		char *end = NULL;
+		unsigned long long s = v && *v && *v != '-' ? strtoull(v, &end, 10) : 0;
+		if (!v || !*v || *v == '-' || *end)
+			return usage_error("--seed needs a number >= 0, not '%s'", v ? v : "");
+		a->opt.seed = s;
 	} else if (is_option(arg, "--top")) {
 		if (!(a->top = option_value(argc, argv, i, "--top")))
 			return usage_error("--top needs a gate name%s", "");
@@ -179,6 +195,7 @@ static int parse_analyse(analyse_args *a, int argc, char **argv)
 {
 	memset(a, 0, sizeof *a);
 	ph_fta_options_init(&a->opt);
+	a->opt.seed = 1;
 	a->files = calloc((size_t)argc, sizeof *a->files);
 	if (!a->files) {
 		fprintf(stderr, "pumphil fta analyse: out of memory\n");
@@ -227,6 +244,14 @@ static void print_text(const analyse_args *a, const ph_fta_result *r)
 			printf(" %s", p->events[k]);
 		printf("\n");
 	}
+	const ph_fta_uncertainty *u = &r->uncertainty;
+	if (u->trials)
+		printf("uncertainty (%zu trials, seed %llu): mean %.6g, sigma %.6g, 95%% interval "
+		       "of the mean [%.6g, %.6g], error factor %.6g, quantiles 5%% %.6g, 50%% "
+		       "%.6g, "
+		       "95%% %.6g\n",
+		       u->trials, u->seed, u->mean, u->sigma, u->ci_low, u->ci_high,
+		       u->error_factor, u->q05, u->median, u->q95);
 	if (r->n_importance) {
 		printf("importance (%zu basic events in cut sets):\n", r->n_importance);
 		printf("  %-12s %-12s %-12s %-12s %-12s %-12s %5s  %s\n", "p", "MIF", "CIF", "DIF",
@@ -257,7 +282,7 @@ static json_t *importance_json(const ph_fta_result *r)
 	return arr;
 }
 
-static json_t *result_json(const ph_fta_result *r, int importance)
+static json_t *result_json(const ph_fta_result *r, int importance, size_t trials)
 {
 	json_t *o = json_object(), *products = json_array();
 	if (!o || !products)
@@ -283,6 +308,18 @@ static json_t *result_json(const ph_fta_result *r, int importance)
 	if (importance)
 		bad |= json_object_set_new(o, "importance",
 		                           r->has_probability ? importance_json(r) : json_null());
+	if (trials) {
+		const ph_fta_uncertainty *u = &r->uncertainty;
+		bad |= json_object_set_new(
+		        o, "uncertainty",
+		        u->trials ? json_pack("{s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
+		                              "trials", (json_int_t)u->trials, "seed",
+		                              (json_int_t)u->seed, "mean", u->mean, "sigma",
+		                              u->sigma, "ci_low", u->ci_low, "ci_high", u->ci_high,
+		                              "error_factor", u->error_factor, "q05", u->q05,
+		                              "median", u->median, "q95", u->q95)
+		                  : json_null());
+	}
 	if (!bad)
 		return o;
 fail:
@@ -293,7 +330,7 @@ fail:
 
 static int print_json(const analyse_args *a, const ph_fta_result *r)
 {
-	json_t *o = result_json(r, a->opt.importance);
+	json_t *o = result_json(r, a->opt.importance, a->opt.uncertainty_trials);
 	if (!o || json_dumpf(o, stdout, JSON_COMPACT | JSON_REAL_PRECISION(17))) {
 		json_decref(o);
 		fprintf(stderr, "pumphil fta analyse: out of memory writing JSON\n");

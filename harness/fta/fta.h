@@ -98,14 +98,18 @@ size_t ph_fta_model_house_count(const ph_fta_model *m);
 size_t ph_fta_model_param_count(const ph_fta_model *m);
 
 typedef struct ph_fta_options {
-	int limit_order;     /* keep cut sets of at most this many events; <= 0: no limit */
-	size_t max_nodes;    /* BDD/ZBDD node cap each; 0: PH_FTA_DEFAULT_MAX_NODES */
-	size_t max_products; /* cut-set cap; 0: PH_FTA_DEFAULT_MAX_PRODUCTS */
-	int importance;      /* non-zero: importance factors into the result */
-	int no_ccf;          /* non-zero: CCF group members stay independent basic events
-	                        with the group's distribution (SCRAM without --ccf); zero
-	                        (the default): each member is the OR of its CCF events */
+	int limit_order;           /* keep cut sets of at most this many events; <= 0: no limit */
+	size_t max_nodes;          /* BDD/ZBDD node cap each; 0: PH_FTA_DEFAULT_MAX_NODES */
+	size_t max_products;       /* cut-set cap; 0: PH_FTA_DEFAULT_MAX_PRODUCTS */
+	int importance;            /* non-zero: importance factors into the result */
+	int no_ccf;                /* non-zero: CCF group members stay independent basic events
+	                              with the group's distribution (SCRAM without --ccf); zero
+	                              (the default): each member is the OR of its CCF events */
+	size_t uncertainty_trials; /* > 0: Monte Carlo over the deviates, this many trials */
+	unsigned long long seed;   /* of the trials' pseudo-random numbers */
 } ph_fta_options;
+
+#define PH_FTA_MAX_TRIALS ((size_t)10000000)
 
 #define PH_FTA_DEFAULT_LIMIT_ORDER 20 /* SCRAM's default */
 #define PH_FTA_DEFAULT_MAX_NODES ((size_t)1 << 25)
@@ -135,6 +139,22 @@ typedef struct ph_fta_importance {
 	double mif, cif, dif, raw, rrw;
 } ph_fta_importance;
 
+/*
+ * Uncertainty (SCRAM's uncertainty analysis): per trial every deviate
+ * (normal, lognormal, uniform, gamma, beta) is drawn once, each basic
+ * event's probability evaluated and clamped to [0, 1], and the top event's
+ * exact probability computed on the BDD.  sigma is the sample standard
+ * deviation; the 95 % confidence interval of the mean is
+ * mean -+ 1.96 sigma / sqrt(trials); error_factor is SCRAM's exp(1.96 sigma);
+ * quantiles by rank of the sorted trials.
+ */
+typedef struct ph_fta_uncertainty {
+	size_t trials; /* 0: not asked for, or no probability */
+	unsigned long long seed;
+	double mean, sigma, ci_low, ci_high, error_factor;
+	double q05, median, q95;
+} ph_fta_uncertainty;
+
 typedef struct ph_fta_result {
 	const char *top;   /* the top event analysed, owned by the result */
 	size_t n_products; /* minimal cut sets, sorted by order then names */
@@ -154,6 +174,7 @@ typedef struct ph_fta_result {
 	 * else 0 and NULL. */
 	size_t n_importance;
 	ph_fta_importance *importance;
+	ph_fta_uncertainty uncertainty; /* with options.uncertainty_trials */
 } ph_fta_result;
 
 /*

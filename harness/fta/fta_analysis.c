@@ -32,6 +32,8 @@ void ph_fta_options_init(ph_fta_options *o)
 	o->max_products = PH_FTA_DEFAULT_MAX_PRODUCTS;
 	o->importance = 0;
 	o->no_ccf = 0;
+	o->uncertainty_trials = 0;
+	o->seed = 0;
 }
 
 /* --- BDD of the top gate ------------------------------------------------------ */
@@ -176,6 +178,8 @@ static int run(analysis *a, result_impl *r)
 		rc = ph_fta_quantify(a, r, root, p);
 	if (!rc && a->occurrence)
 		rc = ph_fta_importance_factors(a, r, root, p);
+	if (!rc && p && a->opt->uncertainty_trials)
+		rc = ph_fta_monte_carlo(a, r, root);
 	r->pub.bdd_nodes = ph_fta_bdd_size(a->bdd);
 	r->pub.zbdd_nodes = ph_fta_zbdd_size(a->zbdd);
 	free(p);
@@ -201,6 +205,11 @@ int ph_fta_analyse(const ph_fta_model *m, const char *top, const ph_fta_options 
 		o.max_products = opt->max_products ? opt->max_products : o.max_products;
 		o.importance = opt->importance;
 		o.no_ccf = opt->no_ccf;
+		o.uncertainty_trials = opt->uncertainty_trials;
+		o.seed = opt->seed;
+		if (o.uncertainty_trials > PH_FTA_MAX_TRIALS)
+			return ph_fta_afail(&a, PH_FTA_EARG, "more than %zu trials",
+			                    PH_FTA_MAX_TRIALS);
 	}
 	a.opt = &o;
 	result_impl *r = calloc(1, sizeof *r);

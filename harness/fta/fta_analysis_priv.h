@@ -86,4 +86,8 @@ int ph_fta_quantify(analysis *a, result_impl *r, uint32_t root, const double *p)
  * (a->occurrence), on BDD root; nothing when p is NULL. */
 int ph_fta_importance_factors(analysis *a, result_impl *r, uint32_t root, const double *p);
 
+/* fta_quantify.c: Monte Carlo over the deviates, a->opt->uncertainty_trials
+ * trials, into r->pub.uncertainty. */
+int ph_fta_monte_carlo(analysis *a, result_impl *r, uint32_t root);
+
 #endif

@@ -174,7 +174,7 @@ int ph_fta_model_expand_ccf(ph_fta_model *m)
 
 /* Probability of the CCF events of level k (index k - 1 of q). */
 static int level_probabilities(ph_fta_model *m, const ph_fta_ccf *g, double Q, const double *f,
-                               double *q)
+                               int check, double *q)
 {
 	int n = (int)g->nmembers, max = (int)g->max_level;
 	char what[160];
@@ -207,7 +207,7 @@ static int level_probabilities(ph_fta_model *m, const ph_fta_ccf *g, double Q, c
 		double sum = 0;
 		for (int k = 1; k <= max; k++)
 			sum += f[k - 1];
-		if (fabs(sum - 1) > 1e-4) {
+		if (check && fabs(sum - 1) > 1e-4) {
 			snprintf(what, sizeof what, "the phi factors sum to %g, not 1", sum);
 			return fail_group(m, g, PH_FTA_EINVALID, what);
 		}
@@ -219,17 +219,18 @@ static int level_probabilities(ph_fta_model *m, const ph_fta_ccf *g, double Q, c
 	return 0;
 }
 
-int ph_fta_model_evaluate_ccf(ph_fta_model *m, void *ctx,
-                              int (*eval)(void *ctx, size_t x, const char *owner, double *out))
+int ph_fta_ccf_levels(ph_fta_model *m, size_t gi, void *ctx,
+                      int (*eval)(void *ctx, size_t x, const char *owner, double *out), int check,
+                      double *q)
 {
-	for (size_t gi = 0; gi < m->ccfs.n; gi++) {
+	{
 		const ph_fta_ccf *g = &m->ccfs.v[gi];
-		double Q, f[32] = { 0 }, q[32] = { 0 };
+		double Q, f[32] = { 0 };
 		char what[160];
 		int rc = eval(ctx, g->distribution, g->def.name, &Q);
 		if (rc)
 			return rc;
-		if (!(Q >= 0 && Q <= 1)) {
+		if (check && !(Q >= 0 && Q <= 1)) {
 			snprintf(what, sizeof what, "distribution %g is outside [0, 1]", Q);
 			return fail_group(m, g, PH_FTA_EINVALID, what);
 		}
@@ -238,13 +239,25 @@ int ph_fta_model_evaluate_ccf(ph_fta_model *m, void *ctx,
 				continue;
 			if ((rc = eval(ctx, g->factor[k - 1], g->def.name, &f[k - 1])))
 				return rc;
-			if (!(f[k - 1] >= 0 && f[k - 1] <= 1))
+			if (check && !(f[k - 1] >= 0 && f[k - 1] <= 1))
 				return ph_fta_fail(m, PH_FTA_EINVALID, g->def.file,
 				                   g->factor_line[k - 1], "factor", g->def.name,
 				                   "%s factor %g of level %zu is outside [0, 1]",
 				                   model_name(g->model), f[k - 1], k);
 		}
-		if ((rc = level_probabilities(m, g, Q, f, q)))
+		return level_probabilities(m, g, Q, f, check, q);
+	}
+}
+
+int ph_fta_model_evaluate_ccf(ph_fta_model *m, void *ctx,
+                              int (*eval)(void *ctx, size_t x, const char *owner, double *out))
+{
+	for (size_t gi = 0; gi < m->ccfs.n; gi++) {
+		const ph_fta_ccf *g = &m->ccfs.v[gi];
+		double q[32] = { 0 };
+		char what[160];
+		int rc = ph_fta_ccf_levels(m, gi, ctx, eval, 1, q);
+		if (rc)
 			return rc;
 		for (size_t i = 0; i < g->nevents; i++) {
 			ph_fta_event *e = &m->ev[PH_FTA_BASIC].v[g->first_event + i];

@@ -46,6 +46,8 @@ typedef enum ph_fta_xop {
 	PH_FTA_X_NORMAL,      /* deviates evaluate to their mean */
 	PH_FTA_X_LOGNORMAL,
 	PH_FTA_X_UNIFORM,
+	PH_FTA_X_GAMMA, /* k, theta: mean k theta */
+	PH_FTA_X_BETA,  /* alpha, beta: mean alpha / (alpha + beta) */
 } ph_fta_xop;
 
 typedef struct ph_fta_expr {
@@ -220,6 +222,26 @@ int ph_fta_model_expand_ccf(ph_fta_model *m);
  * probabilities (fta_ccf.c); eval evaluates one expression. */
 int ph_fta_model_evaluate_ccf(ph_fta_model *m, void *ctx,
                               int (*eval)(void *ctx, size_t x, const char *owner, double *out));
+
+/* Monte Carlo over the model's deviates (fta_expr.c).  A sampler draws, per
+ * trial, every deviate once (a parameter's once for all its users, as SCRAM
+ * resets and samples its expressions) and evaluates the basic events asked
+ * for, clamped to [0, 1] as SCRAM does.  Pseudo-random numbers: xoshiro256**
+ * seeded by splitmix64 from seed, so a seed repeats its draws. */
+typedef struct ph_fta_sampler ph_fta_sampler;
+ph_fta_sampler *ph_fta_sampler_new(const ph_fta_model *m, uint64_t seed);
+void ph_fta_sampler_free(ph_fta_sampler *s);
+/* One trial: out[i] the probability of basic event basic[i].  Returns 0, or
+ * a ph_fta_err with *owner the definition whose value failed. */
+int ph_fta_sampler_draw(ph_fta_sampler *s, const uint32_t *basic, size_t n, double *out,
+                        const char **owner);
+
+/* The probability of the CCF events of each level (q[k - 1]) of group gi,
+ * from its distribution and factors as eval gives them (fta_ccf.c); check:
+ * refuse values outside [0, 1] (point values; samples are clamped later). */
+int ph_fta_ccf_levels(ph_fta_model *m, size_t gi, void *ctx,
+                      int (*eval)(void *ctx, size_t x, const char *owner, double *out), int check,
+                      double *q);
 
 /* Looks a gate up by public name or full path; returns 1 and its index. */
 int ph_fta_model_find_gate(const ph_fta_model *m, const char *name, uint32_t *index);

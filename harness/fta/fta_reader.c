@@ -467,6 +467,8 @@ static const xform xforms[] = {
 	{ "normal-deviate", PH_FTA_X_NORMAL, 2, 2 },
 	{ "lognormal-deviate", PH_FTA_X_LOGNORMAL, 2, 3 },
 	{ "uniform-deviate", PH_FTA_X_UNIFORM, 2, 2 },
+	{ "gamma-deviate", PH_FTA_X_GAMMA, 2, 2 },
+	{ "beta-deviate", PH_FTA_X_BETA, 2, 2 },
 };
 
 static int add_expr(reader *r, const ph_fta_event *owner, const xmlNode *n, ph_fta_expr x,

@@ -6,7 +6,7 @@
  * hostile tree can neither crash the reader nor exhaust memory.  Errors are
  * expected; crashes, leaks and sanitizer reports are the findings.
  * Odd and even inputs (by their length) analyse with CCF groups expanded or
- * not, always with importance factors.
+ * not, always with importance factors and 4 Monte Carlo trials.
  * Seeds: tests/fuzz/seeds/fuzz_fta (the pump, every feature, CCF groups of
  * the four models).
  */
@@ -35,6 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.max_products = 1 << 12;
 	o.importance = 1;
 	o.no_ccf = (int)(size & 1);
+	o.uncertainty_trials = 4;
+	o.seed = size;
 	size_t tops = ph_fta_model_top_count(m);
 	for (size_t i = 0; i < tops && i < 8; i++) {
 		ph_fta_result *r = NULL;
@@ -56,6 +58,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    (k && strcmp(r->importance[k - 1].event,
 				                 r->importance[k].event) >= 0))
 					__builtin_trap();
+			const ph_fta_uncertainty *u = &r->uncertainty;
+			if (u->trials && (!(u->mean >= -1e-9 && u->mean <= 1 + 1e-9) ||
+			                  u->q05 > u->median || u->median > u->q95))
+				__builtin_trap();
 		}
 		ph_fta_result_free(r);
 	}

@@ -109,6 +109,19 @@ add_test(NAME fta_vs_scram_cea9601
 set_tests_properties(fta_vs_scram fta_vs_scram_cea9601 PROPERTIES LABELS integration
   TIMEOUT 600 SKIP_RETURN_CODE 77)
 
+# Monte Carlo means within 3 standard errors of SCRAM's on the models with
+# distributions (BSCU, SmallTree, Chinese, tests/data/fta/deviates.xml).
+add_test(NAME fta_uncertainty_vs_scram
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/fta_uncertainty_vs_scram.sh
+          ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR} /usr/share/scram/input)
+set_tests_properties(fta_uncertainty_vs_scram PROPERTIES LABELS integration TIMEOUT 300
+  SKIP_RETURN_CODE 77)
+fta_expect(fta_uncertainty_text 0
+  STDOUT "uncertainty .1000 trials, seed 5.: mean 0\\.0[0-9]+, sigma 0\\.0[0-9]+, 95% interval of the mean"
+  ARGS analyse --uncertainty 1000 --seed 5 ${FTA_DATA}/deviates.xml)
+fta_expect(fta_uncertainty_bad_trials 2 STDERR "--uncertainty needs 2 to 10000000 trials, not 'many'"
+  ARGS analyse --uncertainty many ${FTA_DATA}/deviates.xml)
+
 # Validation on the bench (pumphil fta validate): the pump's trees hold on
 # the reference firmware; the occlusion_off planted bug makes a single total
 # occlusion reach the hazards; bad maps give one error line each.

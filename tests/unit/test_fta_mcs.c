@@ -387,6 +387,45 @@ static ph_fta_result *analyse(const char *xml, const char *top, const ph_fta_opt
 #define BE(n, p) "<define-basic-event name=\"" n "\"><float value=\"" p "\"/></define-basic-event>"
 
 /* SCRAM's reading of a non-coherent tree: a + not(a).b gives {a}, {b}. */
+/* Monte Carlo: top = a OR b, a ~ U(0, 0.2), b = gamma(2, 0.05) * 0 + 0.1
+ * (a deviate that is constant), so P = 0.1 + 0.9 a: mean 0.19, sigma
+ * 0.9 * 0.2 / sqrt(12).  Same seed, same draws; another seed, others. */
+static void test_uncertainty(void **state)
+{
+	(void)state;
+	const char *xml = "<opsa-mef><define-fault-tree name=\"t\"><define-gate name=\"top\"><or>"
+	                  "<basic-event name=\"a\"/><basic-event name=\"b\"/></or></define-gate>"
+	                  "<define-basic-event name=\"a\"><uniform-deviate><float value=\"0\"/>"
+	                  "<float value=\"0.2\"/></uniform-deviate></define-basic-event>"
+	                  "<define-basic-event name=\"b\"><add><float value=\"0.1\"/><mul><float "
+	                  "value=\"0\"/><gamma-deviate><float value=\"2\"/><float value=\"0.05\"/>"
+	                  "</gamma-deviate></mul></add></define-basic-event>"
+	                  "</define-fault-tree></opsa-mef>";
+	ph_fta_options o;
+	ph_fta_options_init(&o);
+	o.uncertainty_trials = 20000;
+	o.seed = 42;
+	ph_fta_result *r1 = analyse(xml, NULL, &o), *r2 = analyse(xml, NULL, &o);
+	o.seed = 43;
+	ph_fta_result *r3 = analyse(xml, NULL, &o);
+	const ph_fta_uncertainty *u = &r1->uncertainty;
+	double sigma = 0.9 * 0.2 / sqrt(12);
+	assert_int_equal(u->trials, 20000);
+	assert_float_equal(r1->probability, 0.19, 1e-12);
+	if (fabs(u->mean - 0.19) > 3 * sigma / sqrt(20000))
+		fail_msg("mean %g, expected 0.19 +- %g", u->mean, 3 * sigma / sqrt(20000));
+	assert_float_equal(u->sigma, sigma, 0.03 * sigma);
+	assert_true(u->q05 < u->median && u->median < u->q95);
+	assert_float_equal(u->median, 0.19, 0.01);
+	assert_float_equal(u->q05, 0.1 + 0.9 * 0.01, 0.005);
+	assert_true(fabs(u->ci_high - u->ci_low - 2 * 1.96 * u->sigma / sqrt(20000)) < 1e-12);
+	assert_true(u->mean == r2->uncertainty.mean && u->sigma == r2->uncertainty.sigma);
+	assert_true(u->mean != r3->uncertainty.mean);
+	ph_fta_result_free(r1);
+	ph_fta_result_free(r2);
+	ph_fta_result_free(r3);
+}
+
 static void test_non_coherent_drops_complements(void **state)
 {
 	(void)state;
@@ -555,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_sorting_and_limit),
 		cmocka_unit_test(test_events_and_house_events),
 		cmocka_unit_test(test_top_selection_and_limits),
+		cmocka_unit_test(test_uncertainty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
