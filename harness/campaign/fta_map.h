@@ -44,6 +44,11 @@ int ph_fta_vmap_load(ph_fta_map *map, const char *path, const char *catalogue_pa
 
 void ph_fta_vmap_free(ph_fta_map *map);
 
+/* A checked injection parameter in base units: a number as written, or
+ * "NUMBER UNIT" converted (catalogue_unit gives the quantity).  Returns 0,
+ * or -1 when v is neither. */
+int ph_fta_vmap_param_base(json_t *v, const char *catalogue_unit, double *out);
+
 /* A number from the map's section ("prescription", "oracle"), or def. */
 double ph_fta_vmap_number(const ph_fta_map *map, const char *section, const char *key, double def);
 

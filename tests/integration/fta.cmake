@@ -140,12 +140,30 @@ if(NOT PUMPHIL_PLANT)
     ENVIRONMENT PUMPHIL_FIXTURES=${CMAKE_SOURCE_DIR}/fixtures)
 endif()
 fta_expect(fta_validate_bad_event 2 ONE_LINE
-  STDERR "map_unknown_event\\.json: error: basic event 'pump_on_fire': not in the tree"
+  STDERR "map_unknown_event\\.json:165: error: basic_events.pump_on_fire: not in the tree"
   ARGS validate --map ${FTA_DATA}/map_unknown_event.json ${FTA_TREE})
 fta_expect(fta_validate_bad_fault 2 ONE_LINE
-  STDERR "map_unknown_fault\\.json: error: basic event 'motor_stall': unknown fault 'motor_explodes' \\(not in the fault catalogue\\)"
+  STDERR "map_unknown_fault\\.json:75: error: basic_events.motor_stall.inject.0.: unknown fault 'motor_explodes' \\(not in the fault catalogue\\)"
   ARGS validate --map ${FTA_DATA}/map_unknown_fault.json ${FTA_TREE})
 fta_expect(fta_validate_bad_json 2 ONE_LINE
   STDERR "map_malformed\\.json:5:1: error: malformed JSON"
   ARGS validate --map ${FTA_DATA}/map_malformed.json ${FTA_TREE})
+# The whole map is checked before anything runs: exit 2 and FILE:LINE with
+# the entry's path (issue 20: these used to run and fail with exit 1, or
+# were silently ignored).
+fta_expect(fta_validate_prescription_key 2 ONE_LINE
+  STDERR "map_prescription_key\\.json:3: error: prescription.rate_ml_dya: unknown key \\(known: rate_ml_day, reservoir_ml, settle_min, run_h\\)"
+  ARGS validate --map ${FTA_DATA}/map_prescription_key.json ${FTA_TREE})
+fta_expect(fta_validate_param_range 2 ONE_LINE
+  STDERR "map_param_range\\.json:17: error: basic_events.pressure_sensor_stuck.inject.0..params.value: 5e\\+06 Pa \\(5000 kPa\\) is outside 0\\.\\.1000 kPa"
+  ARGS validate --map ${FTA_DATA}/map_param_range.json ${FTA_TREE})
+fta_expect(fta_validate_duration_instant 2 ONE_LINE
+  STDERR "map_duration_instant\\.json:27: error: basic_events.watchdog_reset.inject.0..duration_min: fault 'watchdog_reset' is instantaneous \\(no duration\\)"
+  ARGS validate --map ${FTA_DATA}/map_duration_instant.json ${FTA_TREE})
+fta_expect(fta_validate_units_trap 2 ONE_LINE
+  STDERR "map_units_trap\\.json:17: error: basic_events.pressure_sensor_stuck.inject.0..params.value: 300 is ambiguous: 300 Pa and 300 kPa are both within 0\\.\\.1000 kPa; write \"300 Pa\" or \"300 kPa\""
+  ARGS validate --map ${FTA_DATA}/map_units_trap.json ${FTA_TREE})
+fta_expect(fta_validate_param_unit 2 ONE_LINE
+  STDERR "map_param_unit\\.json:17: error: basic_events.pressure_sensor_stuck.inject.0..params.value: '300 mL' is not a quantity in kPa"
+  ARGS validate --map ${FTA_DATA}/map_param_unit.json ${FTA_TREE})
 fta_expect(fta_validate_no_map 2 STDERR "no mapping file" ARGS validate ${FTA_TREE})
