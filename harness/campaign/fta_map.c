@@ -522,7 +522,9 @@ static int check_houses(ctx *c, json_t *houses, ph_fta_model *m)
 	return rc;
 }
 
-static int check_basics(ctx *c, json_t *basic, json_t *cat, json_t *in_tree)
+/* Mapped events must be in the tree (under any top: a map serves every
+ * top, --top validates one); those under the validated tops, mapped. */
+static int check_basics(ctx *c, json_t *basic, json_t *cat, json_t *in_model, json_t *in_tree)
 {
 	const char *k;
 	json_t *v;
@@ -531,8 +533,8 @@ static int check_basics(ctx *c, json_t *basic, json_t *cat, json_t *in_tree)
 	json_object_foreach(basic, k, v)
 	{
 		push(c, k, -1);
-		rc = !json_object_get(in_tree, k) ? bad(c, "not in the tree")
-		                                  : check_basic(c, cat, v);
+		rc = !json_object_get(in_model, k) ? bad(c, "not in the tree")
+		                                   : check_basic(c, cat, v);
 		pop(c);
 		if (rc)
 			break;
@@ -649,14 +651,22 @@ static json_t *load_json(ctx *c, const char *path, int is_map, char **text)
 static int check_all(ctx *c, ph_fta_map *map, json_t *cat, ph_fta_model *m, const char *const *tops,
                      size_t ntops)
 {
-	json_t *in_tree = json_object();
-	int rc = !in_tree ? bad(c, "out of memory") : 0;
+	json_t *in_tree = json_object(), *in_model = json_object();
+	size_t nall = ph_fta_model_top_count(m);
+	const char **all = calloc(nall ? nall : 1, sizeof *all);
+	int rc = !in_tree || !in_model || !all ? bad(c, "out of memory") : 0;
+	for (size_t i = 0; !rc && i < nall; i++)
+		all[i] = ph_fta_model_top(m, i);
 	rc = rc || check_sections(c, map->root);
 	rc = rc || check_tops(c, json_object_get(map->root, "top_events"), m, tops, ntops);
 	rc = rc || check_houses(c, json_object_get(map->root, "house_events"), m);
 	rc = rc || tree_events(c, m, tops, ntops, in_tree);
-	rc = rc || check_basics(c, json_object_get(map->root, "basic_events"), cat, in_tree);
+	rc = rc || tree_events(c, m, all, nall, in_model);
+	rc = rc ||
+	     check_basics(c, json_object_get(map->root, "basic_events"), cat, in_model, in_tree);
 	json_decref(in_tree);
+	json_decref(in_model);
+	free(all);
 	return rc ? -1 : 0;
 }
 
@@ -673,7 +683,7 @@ int ph_fta_vmap_load(ph_fta_map *map, const char *path, const char *catalogue_pa
 	map->root = load_json(&c, path, 1, &text);
 	c.text = text;
 	int rc = map->root ? check_all(&c, map, cat, m, tops, ntops) : -1;
-	free(text);
+	map->text = text;
 	json_decref(cat);
 	if (rc) {
 		ph_fta_vmap_free(map);
@@ -687,7 +697,17 @@ int ph_fta_vmap_load(ph_fta_map *map, const char *path, const char *catalogue_pa
 void ph_fta_vmap_free(ph_fta_map *map)
 {
 	json_decref(map->root);
+	free(map->text);
+	map->text = NULL;
 	map->root = map->basic = map->tops = NULL;
+}
+
+long ph_fta_vmap_line(const ph_fta_map *map, const char *section, const char *key)
+{
+	ctx c = { .path = map->path, .text = map->text };
+	push(&c, section, -1);
+	push(&c, key, -1);
+	return entry_line(&c);
 }
 
 double ph_fta_vmap_number(const ph_fta_map *map, const char *section, const char *key, double def)

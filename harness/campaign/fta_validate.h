@@ -7,6 +7,9 @@
 
 #ifndef PH_USES_CAMPAIGN
 #error "campaign/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+/* SHA-256 of a file as 64 hex digits and a NUL; 0, or -1 when unreadable. */
+int ph_fta_sha256_file(const char *path, char hex[65]);
+
 #endif
 
 #include <stdio.h>
@@ -29,8 +32,22 @@ int ph_fta_write_campaign(FILE *f, const ph_fta_model *m, const ph_fta_map *map,
                           const char *const *tops, size_t ntops, int order, char *err,
                           size_t errlen);
 
+/*
+ * The coverage of a campaign as ph_fta_write_campaign plans it, per top
+ * event: cut sets of order <= order, how many are exercised (not skipped)
+ * and the share of the cut sets' summed probability they carry (-1 when
+ * probabilities are unknown).  Appends one JSON object per top to arr
+ * {"top", "cut_sets", "exercised", "probability", "exercised_probability",
+ * "coverage"}; returns 0 or -1 with err filled.
+ */
+int ph_fta_campaign_coverage(const ph_fta_model *m, const ph_fta_map *map, const char *const *tops,
+                             size_t ntops, int order, json_t *arr, char *err, size_t errlen);
+
 /* The `pumphil fta` command: returns the exit status (0 success, 1 a test or
  * check failed, 2 bad usage or bad input). */
 int ph_cmd_fta(int argc, char **argv);
+
+/* SHA-256 of a file as 64 hex digits and a NUL; 0, or -1 when unreadable. */
+int ph_fta_sha256_file(const char *path, char hex[65]);
 
 #endif

@@ -91,6 +91,17 @@ int ph_fta_model_set_mission_time(ph_fta_model *m, double hours, char *err, size
  */
 int ph_fta_model_set_house_event(ph_fta_model *m, const char *name, int value);
 
+/* Where the gate, basic or house event called name (public name or full
+ * path) is defined: returns 1 with *file (owned by the model) and *line,
+ * else 0. */
+int ph_fta_model_where(const ph_fta_model *m, const char *name, const char **file, long *line);
+
+/* The gates whose formula uses the gate or basic event called name
+ * directly (nested formulas included): up to max of their names (public
+ * name or full path, owned by the model) into out; returns how many there
+ * are (also beyond max). */
+size_t ph_fta_model_users(const ph_fta_model *m, const char *name, const char **out, size_t max);
+
 /* Counts of what the model defines, for reports. */
 size_t ph_fta_model_gate_count(const ph_fta_model *m);
 size_t ph_fta_model_basic_count(const ph_fta_model *m);

@@ -139,6 +139,13 @@ if(NOT PUMPHIL_PLANT)
   set_tests_properties(fta_validate_occlusion_off PROPERTIES LABELS integration TIMEOUT 300
     ENVIRONMENT PUMPHIL_FIXTURES=${CMAKE_SOURCE_DIR}/fixtures)
 endif()
+if(NOT PUMPHIL_PLANT)
+  add_test(NAME fta_validate_provenance
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/fta_validate_provenance.sh ${PUMPHIL_BIN}
+            ${FTA_MAP} ${FTA_TREE})
+  set_tests_properties(fta_validate_provenance PROPERTIES LABELS integration TIMEOUT 300
+    ENVIRONMENT PUMPHIL_FIXTURES=${CMAKE_SOURCE_DIR}/fixtures)
+endif()
 fta_expect(fta_validate_bad_event 2 ONE_LINE
   STDERR "map_unknown_event\\.json:165: error: basic_events.pump_on_fire: not in the tree"
   ARGS validate --map ${FTA_DATA}/map_unknown_event.json ${FTA_TREE})
