@@ -47,7 +47,7 @@ static const char analyse_help[] =
         "                      0 for no limit)\n"
         "  --approx KIND       also print the rare-event or MCUB approximation\n"
         "  --mission-time H    hours for <system-mission-time/> (default 8760, as SCRAM)\n"
-        "  --max-products N    refuse to list more than N cut sets (default 1000000)\n"
+        "  --max-products N    refuse to list more than N cut sets (default 2^25)\n"
         "  --importance        importance factors of the events in the cut sets\n"
         "                      (MIF/Birnbaum, CIF/criticality, DIF/Fussell-Vesely,\n"
         "                      RAW, RRW as SCRAM defines them; JSON: \"importance\")\n"

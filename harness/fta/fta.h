@@ -124,7 +124,7 @@ typedef struct ph_fta_options {
 
 #define PH_FTA_DEFAULT_LIMIT_ORDER 20 /* SCRAM's default */
 #define PH_FTA_DEFAULT_MAX_NODES ((size_t)1 << 25)
-#define PH_FTA_DEFAULT_MAX_PRODUCTS ((size_t)1000000)
+#define PH_FTA_DEFAULT_MAX_PRODUCTS ((size_t)1 << 25) /* 33,554,432 */
 
 /* Fills o with the defaults (order limit 20 like SCRAM, default caps). */
 void ph_fta_options_init(ph_fta_options *o);

@@ -426,6 +426,43 @@ static void test_uncertainty(void **state)
 	ph_fta_result_free(r3);
 }
 
+/* The default cut-set cap must not refuse what SCRAM lists with its
+ * defaults: CEA9601 at order 5 has 1,615,876 (issue 20).  Here (a1 or ...
+ * or a1100) and (b1 or ... or b1100): 1,210,000 cut sets of order 2. */
+static void test_default_cap_lists_millions(void **state)
+{
+	(void)state;
+	size_t cap = 1 << 20, len = 0;
+	char *xml = malloc(cap);
+	assert_non_null(xml);
+	len += (size_t)snprintf(xml + len, cap - len,
+	                        "<opsa-mef><define-fault-tree name=\"t\"><define-gate "
+	                        "name=\"top\"><and>");
+	for (int side = 0; side < 2; side++) {
+		len += (size_t)snprintf(xml + len, cap - len, "<or>");
+		for (int i = 0; i < 1100; i++)
+			len += (size_t)snprintf(xml + len, cap - len,
+			                        "<basic-event name=\"%c%d\"/>", "ab"[side], i);
+		len += (size_t)snprintf(xml + len, cap - len, "</or>");
+	}
+	len += (size_t)snprintf(xml + len, cap - len, "</and></define-gate>");
+	for (int side = 0; side < 2; side++)
+		for (int i = 0; i < 1100; i++)
+			len += (size_t)snprintf(xml + len, cap - len,
+			                        "<define-basic-event name=\"%c%d\"><float "
+			                        "value=\"0.001\"/></define-basic-event>",
+			                        "ab"[side], i);
+	len += (size_t)snprintf(xml + len, cap - len, "</define-fault-tree></opsa-mef>");
+	assert_true(len < cap);
+	ph_fta_options o;
+	ph_fta_options_init(&o);
+	ph_fta_result *r = analyse(xml, NULL, &o);
+	assert_int_equal(r->n_products, 1210000);
+	assert_int_equal(r->products[r->n_products - 1].order, 2);
+	ph_fta_result_free(r);
+	free(xml);
+}
+
 static void test_non_coherent_drops_complements(void **state)
 {
 	(void)state;
@@ -595,6 +632,7 @@ int main(void)
 		cmocka_unit_test(test_events_and_house_events),
 		cmocka_unit_test(test_top_selection_and_limits),
 		cmocka_unit_test(test_uncertainty),
+		cmocka_unit_test(test_default_cap_lists_millions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
