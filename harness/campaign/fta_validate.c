@@ -159,10 +159,58 @@ static const char **tops_of(const validate_args *a, const ph_fta_model *m, size_
 	return tops;
 }
 
+char *ph_fta_verdict_line(char *buf, size_t n, const int *count)
+{
+	int e = count[PH_VERDICT_ERROR];
+	snprintf(buf, n,
+	         "fta validate: %d consistent, %d contradiction%s, %d error%s (not judged), %d "
+	         "skipped",
+	         count[PH_VERDICT_PASS], count[PH_VERDICT_FAIL],
+	         count[PH_VERDICT_FAIL] == 1 ? "" : "s", e, e == 1 ? "" : "s",
+	         count[PH_VERDICT_SKIP]);
+	return buf;
+}
+
+/* A run subscriber that prints the campaign's verdict line once the last
+ * planned scenario has its verdict: before the console's closing line
+ * (subscribers hear the run's end after the console). */
+typedef struct verdicts {
+	size_t planned, seen;
+	int count[PH_VERDICT_COUNT];
+} verdicts;
+
+static void on_started(void *ud, json_t *run, size_t ntests)
+{
+	verdicts *v = ud;
+	(void)run;
+	v->planned = ntests;
+}
+
+static void on_verdict(void *ud, const ph_test_ref *t, ph_verdict verdict, json_t *result)
+{
+	verdicts *v = ud;
+	char line[256];
+	(void)t;
+	(void)result;
+	if ((unsigned)verdict < PH_VERDICT_COUNT)
+		v->count[verdict]++;
+	if (++v->seen == v->planned) {
+		printf("%s\n", ph_fta_verdict_line(line, sizeof line, v->count));
+		fflush(stdout);
+	}
+}
+
 static int run_script(const validate_args *a, const char *script, const char *dir)
 {
 	ph_run_opts o;
+	verdicts v = { 0 };
+	ph_subscriber sub = {
+		.name = "fta verdicts", .ud = &v, .run_started = on_started, .verdict = on_verdict
+	};
+	const ph_subscriber *subs[] = { &sub };
 	ph_run_opts_default(&o);
+	o.subscribers = subs;
+	o.nsubscribers = 1;
 	const char *paths[] = { script };
 	o.paths = paths;
 	o.npaths = 1;

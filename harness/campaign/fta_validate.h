@@ -7,9 +7,6 @@
 
 #ifndef PH_USES_CAMPAIGN
 #error "campaign/ is not a declared dependency of this part (harness/CMakeLists.txt)"
-/* SHA-256 of a file as 64 hex digits and a NUL; 0, or -1 when unreadable. */
-int ph_fta_sha256_file(const char *path, char hex[65]);
-
 #endif
 
 #include <stdio.h>
@@ -46,6 +43,17 @@ int ph_fta_campaign_coverage(const ph_fta_model *m, const ph_fta_map *map, const
 /* The `pumphil fta` command: returns the exit status (0 success, 1 a test or
  * check failed, 2 bad usage or bad input). */
 int ph_cmd_fta(int argc, char **argv);
+
+/*
+ * The campaign's verdict line from the run's verdict counts (indexed by
+ * enum ph_verdict, run/events.h: pass, fail, error, skip):
+ * "fta validate: P consistent, F contradictions, E errors (not judged),
+ * S skipped".  The console's closing "N passed, N failed" counts errors as
+ * failed (as the exit status does); this line, printed just before it,
+ * tells a contradiction from a scenario that could not be judged.
+ * Writes into buf (truncated to n); returns buf.
+ */
+char *ph_fta_verdict_line(char *buf, size_t n, const int *count);
 
 /* SHA-256 of a file as 64 hex digits and a NUL; 0, or -1 when unreadable. */
 int ph_fta_sha256_file(const char *path, char hex[65]);
