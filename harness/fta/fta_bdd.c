@@ -24,6 +24,11 @@ ph_fta_bdd *ph_fta_bdd_new(uint32_t nvars, size_t max_nodes)
 	return b;
 }
 
+void ph_fta_bdd_freeze(ph_fta_bdd *b)
+{
+	ph_fta_dd_store_freeze(&b->s);
+}
+
 void ph_fta_bdd_free(ph_fta_bdd *b)
 {
 	if (!b)

@@ -110,8 +110,19 @@ static uint32_t fail(ph_fta_dd_store *s, int err)
 	return PH_FTA_DD_FAIL;
 }
 
+void ph_fta_dd_store_freeze(ph_fta_dd_store *s)
+{
+	free(s->table);
+	free(s->cache);
+	s->table = NULL;
+	s->cache = NULL;
+	s->table_cap = s->cache_cap = 0;
+}
+
 uint32_t ph_fta_dd_store_node(ph_fta_dd_store *s, uint32_t var, uint32_t lo, uint32_t hi)
 {
+	if (!s->table)
+		return fail(s, PH_FTA_ENOMEM);
 	size_t i = hash3(var, lo, hi) & (s->table_cap - 1);
 	for (uint32_t id; (id = s->table[i]); i = (i + 1) & (s->table_cap - 1)) {
 		const ph_fta_dd_node *x = &s->nodes[id];
@@ -130,7 +141,7 @@ uint32_t ph_fta_dd_store_node(ph_fta_dd_store *s, uint32_t var, uint32_t lo, uin
 	uint32_t id = (uint32_t)s->n++;
 	s->nodes[id] = (ph_fta_dd_node){ var, lo, hi };
 	s->table[i] = id;
-	if (s->n * 2 > s->table_cap && grow_table(s))
+	if (s->n * 4 > s->table_cap * 3 && grow_table(s))
 		return fail(s, PH_FTA_ENOMEM);
 	grow_cache(s);
 	return id;
@@ -138,6 +149,8 @@ uint32_t ph_fta_dd_store_node(ph_fta_dd_store *s, uint32_t var, uint32_t lo, uin
 
 int ph_fta_dd_cache_get(const ph_fta_dd_store *s, uint32_t op, uint32_t f, uint32_t g, uint32_t *r)
 {
+	if (!s->cache)
+		return 0;
 	const ph_fta_dd_cache_entry *e = &s->cache[hash3(op, f, g) & (s->cache_cap - 1)];
 	if (e->op != op || e->f != f || e->g != g)
 		return 0;
@@ -147,6 +160,8 @@ int ph_fta_dd_cache_get(const ph_fta_dd_store *s, uint32_t op, uint32_t f, uint3
 
 void ph_fta_dd_cache_put(ph_fta_dd_store *s, uint32_t op, uint32_t f, uint32_t g, uint32_t r)
 {
+	if (!s->cache)
+		return;
 	ph_fta_dd_cache_entry *e = &s->cache[hash3(op, f, g) & (s->cache_cap - 1)];
 	*e = (ph_fta_dd_cache_entry){ op, f, g, r };
 }
