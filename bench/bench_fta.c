@@ -4,23 +4,29 @@
  *   bench_fta [SCRAM_INPUT_DIR [PUMP_TREE]]
  *
  * Prints one `make bench` table row per model:
- *   | fta cut sets <model> (<cut sets>) | <ms> | scram <ms> | ratio <x> |
- * where the ratio is pumphil's time over SCRAM's (below 1: pumphil faster).
+ *   | fta cut sets <model> (<cut sets>) | <ms>, <MiB> | scram <ms>, <MiB> |
+ *     ratio <x>, memory <y> |
+ * where the ratios are pumphil's over SCRAM's (below 1: pumphil better).
  * pumphil's figure is the median wall time of ph_fta_analyse over every
  * top event (BDD, cut-set ZBDD, listing, probability; parsing excluded);
  * SCRAM's is the median of the cut-set time it reports itself (the sum of
  * its <calculation-time><products> over the top events), so
  * neither side pays for process start-up or XML input/output.  Each side
- * runs up to 5 times or about 3 s per model.  Without scram the SCRAM
- * column says "skipped".  Models and order limits are those of
- * tests/integration/fta_vs_scram.sh.
+ * runs up to 5 times or about 3 s per model.  Peak memory is the maximum
+ * resident set size of the process doing the work (pumphil's analyses run in
+ * a forked child per model; SCRAM's the largest of its runs), parsing
+ * included on both sides.  Without scram the SCRAM column says "skipped".
+ * Models and order limits are those of tests/integration/fta_vs_scram.sh,
+ * and the limited ones again one order higher.
  */
+#define _DEFAULT_SOURCE /* wait4: the child's own peak resident set */
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,7 +56,9 @@ static const model models[] = {
 	{ "Chinese", 0, { "Chinese/chinese.xml", "Chinese/chinese-basic-events.xml" } },
 	{ "Baobab2", 0, { "Baobab/baobab2.xml", "Baobab/baobab2-basic-events.xml" } },
 	{ "Baobab1 -l 6", 6, { "Baobab/baobab1.xml", "Baobab/baobab1-basic-events.xml" } },
+	{ "Baobab1 -l 7", 7, { "Baobab/baobab1.xml", "Baobab/baobab1-basic-events.xml" } },
 	{ "CEA9601 -l 3", 3, { "CEA9601/CEA9601.xml", "CEA9601/CEA9601-basic-events.xml" } },
+	{ "CEA9601 -l 4", 4, { "CEA9601/CEA9601.xml", "CEA9601/CEA9601-basic-events.xml" } },
 };
 
 static double now_s(void)
@@ -109,7 +117,8 @@ static double time_ours(const char *const *paths, size_t n, int limit, size_t *p
 
 /* Runs scram once; returns its self-reported cut-set time in ms, or < 0
  * (-2 when scram is not installed). */
-static double scram_once(const char *const *paths, size_t n, int limit, const char *out)
+static double scram_once(const char *const *paths, size_t n, int limit, const char *out,
+                         long *maxrss_kb)
 {
 	char lim[16];
 	const char *argv[16];
@@ -135,8 +144,11 @@ static double scram_once(const char *const *paths, size_t n, int limit, const ch
 	if (rc)
 		return rc == ENOENT ? -2 : -1;
 	int status;
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+	struct rusage ru;
+	if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status))
 		return -1;
+	if (ru.ru_maxrss > *maxrss_kb)
+		*maxrss_kb = ru.ru_maxrss;
 	if (WEXITSTATUS(status) == 127)
 		return -2;
 	if (WEXITSTATUS(status))
@@ -154,7 +166,7 @@ static double scram_once(const char *const *paths, size_t n, int limit, const ch
 	return total;
 }
 
-static double time_scram(const char *const *paths, size_t n, int limit)
+static double time_scram(const char *const *paths, size_t n, int limit, long *maxrss_kb)
 {
 	char out[] = "/tmp/bench_fta_XXXXXX";
 	int fd = mkstemp(out);
@@ -164,7 +176,7 @@ static double time_scram(const char *const *paths, size_t n, int limit)
 	double ms[RUNS], start = now_s();
 	int runs = 0;
 	while (runs < RUNS && (runs == 0 || now_s() - start < BUDGET_S)) {
-		ms[runs] = scram_once(paths, n, limit, out);
+		ms[runs] = scram_once(paths, n, limit, out, maxrss_kb);
 		if (ms[runs] < 0) {
 			unlink(out);
 			return ms[runs];
@@ -175,24 +187,62 @@ static double time_scram(const char *const *paths, size_t n, int limit)
 	return median(ms, runs);
 }
 
+/* time_ours in a forked child, so its peak resident set is the model's
+ * alone; < 0 when it fails. */
+static double time_ours_child(const char *const *paths, size_t n, int limit, size_t *products,
+                              long *maxrss_kb)
+{
+	int fd[2];
+	struct {
+		double ms;
+		size_t products;
+	} res = { -1, 0 };
+	if (pipe(fd))
+		return -1;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(fd[0]);
+		res.ms = time_ours(paths, n, limit, &res.products);
+		ssize_t w = write(fd[1], &res, sizeof res);
+		_exit(w == (ssize_t)sizeof res ? 0 : 1);
+	}
+	close(fd[1]);
+	ssize_t r = read(fd[0], &res, sizeof res);
+	close(fd[0]);
+	int status;
+	struct rusage ru;
+	if (wait4(pid, &status, 0, &ru) < 0 || r != (ssize_t)sizeof res)
+		return -1;
+	*maxrss_kb = ru.ru_maxrss;
+	*products = res.products;
+	return res.ms;
+}
+
 static void row(const char *name, const char *const *paths, size_t n, int limit)
 {
 	size_t products = 0;
-	double ours = time_ours(paths, n, limit, &products);
+	long our_kb = 0, their_kb = 0;
+	double ours = time_ours_child(paths, n, limit, &products, &our_kb);
 	if (ours < 0) {
 		printf("| fta cut sets %s | failed | | |\n", name);
 		return;
 	}
-	double theirs = time_scram(paths, n, limit);
+	double theirs = time_scram(paths, n, limit, &their_kb);
 	if (theirs == -2)
-		printf("| fta cut sets %s (%zu) | %.3f ms | scram skipped | |\n", name, products,
-		       ours);
+		printf("| fta cut sets %s (%zu) | %.3f ms, %.1f MiB | scram skipped | |\n", name,
+		       products, ours, our_kb / 1024.0);
 	else if (theirs < 0)
-		printf("| fta cut sets %s (%zu) | %.3f ms | scram failed | |\n", name, products,
-		       ours);
+		printf("| fta cut sets %s (%zu) | %.3f ms, %.1f MiB | scram failed | |\n", name,
+		       products, ours, our_kb / 1024.0);
 	else
-		printf("| fta cut sets %s (%zu) | %.3f ms | scram %.3f ms | ratio %.3gx |\n", name,
-		       products, ours, theirs, theirs > 0 ? ours / theirs : 0.0);
+		printf("| fta cut sets %s (%zu) | %.3f ms, %.1f MiB | scram %.3f ms, %.1f MiB | "
+		       "ratio %.3gx, memory %.3gx |\n",
+		       name, products, ours, our_kb / 1024.0, theirs, their_kb / 1024.0,
+		       theirs > 0 ? ours / theirs : 0.0,
+		       their_kb > 0 ? (double)our_kb / their_kb : 0.0);
 	fflush(stdout);
 }
 

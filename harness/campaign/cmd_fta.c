@@ -30,7 +30,8 @@ static const fta_sub subs[] = {
 static const char analyse_usage[] =
         "usage: pumphil fta analyse [--json] [--top NAME] [-l|--limit-order N]\n"
         "                           [--approx rare-event|mcub] [--mission-time HOURS]\n"
-        "                           [--max-products N] FILE...\n";
+        "                           [--max-products N] [--importance] [--no-ccf]\n"
+        "                           [--uncertainty N [--seed S]] FILE...\n";
 
 static const char analyse_help[] =
         "\n"
@@ -46,7 +47,16 @@ static const char analyse_help[] =
         "                      0 for no limit)\n"
         "  --approx KIND       also print the rare-event or MCUB approximation\n"
         "  --mission-time H    hours for <system-mission-time/> (default 8760, as SCRAM)\n"
-        "  --max-products N    refuse to list more than N cut sets (default 1000000)\n"
+        "  --max-products N    refuse to list more than N cut sets (default 2^25)\n"
+        "  --importance        importance factors of the events in the cut sets\n"
+        "                      (MIF/Birnbaum, CIF/criticality, DIF/Fussell-Vesely,\n"
+        "                      RAW, RRW as SCRAM defines them; JSON: \"importance\")\n"
+        "  --no-ccf            CCF group members as independent events (SCRAM's\n"
+        "                      default); by default each is the OR of its CCF events\n"
+        "                      \"[a b ...]\" (scram --ccf true)\n"
+        "  --uncertainty N     Monte Carlo over the deviates, N trials (at most 1e7):\n"
+        "                      mean, standard deviation, 95% interval, quantiles\n"
+        "  --seed S            seed of the trials (default 1): a seed repeats its draws\n"
         "\n"
         "Exit status: 0 ok, 1 a size limit was reached, 2 bad usage or bad input.\n";
 
@@ -129,6 +139,23 @@ static int parse_option(analyse_args *a, int argc, char **argv, int *i)
 	long n;
 	if (!strcmp(arg, "--json")) {
 		a->json = 1;
+	} else if (!strcmp(arg, "--importance")) {
+		a->opt.importance = 1;
+	} else if (!strcmp(arg, "--no-ccf")) {
+		a->opt.no_ccf = 1;
+	} else if (is_option(arg, "--uncertainty")) {
+		v = option_value(argc, argv, i, "--uncertainty");
+		if (parse_count(v, (long)PH_FTA_MAX_TRIALS, &n) || n < 2)
+			return usage_error("--uncertainty needs 2 to 10000000 trials, not '%s'",
+			                   v ? v : "");
+		a->opt.uncertainty_trials = (size_t)n;
+	} else if (is_option(arg, "--seed")) {
+		v = option_value(argc, argv, i, "--seed");
+		char *end = NULL;
+		unsigned long long s = v && *v && *v != '-' ? strtoull(v, &end, 10) : 0;
+		if (!v || !*v || *v == '-' || *end)
+			return usage_error("--seed needs a number >= 0, not '%s'", v ? v : "");
+		a->opt.seed = s;
 	} else if (is_option(arg, "--top")) {
 		if (!(a->top = option_value(argc, argv, i, "--top")))
 			return usage_error("--top needs a gate name%s", "");
@@ -168,6 +195,7 @@ static int parse_analyse(analyse_args *a, int argc, char **argv)
 {
 	memset(a, 0, sizeof *a);
 	ph_fta_options_init(&a->opt);
+	a->opt.seed = 1;
 	a->files = calloc((size_t)argc, sizeof *a->files);
 	if (!a->files) {
 		fprintf(stderr, "pumphil fta analyse: out of memory\n");
@@ -216,9 +244,45 @@ static void print_text(const analyse_args *a, const ph_fta_result *r)
 			printf(" %s", p->events[k]);
 		printf("\n");
 	}
+	const ph_fta_uncertainty *u = &r->uncertainty;
+	if (u->trials)
+		printf("uncertainty (%zu trials, seed %llu): mean %.6g, sigma %.6g, 95%% interval "
+		       "of the mean [%.6g, %.6g], error factor %.6g, quantiles 5%% %.6g, 50%% "
+		       "%.6g, "
+		       "95%% %.6g\n",
+		       u->trials, u->seed, u->mean, u->sigma, u->ci_low, u->ci_high,
+		       u->error_factor, u->q05, u->median, u->q95);
+	if (r->n_importance) {
+		printf("importance (%zu basic events in cut sets):\n", r->n_importance);
+		printf("  %-12s %-12s %-12s %-12s %-12s %-12s %5s  %s\n", "p", "MIF", "CIF", "DIF",
+		       "RAW", "RRW", "occ", "event");
+	}
+	for (size_t i = 0; i < r->n_importance; i++) {
+		const ph_fta_importance *f = &r->importance[i];
+		printf("  %-12.6g %-12.6g %-12.6g %-12.6g %-12.6g %-12.6g %5zu  %s\n",
+		       f->probability, f->mif, f->cif, f->dif, f->raw, f->rrw, f->occurrence,
+		       f->event);
+	}
 }
 
-static json_t *result_json(const ph_fta_result *r)
+static json_t *importance_json(const ph_fta_result *r)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < r->n_importance; i++) {
+		const ph_fta_importance *f = &r->importance[i];
+		json_t *o = json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f, s:f}", "event", f->event,
+		                      "occurrence", (json_int_t)f->occurrence, "probability",
+		                      f->probability, "mif", f->mif, "cif", f->cif, "dif", f->dif,
+		                      "raw", f->raw, "rrw", f->rrw);
+		if (!o || json_array_append_new(arr, o)) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+static json_t *result_json(const ph_fta_result *r, int importance, size_t trials)
 {
 	json_t *o = json_object(), *products = json_array();
 	if (!o || !products)
@@ -241,6 +305,21 @@ static json_t *result_json(const ph_fta_result *r)
 	                           r->has_probability ? json_real(r->rare_event) : json_null());
 	bad |= json_object_set_new(o, "mcub",
 	                           r->has_probability ? json_real(r->mcub) : json_null());
+	if (importance)
+		bad |= json_object_set_new(o, "importance",
+		                           r->has_probability ? importance_json(r) : json_null());
+	if (trials) {
+		const ph_fta_uncertainty *u = &r->uncertainty;
+		bad |= json_object_set_new(
+		        o, "uncertainty",
+		        u->trials ? json_pack("{s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
+		                              "trials", (json_int_t)u->trials, "seed",
+		                              (json_int_t)u->seed, "mean", u->mean, "sigma",
+		                              u->sigma, "ci_low", u->ci_low, "ci_high", u->ci_high,
+		                              "error_factor", u->error_factor, "q05", u->q05,
+		                              "median", u->median, "q95", u->q95)
+		                  : json_null());
+	}
 	if (!bad)
 		return o;
 fail:
@@ -249,9 +328,9 @@ fail:
 	return NULL;
 }
 
-static int print_json(const ph_fta_result *r)
+static int print_json(const analyse_args *a, const ph_fta_result *r)
 {
-	json_t *o = result_json(r);
+	json_t *o = result_json(r, a->opt.importance, a->opt.uncertainty_trials);
 	if (!o || json_dumpf(o, stdout, JSON_COMPACT | JSON_REAL_PRECISION(17))) {
 		json_decref(o);
 		fprintf(stderr, "pumphil fta analyse: out of memory writing JSON\n");
@@ -277,7 +356,7 @@ static int analyse_one(const analyse_args *a, const ph_fta_model *m, const char 
 		return exit_status(rc);
 	}
 	if (a->json)
-		rc = print_json(r);
+		rc = print_json(a, r);
 	else
 		print_text(a, r);
 	ph_fta_result_free(r);

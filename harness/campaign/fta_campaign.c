@@ -90,10 +90,42 @@ static void write_faults(FILE *f, const ph_fta_map *map, const char **events, si
 	fprintf(f, "},\n  run_h = %.17g,\n", run_h);
 }
 
-static void write_scenario(FILE *f, const ph_fta_map *map, const char *top, const char **events,
-                           size_t n, int is_cut)
+/* Comment lines tracing a scenario to the tree and the map: the top gate's
+ * definition, each event's with the gates using it, its map entry. */
+static void write_trace(FILE *f, const ph_fta_model *m, const ph_fta_map *map, const char *top,
+                        const char **events, size_t n, int is_cut)
+{
+	const char *file, *users[4];
+	long line;
+	fprintf(f, "-- %s {", is_cut ? "cut set" : "single");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? ", " : "", events[i]);
+	fprintf(f, "} of %s", top);
+	if (ph_fta_model_where(m, top, &file, &line))
+		fprintf(f, " (gate at %s:%ld)", file, line);
+	fputs("\n", f);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "--   %s:", events[i]);
+		if (ph_fta_model_where(m, events[i], &file, &line))
+			fprintf(f, " %s:%ld", file, line);
+		size_t nu = ph_fta_model_users(m, events[i], users, 4);
+		for (size_t k = 0; k < nu && k < 4; k++) {
+			fprintf(f, "%s%s", k ? ", " : ", under gate ", users[k]);
+			if (ph_fta_model_where(m, users[k], &file, &line))
+				fprintf(f, " (%s:%ld)", file, line);
+		}
+		if (nu > 4)
+			fprintf(f, " and %zu more", nu - 4);
+		fprintf(f, "; map %s:%ld basic_events.%s\n", map->path,
+		        ph_fta_vmap_line(map, "basic_events", events[i]), events[i]);
+	}
+}
+
+static void write_scenario(FILE *f, const ph_fta_model *m, const ph_fta_map *map, const char *top,
+                           const char **events, size_t n, int is_cut)
 {
 	char why[512];
+	write_trace(f, m, map, top, events, n, is_cut);
 	fputs("fta.scenario(with {\n  top = ", f);
 	lua_str(f, top);
 	fprintf(f, ", kind = \"%s\", expect_hazard = %s,\n  events = {",
@@ -157,13 +189,55 @@ static int is_single_cut(const ph_fta_result *r, const char *ev)
 	return 0;
 }
 
-static void write_top(FILE *f, const ph_fta_map *map, const ph_fta_result *r)
+static void write_top(FILE *f, const ph_fta_model *m, const ph_fta_map *map, const ph_fta_result *r)
 {
 	for (size_t i = 0; i < r->n_products; i++)
-		write_scenario(f, map, r->top, r->products[i].events, r->products[i].order, 1);
+		write_scenario(f, m, map, r->top, r->products[i].events, r->products[i].order, 1);
 	for (size_t i = 0; i < r->n_vars; i++)
 		if (!is_single_cut(r, r->events[i]))
-			write_scenario(f, map, r->top, &r->events[i], 1, 0);
+			write_scenario(f, m, map, r->top, &r->events[i], 1, 0);
+}
+
+static void campaign_options(ph_fta_options *opt, int order)
+{
+	ph_fta_options_init(opt);
+	opt->limit_order = order;
+	opt->no_ccf = 1; /* common-cause members are what the map injects */
+}
+
+int ph_fta_campaign_coverage(const ph_fta_model *m, const ph_fta_map *map, const char *const *tops,
+                             size_t ntops, int order, json_t *arr, char *err, size_t errlen)
+{
+	ph_fta_options opt;
+	campaign_options(&opt, order);
+	for (size_t t = 0; t < ntops; t++) {
+		ph_fta_result *r = NULL;
+		char why[512];
+		if (ph_fta_analyse(m, tops[t], &opt, &r, err, errlen))
+			return -1;
+		size_t run = 0;
+		double p = 0, p_run = 0;
+		for (size_t i = 0; i < r->n_products; i++) {
+			int skipped = skip_reason(map, r->products[i].events, r->products[i].order,
+			                          why, sizeof why) != NULL;
+			run += !skipped;
+			p += r->products[i].probability;
+			p_run += skipped ? 0 : r->products[i].probability;
+		}
+		int known = r->has_probability && p > 0;
+		json_t *o =
+		        json_pack("{s:s, s:I, s:I, s:o, s:o, s:o}", "top", r->top, "cut_sets",
+		                  (json_int_t)r->n_products, "exercised", (json_int_t)run,
+		                  "probability", known ? json_real(p) : json_null(),
+		                  "exercised_probability", known ? json_real(p_run) : json_null(),
+		                  "coverage", known ? json_real(p_run / p) : json_null());
+		ph_fta_result_free(r);
+		if (!o || json_array_append_new(arr, o)) {
+			snprintf(err, errlen, "pumphil fta validate: out of memory");
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int ph_fta_write_campaign(FILE *f, const ph_fta_model *m, const ph_fta_map *map,
@@ -171,14 +245,13 @@ int ph_fta_write_campaign(FILE *f, const ph_fta_model *m, const ph_fta_map *map,
                           size_t errlen)
 {
 	ph_fta_options opt;
-	ph_fta_options_init(&opt);
-	opt.limit_order = order;
+	campaign_options(&opt, order);
 	write_header(f, map);
 	for (size_t t = 0; t < ntops; t++) {
 		ph_fta_result *r = NULL;
 		if (ph_fta_analyse(m, tops[t], &opt, &r, err, errlen))
 			return -1;
-		write_top(f, map, r);
+		write_top(f, m, map, r);
 		ph_fta_result_free(r);
 	}
 	if (ferror(f)) {

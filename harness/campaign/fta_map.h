@@ -22,6 +22,7 @@ typedef struct ph_fta_map {
 	json_t *root;     /* the whole file, owned */
 	json_t *basic;    /* borrowed from root */
 	json_t *tops;     /* borrowed from root */
+	char *text;       /* the file as read, owned (for line numbers) */
 } ph_fta_map;
 
 /* The planted firmware bug this pumphil was built with (PUMPHIL_PLANT),
@@ -43,6 +44,14 @@ int ph_fta_vmap_load(ph_fta_map *map, const char *path, const char *catalogue_pa
                      const char *const *tops, size_t ntops, char *err, size_t errlen);
 
 void ph_fta_vmap_free(ph_fta_map *map);
+
+/* The line where map entry section.key starts (0 when not found). */
+long ph_fta_vmap_line(const ph_fta_map *map, const char *section, const char *key);
+
+/* A checked injection parameter in base units: a number as written, or
+ * "NUMBER UNIT" converted (catalogue_unit gives the quantity).  Returns 0,
+ * or -1 when v is neither. */
+int ph_fta_vmap_param_base(json_t *v, const char *catalogue_unit, double *out);
 
 /* A number from the map's section ("prescription", "oracle"), or def. */
 double ph_fta_vmap_number(const ph_fta_map *map, const char *section, const char *key, double def);

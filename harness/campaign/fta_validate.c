@@ -11,15 +11,20 @@
  */
 #include "campaign/fta_validate.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "campaign/fta_map.h"
 #include "fta/fta.h"
-#include "run/runner.h"
+#include "base/fs.h"
 #include "base/log.h"
+#include "run/runner.h"
 
 static const char validate_usage[] =
         "usage: pumphil fta validate --map MAP [--order N] [--top NAME] [--report DIR]\n"
@@ -154,27 +159,148 @@ static const char **tops_of(const validate_args *a, const ph_fta_model *m, size_
 	return tops;
 }
 
-static int run_script(const validate_args *a, const char *script)
+char *ph_fta_verdict_line(char *buf, size_t n, const int *count)
+{
+	int e = count[PH_VERDICT_ERROR];
+	snprintf(buf, n,
+	         "fta validate: %d consistent, %d contradiction%s, %d error%s (not judged), %d "
+	         "skipped",
+	         count[PH_VERDICT_PASS], count[PH_VERDICT_FAIL],
+	         count[PH_VERDICT_FAIL] == 1 ? "" : "s", e, e == 1 ? "" : "s",
+	         count[PH_VERDICT_SKIP]);
+	return buf;
+}
+
+/* A run subscriber that prints the campaign's verdict line once the last
+ * planned scenario has its verdict: before the console's closing line
+ * (subscribers hear the run's end after the console). */
+typedef struct verdicts {
+	size_t planned, seen;
+	int count[PH_VERDICT_COUNT];
+} verdicts;
+
+static void on_started(void *ud, json_t *run, size_t ntests)
+{
+	verdicts *v = ud;
+	(void)run;
+	v->planned = ntests;
+}
+
+static void on_verdict(void *ud, const ph_test_ref *t, ph_verdict verdict, json_t *result)
+{
+	verdicts *v = ud;
+	char line[256];
+	(void)t;
+	(void)result;
+	if ((unsigned)verdict < PH_VERDICT_COUNT)
+		v->count[verdict]++;
+	if (++v->seen == v->planned) {
+		printf("%s\n", ph_fta_verdict_line(line, sizeof line, v->count));
+		fflush(stdout);
+	}
+}
+
+static int run_script(const validate_args *a, const char *script, const char *dir)
 {
 	ph_run_opts o;
+	verdicts v = { 0 };
+	ph_subscriber sub = {
+		.name = "fta verdicts", .ud = &v, .run_started = on_started, .verdict = on_verdict
+	};
+	const ph_subscriber *subs[] = { &sub };
 	ph_run_opts_default(&o);
+	o.subscribers = subs;
+	o.nsubscribers = 1;
 	const char *paths[] = { script };
 	o.paths = paths;
 	o.npaths = 1;
 	o.seed = a->seed;
 	o.jobs = a->jobs;
-	o.report_dir = a->report;
+	o.report_dir = dir;
 	o.argv_line = "pumphil fta validate";
 	int rc = ph_run(&o);
 	return rc == 2 ? 2 : rc ? 1 : 0;
 }
 
+/* The report directory: --report, or the runner's default
+ * <reports root>/<UTC time>-<pid>, chosen here so the campaign script and
+ * the provenance file live beside the record. */
+static void report_dir(const validate_args *a, char *dir, size_t n)
+{
+	ph_run_opts o;
+	time_t now = time(NULL);
+	struct tm tm;
+	if (a->report) {
+		snprintf(dir, n, "%s", a->report);
+		return;
+	}
+	ph_run_opts_default(&o);
+	gmtime_r(&now, &tm);
+	snprintf(dir, n, "%s/%04d%02d%02d-%02d%02d%02d-%d", o.reports_root, tm.tm_year + 1900,
+	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)getpid());
+}
+
+static json_t *file_entry(const char *path)
+{
+	char hex[65];
+	if (ph_fta_sha256_file(path, hex))
+		return json_pack("{s:s, s:n}", "path", path, "sha256");
+	return json_pack("{s:s, s:s}", "path", path, "sha256", hex);
+}
+
+/* fta_validation.json: which tree and map (path, SHA-256), the order, the
+ * build's plant and the planned coverage; the coverage also on the console. */
+static int write_provenance(const validate_args *a, const ph_fta_model *m, const ph_fta_map *map,
+                            const char *const *tops, size_t ntops, const char *dir)
+{
+	char path[PATH_MAX], err[512];
+	json_t *trees = json_array(), *coverage = json_array();
+	const char *plant = ph_fta_build_plant();
+	for (size_t i = 0; trees && i < a->nfiles; i++)
+		json_array_append_new(trees, file_entry(a->files[i]));
+	if (!coverage ||
+	    ph_fta_campaign_coverage(m, map, tops, ntops, a->order, coverage, err, sizeof err)) {
+		json_decref(trees);
+		json_decref(coverage);
+		ph_log_error("%s", coverage ? err : "pumphil fta validate: out of memory");
+		return 2;
+	}
+	size_t i;
+	json_t *c;
+	json_array_foreach(coverage, i, c)
+	{
+		json_t *cov = json_object_get(c, "coverage");
+		printf("coverage: %s: %lld of %lld cut sets (order <= %d) exercised",
+		       json_string_value(json_object_get(c, "top")),
+		       (long long)json_integer_value(json_object_get(c, "exercised")),
+		       (long long)json_integer_value(json_object_get(c, "cut_sets")), a->order);
+		if (json_is_number(cov))
+			printf(", %.4g %% of their probability", 100 * json_number_value(cov));
+		printf("\n");
+	}
+	json_t *o = json_pack("{s:o, s:o, s:i, s:s?, s:o}", "trees", trees, "map",
+	                      file_entry(map->path), "order", a->order, "plant", plant, "coverage",
+	                      coverage);
+	snprintf(path, sizeof path, "%s/fta_validation.json", dir);
+	if (!o || json_dump_file(o, path, JSON_INDENT(1) | JSON_REAL_PRECISION(17))) {
+		json_decref(o);
+		ph_log_error("pumphil fta validate: cannot write %s", path);
+		return 2;
+	}
+	json_decref(o);
+	return 0;
+}
+
+/* The campaign script is kept in the report directory (fta_validate.lua)
+ * so a failure's location points at a file that exists, whose comments
+ * trace each scenario to the tree and the map. */
 static int campaign(const validate_args *a, ph_fta_model *m, const ph_fta_map *map,
                     const char *const *tops, size_t ntops)
 {
-	char dir[] = "/tmp/pumphil-fta-XXXXXX", script[64], err[512];
-	if (!mkdtemp(dir)) {
-		perror("pumphil fta validate: temporary directory");
+	char dir[PATH_MAX - 32], script[PATH_MAX], err[512];
+	report_dir(a, dir, sizeof dir);
+	if (ph_mkdirs(dir)) {
+		perror(dir);
 		return 2;
 	}
 	snprintf(script, sizeof script, "%s/fta_validate.lua", dir);
@@ -191,10 +317,10 @@ static int campaign(const validate_args *a, ph_fta_model *m, const ph_fta_map *m
 		const char *plant = ph_fta_build_plant();
 		printf("firmware: %s%s\n", plant ? "planted bug " : "reference",
 		       plant ? plant : "");
-		rc = run_script(a, script);
+		rc = write_provenance(a, m, map, tops, ntops, dir);
+		if (!rc)
+			rc = run_script(a, script, dir);
 	}
-	unlink(script);
-	rmdir(dir);
 	return rc;
 }
 

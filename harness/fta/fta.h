@@ -91,6 +91,17 @@ int ph_fta_model_set_mission_time(ph_fta_model *m, double hours, char *err, size
  */
 int ph_fta_model_set_house_event(ph_fta_model *m, const char *name, int value);
 
+/* Where the gate, basic or house event called name (public name or full
+ * path) is defined: returns 1 with *file (owned by the model) and *line,
+ * else 0. */
+int ph_fta_model_where(const ph_fta_model *m, const char *name, const char **file, long *line);
+
+/* The gates whose formula uses the gate or basic event called name
+ * directly (nested formulas included): up to max of their names (public
+ * name or full path, owned by the model) into out; returns how many there
+ * are (also beyond max). */
+size_t ph_fta_model_users(const ph_fta_model *m, const char *name, const char **out, size_t max);
+
 /* Counts of what the model defines, for reports. */
 size_t ph_fta_model_gate_count(const ph_fta_model *m);
 size_t ph_fta_model_basic_count(const ph_fta_model *m);
@@ -98,14 +109,22 @@ size_t ph_fta_model_house_count(const ph_fta_model *m);
 size_t ph_fta_model_param_count(const ph_fta_model *m);
 
 typedef struct ph_fta_options {
-	int limit_order;     /* keep cut sets of at most this many events; <= 0: no limit */
-	size_t max_nodes;    /* BDD/ZBDD node cap each; 0: PH_FTA_DEFAULT_MAX_NODES */
-	size_t max_products; /* cut-set cap; 0: PH_FTA_DEFAULT_MAX_PRODUCTS */
+	int limit_order;           /* keep cut sets of at most this many events; <= 0: no limit */
+	size_t max_nodes;          /* BDD/ZBDD node cap each; 0: PH_FTA_DEFAULT_MAX_NODES */
+	size_t max_products;       /* cut-set cap; 0: PH_FTA_DEFAULT_MAX_PRODUCTS */
+	int importance;            /* non-zero: importance factors into the result */
+	int no_ccf;                /* non-zero: CCF group members stay independent basic events
+	                              with the group's distribution (SCRAM without --ccf); zero
+	                              (the default): each member is the OR of its CCF events */
+	size_t uncertainty_trials; /* > 0: Monte Carlo over the deviates, this many trials */
+	unsigned long long seed;   /* of the trials' pseudo-random numbers */
 } ph_fta_options;
+
+#define PH_FTA_MAX_TRIALS ((size_t)10000000)
 
 #define PH_FTA_DEFAULT_LIMIT_ORDER 20 /* SCRAM's default */
 #define PH_FTA_DEFAULT_MAX_NODES ((size_t)1 << 25)
-#define PH_FTA_DEFAULT_MAX_PRODUCTS ((size_t)1000000)
+#define PH_FTA_DEFAULT_MAX_PRODUCTS ((size_t)1 << 25) /* 33,554,432 */
 
 /* Fills o with the defaults (order limit 20 like SCRAM, default caps). */
 void ph_fta_options_init(ph_fta_options *o);
@@ -115,6 +134,37 @@ typedef struct ph_fta_product {
 	const char **events; /* order names, sorted with strcmp, owned by the result */
 	double probability;  /* product of the events' probabilities (0 if unknown) */
 } ph_fta_product;
+
+/*
+ * Importance factors of one basic event, SCRAM's definitions, with P the
+ * top event's exact probability, p the event's and MIF computed on the BDD:
+ * MIF (Birnbaum) = P(top | event) - P(top | not event); CIF (criticality) =
+ * p MIF / P; RAW = 1 + (1 - p) MIF / P; DIF (Fussell-Vesely, diagnosis) =
+ * p RAW; RRW = P / (P - p MIF), 0 when that divisor vanishes (the event is
+ * in every way the top can happen).  With P = 0 all but MIF are 0.
+ */
+typedef struct ph_fta_importance {
+	const char *event; /* owned by the result */
+	size_t occurrence; /* minimal cut sets (within the order limit) holding it */
+	double probability;
+	double mif, cif, dif, raw, rrw;
+} ph_fta_importance;
+
+/*
+ * Uncertainty (SCRAM's uncertainty analysis): per trial every deviate
+ * (normal, lognormal, uniform, gamma, beta) is drawn once, each basic
+ * event's probability evaluated and clamped to [0, 1], and the top event's
+ * exact probability computed on the BDD.  sigma is the sample standard
+ * deviation; the 95 % confidence interval of the mean is
+ * mean -+ 1.96 sigma / sqrt(trials); error_factor is SCRAM's exp(1.96 sigma);
+ * quantiles by rank of the sorted trials.
+ */
+typedef struct ph_fta_uncertainty {
+	size_t trials; /* 0: not asked for, or no probability */
+	unsigned long long seed;
+	double mean, sigma, ci_low, ci_high, error_factor;
+	double q05, median, q95;
+} ph_fta_uncertainty;
 
 typedef struct ph_fta_result {
 	const char *top;   /* the top event analysed, owned by the result */
@@ -130,6 +180,12 @@ typedef struct ph_fta_result {
 	const char **events; /* ... their names, sorted, owned by the result */
 	size_t bdd_nodes;    /* nodes the BDD manager created */
 	size_t zbdd_nodes;   /* nodes the ZBDD manager created */
+	/* With options.importance and a known probability: one entry per basic
+	 * event found in some cut set (as SCRAM lists them), sorted by name;
+	 * else 0 and NULL. */
+	size_t n_importance;
+	ph_fta_importance *importance;
+	ph_fta_uncertainty uncertainty; /* with options.uncertainty_trials */
 } ph_fta_result;
 
 /*

@@ -30,6 +30,10 @@ void ph_fta_options_init(ph_fta_options *o)
 	o->limit_order = PH_FTA_DEFAULT_LIMIT_ORDER;
 	o->max_nodes = PH_FTA_DEFAULT_MAX_NODES;
 	o->max_products = PH_FTA_DEFAULT_MAX_PRODUCTS;
+	o->importance = 0;
+	o->no_ccf = 0;
+	o->uncertainty_trials = 0;
+	o->seed = 0;
 }
 
 /* --- BDD of the top gate ------------------------------------------------------ */
@@ -39,7 +43,10 @@ static uint32_t formula_bdd(analysis *a, size_t f);
 static uint32_t arg_bdd(analysis *a, ph_fta_ref r)
 {
 	switch (r.kind) {
-	case PH_FTA_BASIC: return ph_fta_bdd_var(a->bdd, a->var_of[r.index]);
+	case PH_FTA_BASIC:
+		if (ph_fta_ccf_expanded(a, r.index))
+			return formula_bdd(a, a->m->ev[PH_FTA_BASIC].v[r.index].ccf_formula);
+		return ph_fta_bdd_var(a->bdd, a->var_of[r.index]);
 	case PH_FTA_GATE: return a->gate_bdd[r.index];
 	case PH_FTA_HOUSE:
 		return a->m->ev[PH_FTA_HOUSE].v[r.index].value ? PH_FTA_DD_ONE : PH_FTA_DD_ZERO;
@@ -157,14 +164,25 @@ static int run(analysis *a, result_impl *r)
 		int e = ph_fta_zbdd_error(a->zbdd);
 		return dd_fail(a, e ? e : PH_FTA_ENOMEM, "cut-set ZBDD");
 	}
+	/* The BDD is complete: its unique table and cache make room for the
+	 * probability passes (CEA9601: 96 of 262 MiB). */
+	ph_fta_bdd_freeze(a->bdd);
 	uint32_t missing;
 	double *p = ph_fta_variable_probabilities(a, &missing);
 	if (!p && missing == NONE)
 		return ph_fta_afail(a, PH_FTA_ENOMEM, "out of memory");
 	r->pub.missing = p ? NULL : r->names[missing];
-	rc = ph_fta_collect_products(a, r, s, p);
+	if (a->opt->importance && p &&
+	    !(a->occurrence = calloc(a->nvars ? a->nvars : 1, sizeof *a->occurrence)))
+		rc = ph_fta_afail(a, PH_FTA_ENOMEM, "out of memory");
+	if (!rc)
+		rc = ph_fta_collect_products(a, r, s, p);
 	if (!rc)
 		rc = ph_fta_quantify(a, r, root, p);
+	if (!rc && a->occurrence)
+		rc = ph_fta_importance_factors(a, r, root, p);
+	if (!rc && p && a->opt->uncertainty_trials)
+		rc = ph_fta_monte_carlo(a, r, root);
 	r->pub.bdd_nodes = ph_fta_bdd_size(a->bdd);
 	r->pub.zbdd_nodes = ph_fta_zbdd_size(a->zbdd);
 	free(p);
@@ -188,6 +206,13 @@ int ph_fta_analyse(const ph_fta_model *m, const char *top, const ph_fta_options 
 		o.limit_order = opt->limit_order;
 		o.max_nodes = opt->max_nodes ? opt->max_nodes : o.max_nodes;
 		o.max_products = opt->max_products ? opt->max_products : o.max_products;
+		o.importance = opt->importance;
+		o.no_ccf = opt->no_ccf;
+		o.uncertainty_trials = opt->uncertainty_trials;
+		o.seed = opt->seed;
+		if (o.uncertainty_trials > PH_FTA_MAX_TRIALS)
+			return ph_fta_afail(&a, PH_FTA_EARG, "more than %zu trials",
+			                    PH_FTA_MAX_TRIALS);
 	}
 	a.opt = &o;
 	result_impl *r = calloc(1, sizeof *r);
@@ -199,6 +224,7 @@ int ph_fta_analyse(const ph_fta_model *m, const char *top, const ph_fta_options 
 	ph_fta_zbdd_free(a.zbdd);
 	ph_fta_bdd_free(a.bdd);
 	free(a.gate_bdd);
+	free(a.occurrence);
 	free(a.postorder);
 	free(a.basic_of);
 	free(a.var_of);
@@ -216,6 +242,7 @@ void ph_fta_result_free(ph_fta_result *res)
 		return;
 	result_impl *r = (result_impl *)res;
 	free(r->pub.products);
+	free(r->pub.importance);
 	free(r->pool);
 	free(r->names);
 	free((void *)r->pub.events);

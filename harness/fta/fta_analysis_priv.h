@@ -31,6 +31,7 @@ typedef struct analysis {
 	uint32_t *gate_bdd; /* gate -> BDD node, NONE until built */
 	ph_fta_bdd *bdd;
 	ph_fta_zbdd *zbdd;
+	size_t *occurrence; /* variable -> cut sets holding it (with importance) */
 	char *err;
 	size_t errlen;
 } analysis;
@@ -58,6 +59,13 @@ static inline const char *ph_fta_gate_name(const analysis *a, uint32_t g)
 	return ph_fta_gate(a, g)->is_public ? ph_fta_gate(a, g)->name : ph_fta_gate(a, g)->path;
 }
 
+/* A CCF group member that stands for the OR of its CCF events. */
+static inline int ph_fta_ccf_expanded(const analysis *a, uint32_t basic)
+{
+	const ph_fta_event *e = &a->m->ev[PH_FTA_BASIC].v[basic];
+	return e->ccf && !e->ccf_level && !a->opt->no_ccf;
+}
+
 /* fta_order.c: the top gate named (or the model's only one), then the
  * variable order (depth-first from the top) and the gates in postorder. */
 int ph_fta_pick_top(analysis *a, const char *top);
@@ -73,5 +81,13 @@ int ph_fta_collect_products(analysis *a, result_impl *r, uint32_t s, const doubl
  * exact probability, rare-event and min-cut upper bound. */
 double *ph_fta_variable_probabilities(analysis *a, uint32_t *missing);
 int ph_fta_quantify(analysis *a, result_impl *r, uint32_t root, const double *p);
+
+/* fta_quantify.c: importance factors of the variables found in some cut set
+ * (a->occurrence), on BDD root; nothing when p is NULL. */
+int ph_fta_importance_factors(analysis *a, result_impl *r, uint32_t root, const double *p);
+
+/* fta_quantify.c: Monte Carlo over the deviates, a->opt->uncertainty_trials
+ * trials, into r->pub.uncertainty. */
+int ph_fta_monte_carlo(analysis *a, result_impl *r, uint32_t root);
 
 #endif

@@ -24,6 +24,11 @@ ph_fta_bdd *ph_fta_bdd_new(uint32_t nvars, size_t max_nodes)
 	return b;
 }
 
+void ph_fta_bdd_freeze(ph_fta_bdd *b)
+{
+	ph_fta_dd_store_freeze(&b->s);
+}
+
 void ph_fta_bdd_free(ph_fta_bdd *b)
 {
 	if (!b)
@@ -184,4 +189,39 @@ double ph_fta_bdd_probability(const ph_fta_bdd *b, uint32_t f, const double *p)
 	double r = prob_rec(b, f, p, memo);
 	free(memo);
 	return r;
+}
+
+/* A node's children were made before it, so ids below a node's are a
+ * topological order: probabilities bottom-up, reach top-down. */
+int ph_fta_bdd_birnbaum(const ph_fta_bdd *b, uint32_t f, const double *p, double *mif)
+{
+	for (uint32_t v = 0; v < b->s.nvars; v++)
+		mif[v] = 0;
+	if (f <= PH_FTA_DD_ONE)
+		return 0;
+	size_t n = (size_t)f + 1;
+	double *prob = malloc(n * sizeof *prob), *reach = calloc(n, sizeof *reach);
+	if (!prob || !reach) {
+		free(prob);
+		free(reach);
+		return PH_FTA_ENOMEM;
+	}
+	prob[0] = 0;
+	prob[1] = 1;
+	for (size_t i = 2; i < n; i++) {
+		const ph_fta_dd_node *x = &b->s.nodes[i];
+		prob[i] = p[x->var] * prob[x->hi] + (1 - p[x->var]) * prob[x->lo];
+	}
+	reach[f] = 1;
+	for (size_t i = f; i >= 2; i--) {
+		if (reach[i] == 0)
+			continue;
+		const ph_fta_dd_node *x = &b->s.nodes[i];
+		reach[x->hi] += reach[i] * p[x->var];
+		reach[x->lo] += reach[i] * (1 - p[x->var]);
+		mif[x->var] += reach[i] * (prob[x->hi] - prob[x->lo]);
+	}
+	free(prob);
+	free(reach);
+	return 0;
 }

@@ -51,6 +51,7 @@ typedef struct collect {
 	size_t used;
 	const uint32_t *rank_of; /* variable -> rank */
 	const double *p;         /* NULL when probabilities are unknown */
+	size_t *occurrence;      /* variable -> cut sets holding it, or NULL */
 } collect;
 
 static int add_product(void *ctx, const uint32_t *vars, size_t n)
@@ -70,6 +71,8 @@ static int add_product(void *ctx, const uint32_t *vars, size_t n)
 		r[k] = x;
 		if (c->p)
 			pr->probability *= c->p[vars[i]];
+		if (c->occurrence)
+			c->occurrence[vars[i]]++;
 	}
 	return 0;
 }
@@ -166,6 +169,7 @@ int ph_fta_collect_products(analysis *a, result_impl *r, uint32_t s, const doubl
 	const char **by_rank = malloc(nv * sizeof *by_rank);
 	collect c = { 0 };
 	c.rank_of = rank_of;
+	c.occurrence = a->occurrence;
 	int rc = rank_of && by_rank ? rank_names(a, r, rank_of, by_rank)
 	                            : ph_fta_afail(a, PH_FTA_ENOMEM, "out of memory");
 	if (!rc)

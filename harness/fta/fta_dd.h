@@ -48,9 +48,22 @@ uint32_t ph_fta_bdd_and(ph_fta_bdd *b, uint32_t f, uint32_t g);
 uint32_t ph_fta_bdd_or(ph_fta_bdd *b, uint32_t f, uint32_t g);
 uint32_t ph_fta_bdd_xor(ph_fta_bdd *b, uint32_t f, uint32_t g);
 
+/* No more nodes: frees what only building needs (ph_fta_dd_store_freeze),
+ * so quantification's memory takes its place. */
+void ph_fta_bdd_freeze(ph_fta_bdd *b);
+
 /* Exact probability of f given p[v] for each variable (Shannon expansion,
  * each node once).  Returns a negative value when out of memory. */
 double ph_fta_bdd_probability(const ph_fta_bdd *b, uint32_t f, const double *p);
+
+/*
+ * Birnbaum importance of every variable, P(f | v) - P(f | not v), into
+ * mif[0..nvars-1], in one pass over f: the probability of reaching each
+ * node from the root times the difference of its two branches, summed per
+ * variable (each path meets a variable at most once).  Returns 0 or
+ * PH_FTA_ENOMEM.
+ */
+int ph_fta_bdd_birnbaum(const ph_fta_bdd *b, uint32_t f, const double *p, double *mif);
 
 typedef struct ph_fta_zbdd ph_fta_zbdd;
 
@@ -92,6 +105,11 @@ typedef struct ph_fta_dd_store {
 	int error;
 	uint32_t nvars;
 } ph_fta_dd_store;
+
+/* Frees the unique table and the computed cache once no node will be
+ * made (the nodes stay readable); a later ph_fta_dd_store_node fails with
+ * PH_FTA_ENOMEM, cache lookups miss. */
+void ph_fta_dd_store_freeze(ph_fta_dd_store *s);
 
 /* Sets up the two terminals; returns 0 or PH_FTA_ENOMEM. */
 int ph_fta_dd_store_init(ph_fta_dd_store *s, uint32_t nvars, size_t max_nodes);

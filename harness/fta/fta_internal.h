@@ -46,6 +46,8 @@ typedef enum ph_fta_xop {
 	PH_FTA_X_NORMAL,      /* deviates evaluate to their mean */
 	PH_FTA_X_LOGNORMAL,
 	PH_FTA_X_UNIFORM,
+	PH_FTA_X_GAMMA, /* k, theta: mean k theta */
+	PH_FTA_X_BETA,  /* alpha, beta: mean alpha / (alpha + beta) */
 } ph_fta_xop;
 
 typedef struct ph_fta_expr {
@@ -97,10 +99,42 @@ typedef struct ph_fta_event {
 	int has_expr;
 	double prob; /* basic: probability, if has_prob */
 	int has_prob;
-	int value;  /* house: constant value */
-	void *node; /* xmlNodePtr of the definition, during loading only */
-	char *base; /* base path for references inside, during loading only */
+	int value;     /* house: constant value */
+	int ccf;       /* basic: 1 + group index for a CCF group's member or CCF event, else 0 */
+	int ccf_level; /* CCF event: members failing together; 0 for a member */
+	size_t ccf_formula; /* member: its OR over the CCF events holding it */
+	uint64_t ccf_mask;  /* CCF event: the members it holds (bit = member index) */
+	void *node;         /* xmlNodePtr of the definition, during loading only */
+	char *base;         /* base path for references inside, during loading only */
 } ph_fta_event;
+
+/* Common-cause failure group models (SCRAM's ccf_group.cc). */
+typedef enum ph_fta_ccf_model {
+	PH_FTA_CCF_BETA,
+	PH_FTA_CCF_MGL,
+	PH_FTA_CCF_ALPHA,
+	PH_FTA_CCF_PHI,
+} ph_fta_ccf_model;
+
+#define PH_FTA_CCF_MAX_EVENTS 4096 /* CCF events per group: members choose levels */
+#define PH_FTA_CCF_MAX_MEMBERS 64  /* members per group */
+#define PH_FTA_CCF_MAX_LEVEL 32    /* factor levels */
+
+/* A define-CCF-group: its members are basic events it defines; expanded,
+ * each member stands for the OR of the CCF events that hold it. */
+typedef struct ph_fta_ccf {
+	ph_fta_event def; /* name, path, base, role, location, node */
+	ph_fta_ccf_model model;
+	uint32_t *members; /* basic events, in definition order */
+	size_t nmembers;
+	size_t distribution; /* expression: each member's total probability Q */
+	int has_distribution;
+	size_t factor[32]; /* expression per level, index level - 1 */
+	int factor_line[32];
+	size_t max_level;     /* highest level with a factor */
+	uint32_t first_event; /* its CCF events: ev[PH_FTA_BASIC] from here ... */
+	size_t nevents;       /* ... this many */
+} ph_fta_ccf;
 
 /* String -> (kind, index) hash map with borrowed keys. */
 typedef struct ph_fta_map_slot {
@@ -130,9 +164,10 @@ struct ph_fta_model {
 	PH_FTA_VEC(ph_fta_expr) exprs;
 	PH_FTA_VEC(size_t) xargs;
 	PH_FTA_VEC(uint32_t) tops; /* gate indices */
-	ph_fta_map by_id;          /* public name -> event */
-	ph_fta_map by_path;        /* full path -> event */
-	ph_fta_map param_by_id;    /* the same for parameters */
+	PH_FTA_VEC(ph_fta_ccf) ccfs;
+	ph_fta_map by_id;       /* public name -> event */
+	ph_fta_map by_path;     /* full path -> event */
+	ph_fta_map param_by_id; /* the same for parameters */
 	ph_fta_map param_by_path;
 	double mission_time; /* hours, for <system-mission-time/> */
 	char *err;           /* error buffer while loading */
@@ -178,6 +213,35 @@ int ph_fta_model_check(ph_fta_model *m);
  * probability; returns 0 or a ph_fta_err after writing the message (value
  * outside [0, 1], division by zero, parameter cycle, ENOMEM). */
 int ph_fta_model_evaluate(ph_fta_model *m);
+
+/* After every expression is read: checks the CCF groups and adds their CCF
+ * events and each member's OR formula (fta_ccf.c). */
+int ph_fta_model_expand_ccf(ph_fta_model *m);
+
+/* Evaluates the CCF groups' distributions and factors into their CCF events'
+ * probabilities (fta_ccf.c); eval evaluates one expression. */
+int ph_fta_model_evaluate_ccf(ph_fta_model *m, void *ctx,
+                              int (*eval)(void *ctx, size_t x, const char *owner, double *out));
+
+/* Monte Carlo over the model's deviates (fta_expr.c).  A sampler draws, per
+ * trial, every deviate once (a parameter's once for all its users, as SCRAM
+ * resets and samples its expressions) and evaluates the basic events asked
+ * for, clamped to [0, 1] as SCRAM does.  Pseudo-random numbers: xoshiro256**
+ * seeded by splitmix64 from seed, so a seed repeats its draws. */
+typedef struct ph_fta_sampler ph_fta_sampler;
+ph_fta_sampler *ph_fta_sampler_new(const ph_fta_model *m, uint64_t seed);
+void ph_fta_sampler_free(ph_fta_sampler *s);
+/* One trial: out[i] the probability of basic event basic[i].  Returns 0, or
+ * a ph_fta_err with *owner the definition whose value failed. */
+int ph_fta_sampler_draw(ph_fta_sampler *s, const uint32_t *basic, size_t n, double *out,
+                        const char **owner);
+
+/* The probability of the CCF events of each level (q[k - 1]) of group gi,
+ * from its distribution and factors as eval gives them (fta_ccf.c); check:
+ * refuse values outside [0, 1] (point values; samples are clamped later). */
+int ph_fta_ccf_levels(ph_fta_model *m, size_t gi, void *ctx,
+                      int (*eval)(void *ctx, size_t x, const char *owner, double *out), int check,
+                      double *q);
 
 /* Looks a gate up by public name or full path; returns 1 and its index. */
 int ph_fta_model_find_gate(const ph_fta_model *m, const char *name, uint32_t *index);

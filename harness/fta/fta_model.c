@@ -182,6 +182,13 @@ void ph_fta_model_free(ph_fta_model *m)
 		}
 		free(m->ev[k].v);
 	}
+	for (size_t i = 0; i < m->ccfs.n; i++) {
+		free(m->ccfs.v[i].def.name);
+		free(m->ccfs.v[i].def.path);
+		free(m->ccfs.v[i].def.base);
+		free(m->ccfs.v[i].members);
+	}
+	free(m->ccfs.v);
 	free(m->files.v);
 	free(m->trees.v);
 	free(m->formulas.v);
@@ -512,4 +519,46 @@ int ph_fta_model_set_house_event(ph_fta_model *m, const char *name, int value)
 size_t ph_fta_model_param_count(const ph_fta_model *m)
 {
 	return m ? m->ev[PH_FTA_PARAM].n : 0;
+}
+
+int ph_fta_model_where(const ph_fta_model *m, const char *name, const char **file, long *line)
+{
+	ph_fta_ref r;
+	if (!m || !name || !ph_fta_model_resolve(m, name, NULL, -1, &r) || r.kind > PH_FTA_HOUSE)
+		return 0;
+	const ph_fta_event *e = &m->ev[r.kind].v[r.index];
+	*file = m->files.v[e->file];
+	*line = e->line;
+	return 1;
+}
+
+static int formula_uses(const ph_fta_model *m, size_t f, ph_fta_ref want, int depth)
+{
+	const ph_fta_formula *fo = &m->formulas.v[f];
+	for (size_t i = 0; i < fo->nargs; i++) {
+		ph_fta_ref a = m->args.v[fo->first + i];
+		if (a.kind == want.kind && a.index == want.index)
+			return 1;
+		if (a.kind == PH_FTA_FORMULA && depth < 10000 &&
+		    formula_uses(m, a.index, want, depth + 1))
+			return 1;
+	}
+	return 0;
+}
+
+size_t ph_fta_model_users(const ph_fta_model *m, const char *name, const char **out, size_t max)
+{
+	ph_fta_ref r;
+	size_t n = 0;
+	if (!m || !name || !ph_fta_model_resolve(m, name, NULL, -1, &r) || r.kind > PH_FTA_BASIC)
+		return 0;
+	for (size_t g = 0; g < m->ev[PH_FTA_GATE].n; g++) {
+		const ph_fta_event *e = &m->ev[PH_FTA_GATE].v[g];
+		if (!formula_uses(m, e->formula, r, 0))
+			continue;
+		if (n < max)
+			out[n] = e->is_public ? e->name : e->path;
+		n++;
+	}
+	return n;
 }

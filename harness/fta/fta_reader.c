@@ -76,7 +76,6 @@ static const char *unsupported_reason(const xmlNode *n)
 		{ "define-initiating-event", "event trees are not supported" },
 		{ "define-sequence", "event trees are not supported" },
 		{ "define-rule", "event-tree rules are not supported" },
-		{ "define-CCF-group", "common-cause failure groups are not supported" },
 		{ "define-substitution", "substitutions are not supported" },
 		{ "define-alignment", "alignments are not supported" },
 		{ "define-extern-function", "external functions are not supported" },
@@ -258,6 +257,101 @@ static int define_event(reader *r, int file, const xmlNode *n, ph_fta_kind kind,
 static int register_container(reader *r, int file, const xmlNode *parent, const char *base,
                               int is_public, int tree);
 
+static const char *const ccf_models[] = { "beta-factor", "MGL", "alpha-factor", "phi-factor" };
+
+static int ccf_members(reader *r, int file, const xmlNode *n, ph_fta_ccf *g)
+{
+	const xmlNode *members = NULL;
+	FOR_ELEMENTS(c, n)
+	if (is(c, "members"))
+		members = members ? NULL : c;
+	if (!members)
+		return fail_at(r, file, n, PH_FTA_EINVALID, g->def.name,
+		               "needs exactly one <members> list");
+	FOR_ELEMENTS(c, members)
+	{
+		char *name = is(c, "basic-event") ? attr(c, "name") : NULL;
+		int rc = 0;
+		uint32_t index;
+		if (!name)
+			rc = fail_at(r, file, c, PH_FTA_EINVALID, g->def.name,
+			             "members are <basic-event name=...> elements");
+		else if (g->nmembers == PH_FTA_CCF_MAX_MEMBERS)
+			rc = fail_at(r, file, c, PH_FTA_EUNSUPPORTED, g->def.name,
+			             "more than 64 members");
+		else
+			rc = ph_fta_model_define(r->m, PH_FTA_BASIC, name, g->def.base,
+			                         g->def.is_public, g->def.tree, file, line_of(c),
+			                         (void *)c, &index);
+		free(name);
+		if (rc)
+			return rc;
+		r->m->ev[PH_FTA_BASIC].v[index].ccf = (int)r->m->ccfs.n + 1;
+		g->members[g->nmembers++] = index;
+	}
+	if (g->nmembers < 2)
+		return fail_at(r, file, members, PH_FTA_EINVALID, g->def.name,
+		               "a CCF group needs at least 2 members");
+	return 0;
+}
+
+/* A define-CCF-group: its members are basic events it defines (pass 1);
+ * distribution and factors are read in pass 2 (read_ccf). */
+static int register_ccf(reader *r, int file, const xmlNode *n, const char *base, int inherited,
+                        int tree)
+{
+	ph_fta_model *m = r->m;
+	ph_fta_ccf g = {
+		.def = { .file = file, .line = line_of(n), .node = (void *)n, .tree = tree }
+	};
+	char *model = attr(n, "model");
+	int rc = 0;
+	g.def.name = attr(n, "name");
+	if (!g.def.name)
+		rc = fail_at(r, file, n, PH_FTA_EINVALID, "", "missing name attribute");
+	if (!rc)
+		rc = role_of(r, file, n, g.def.name, inherited, &g.def.is_public);
+	if (!rc && (!*g.def.name || strchr(g.def.name, '.')))
+		rc = fail_at(r, file, n, PH_FTA_EINVALID, g.def.name, "invalid name");
+	size_t k = 0;
+	while (!rc && k < 4 && (!model || strcmp(model, ccf_models[k])))
+		k++;
+	if (!rc && k == 4)
+		rc = fail_at(r, file, n, PH_FTA_EINVALID, g.def.name,
+		             "model must be beta-factor, MGL, alpha-factor or phi-factor");
+	g.model = (ph_fta_ccf_model)k;
+	if (!rc) {
+		g.def.base = base ? strdup(base) : NULL;
+		g.def.path = malloc((base ? strlen(base) + 1 : 0) + strlen(g.def.name) + 1);
+		g.members = malloc(PH_FTA_CCF_MAX_MEMBERS * sizeof *g.members);
+		if (!g.def.path || !g.members || (base && !g.def.base) ||
+		    PH_FTA_VEC_RESERVE(m->ccfs))
+			rc = fail_at(r, file, n, PH_FTA_ENOMEM, g.def.name, "out of memory");
+		else
+			sprintf(g.def.path, "%s%s%s", base ? base : "", base ? "." : "",
+			        g.def.name);
+	}
+	for (size_t i = 0; !rc && i < m->ccfs.n; i++)
+		if (!strcmp(m->ccfs.v[i].def.path, g.def.path))
+			rc = ph_fta_fail(m, PH_FTA_EDUPLICATE, file, g.def.line, "define-CCF-group",
+			                 g.def.name,
+			                 "duplicate CCF group (first defined at %s:%ld)",
+			                 m->files.v[m->ccfs.v[i].def.file], m->ccfs.v[i].def.line);
+	free(model);
+	if (!rc)
+		rc = ccf_members(r, file, n, &g);
+	if (!rc) {
+		g.def.is_public = g.def.is_public || !base || !*base;
+		m->ccfs.v[m->ccfs.n++] = g;
+		return 0;
+	}
+	free(g.def.name);
+	free(g.def.path);
+	free(g.def.base);
+	free(g.members);
+	return rc;
+}
+
 static int register_component(reader *r, int file, const xmlNode *n, const char *base,
                               int inherited, int tree)
 {
@@ -300,6 +394,8 @@ static int register_container(reader *r, int file, const xmlNode *parent, const 
 			rc = define_event(r, file, c, PH_FTA_GATE, base, is_public, tree);
 		else if (tree >= 0 && is(c, "define-component"))
 			rc = register_component(r, file, c, base, is_public, tree);
+		else if (tree >= 0 && is(c, "define-CCF-group"))
+			rc = register_ccf(r, file, c, base, is_public, tree);
 		else if (!is_meta(c))
 			rc = unsupported(r, file, c);
 		if (rc)
@@ -350,6 +446,8 @@ static int register_doc(reader *r, int file, xmlDocPtr doc)
 			rc = register_tree(r, file, c);
 		else if (is(c, "model-data"))
 			rc = register_container(r, file, c, NULL, 1, -1);
+		else if (is(c, "define-CCF-group"))
+			rc = register_ccf(r, file, c, NULL, 1, -1);
 		else if (!is_meta(c))
 			rc = unsupported(r, file, c);
 		if (rc)
@@ -407,6 +505,8 @@ static const xform xforms[] = {
 	{ "normal-deviate", PH_FTA_X_NORMAL, 2, 2 },
 	{ "lognormal-deviate", PH_FTA_X_LOGNORMAL, 2, 3 },
 	{ "uniform-deviate", PH_FTA_X_UNIFORM, 2, 2 },
+	{ "gamma-deviate", PH_FTA_X_GAMMA, 2, 2 },
+	{ "beta-deviate", PH_FTA_X_BETA, 2, 2 },
 };
 
 static int add_expr(reader *r, const ph_fta_event *owner, const xmlNode *n, ph_fta_expr x,
@@ -564,6 +664,124 @@ static int read_house(reader *r, ph_fta_event *e)
 		if (bad)
 			return fail_at(r, e->file, c, PH_FTA_EINVALID, e->name,
 			               "value must be \"true\" or \"false\"");
+	}
+	return 0;
+}
+
+/* One expression as the only child of a CCF group's <distribution> or
+ * <factor>. */
+static int read_single_expr(reader *r, ph_fta_ccf *g, const xmlNode *n, size_t *out)
+{
+	const xmlNode *body = NULL;
+	FOR_ELEMENTS(c, n)
+	{
+		if (body)
+			return fail_at(r, g->def.file, c, PH_FTA_EINVALID, g->def.name,
+			               "holds exactly one expression");
+		body = c;
+	}
+	if (!body)
+		return fail_at(r, g->def.file, n, PH_FTA_EEMPTY, g->def.name,
+		               "holds exactly one expression");
+	return read_expr(r, &g->def, body, out);
+}
+
+static size_t ccf_min_level(const ph_fta_ccf *g)
+{
+	return g->model == PH_FTA_CCF_BETA ? g->nmembers : g->model == PH_FTA_CCF_MGL ? 2 : 1;
+}
+
+/* <factor [level="k"]>: the level defaults to the previous one + 1, or the
+ * model's lowest (SCRAM's rule). */
+static int read_factor(reader *r, ph_fta_ccf *g, const xmlNode *n, size_t *prev)
+{
+	char *v = attr(n, "level"), *end = NULL;
+	long level = v ? strtol(v, &end, 10) : (long)(*prev ? *prev + 1 : ccf_min_level(g));
+	int bad = v && (!*v || *end);
+	free(v);
+	char what[160];
+	if (bad || level < 1)
+		return fail_at(r, g->def.file, n, PH_FTA_EINVALID, g->def.name,
+		               "level must be a positive integer");
+	if ((size_t)level < ccf_min_level(g) || (size_t)level > g->nmembers) {
+		snprintf(what, sizeof what,
+		         "level %ld is outside %zu..%zu (%s group of %zu members)", level,
+		         ccf_min_level(g), g->nmembers, ccf_models[g->model], g->nmembers);
+		return fail_at(r, g->def.file, n, PH_FTA_EINVALID, g->def.name, what);
+	}
+	if (level > PH_FTA_CCF_MAX_LEVEL)
+		return fail_at(r, g->def.file, n, PH_FTA_EUNSUPPORTED, g->def.name,
+		               "factor levels above 32 are not supported");
+	if (g->factor_line[level - 1]) {
+		snprintf(what, sizeof what, "factor of level %ld defined twice (first at line %d)",
+		         level, g->factor_line[level - 1]);
+		return fail_at(r, g->def.file, n, PH_FTA_EDUPLICATE, g->def.name, what);
+	}
+	int rc = read_single_expr(r, g, n, &g->factor[level - 1]);
+	if (rc)
+		return rc;
+	g->factor_line[level - 1] = (int)line_of(n) > 0 ? (int)line_of(n) : 1;
+	if ((size_t)level > g->max_level)
+		g->max_level = (size_t)level;
+	*prev = (size_t)level;
+	return 0;
+}
+
+static int read_factors(reader *r, ph_fta_ccf *g, const xmlNode *n, size_t *prev)
+{
+	FOR_ELEMENTS(f, n)
+	{
+		int rc = is(f, "factor") ? read_factor(r, g, f, prev)
+		                         : fail_at(r, g->def.file, f, PH_FTA_EINVALID, g->def.name,
+		                                   "expected <factor>");
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int read_ccf(reader *r, ph_fta_ccf *g)
+{
+	const xmlNode *n = g->def.node;
+	size_t prev = 0;
+	int rc = 0;
+	FOR_ELEMENTS(c, n)
+	{
+		if (is_meta(c) || is(c, "members"))
+			continue;
+		if (is(c, "distribution") && g->has_distribution)
+			rc = fail_at(r, g->def.file, c, PH_FTA_EDUPLICATE, g->def.name,
+			             "a second distribution");
+		else if (is(c, "distribution"))
+			g->has_distribution = !(rc = read_single_expr(r, g, c, &g->distribution));
+		else if ((is(c, "factor") || is(c, "factors")) && prev) /* the MEF schema */
+			rc = fail_at(r, g->def.file, c, PH_FTA_EINVALID, g->def.name,
+			             "one <factor>, or several inside one <factors>");
+		else if (is(c, "factor"))
+			rc = read_factor(r, g, c, &prev);
+		else if (is(c, "factors"))
+			rc = read_factors(r, g, c, &prev);
+		else
+			rc = fail_at(r, g->def.file, c, PH_FTA_EUNSUPPORTED, g->def.name,
+			             "unsupported element in a CCF group");
+		if (rc)
+			return rc;
+	}
+	if (!g->has_distribution)
+		return fail_at(r, g->def.file, n, PH_FTA_EEMPTY, g->def.name, "no <distribution>");
+	if (!g->max_level)
+		return fail_at(r, g->def.file, n, PH_FTA_EEMPTY, g->def.name, "no <factor>");
+	for (size_t k = ccf_min_level(g); k <= g->max_level; k++)
+		if (!g->factor_line[k - 1]) {
+			char what[96];
+			snprintf(what, sizeof what, "no factor for level %zu", k);
+			return fail_at(r, g->def.file, n, PH_FTA_EINVALID, g->def.name, what);
+		}
+	/* Unexpanded (SCRAM without --ccf), a member's probability is Q. */
+	for (size_t i = 0; i < g->nmembers; i++) {
+		ph_fta_event *e = &r->m->ev[PH_FTA_BASIC].v[g->members[i]];
+		e->expr = g->distribution;
+		e->has_expr = 1;
 	}
 	return 0;
 }
@@ -847,6 +1065,10 @@ static int read_bodies(reader *r)
 		rc = read_house(r, &m->ev[PH_FTA_HOUSE].v[i]);
 	for (size_t i = 0; !rc && i < m->ev[PH_FTA_PARAM].n; i++)
 		rc = read_parameter(r, &m->ev[PH_FTA_PARAM].v[i]);
+	for (size_t i = 0; !rc && i < m->ccfs.n; i++)
+		rc = read_ccf(r, &m->ccfs.v[i]);
+	if (!rc)
+		rc = ph_fta_model_expand_ccf(m);
 	return rc;
 }
 
@@ -866,6 +1088,8 @@ static int finish(reader *r)
 	for (int k = 0; k < PH_FTA_NDEFS; k++)
 		for (size_t i = 0; i < r->m->ev[k].n; i++)
 			r->m->ev[k].v[i].node = NULL;
+	for (size_t i = 0; i < r->m->ccfs.n; i++)
+		r->m->ccfs.v[i].def.node = NULL;
 	return rc;
 }
 

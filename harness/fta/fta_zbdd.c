@@ -11,6 +11,7 @@
  * L keeps sets of at most L variables: the high branch gets L - 1.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "fta_dd.h"
 #include "fta_internal.h"
@@ -126,7 +127,9 @@ static int memo_grow(ph_fta_zbdd *z)
 	size_t old_cap = z->memo_cap;
 	memo_slot *old = z->memo;
 	z->memo_cap = old_cap ? old_cap * 2 : 4096;
-	z->memo = calloc(z->memo_cap, sizeof *z->memo);
+	z->memo = malloc(z->memo_cap * sizeof *z->memo); /* zeroed at once: see zalloc */
+	if (z->memo)
+		memset(z->memo, 0, z->memo_cap * sizeof *z->memo);
 	if (!z->memo) {
 		z->memo = old;
 		z->memo_cap = old_cap;

@@ -5,7 +5,10 @@
  * model, every top event (at most 8) is analysed with small caps, so a
  * hostile tree can neither crash the reader nor exhaust memory.  Errors are
  * expected; crashes, leaks and sanitizer reports are the findings.
- * Seeds: the XML files in fixtures/faulttrees and tests/data/fta.
+ * Odd and even inputs (by their length) analyse with CCF groups expanded or
+ * not, always with importance factors and 4 Monte Carlo trials.
+ * Seeds: tests/fuzz/seeds/fuzz_fta (the pump, every feature, CCF groups of
+ * the four models).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.limit_order = 4;
 	o.max_nodes = 1 << 16;
 	o.max_products = 1 << 12;
+	o.importance = 1;
+	o.no_ccf = (int)(size & 1);
+	o.uncertainty_trials = 4;
+	o.seed = size;
 	size_t tops = ph_fta_model_top_count(m);
 	for (size_t i = 0; i < tops && i < 8; i++) {
 		ph_fta_result *r = NULL;
@@ -41,6 +48,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					__builtin_trap();
 			if (r->has_probability &&
 			    (r->probability < -1e-9 || r->probability > 1 + 1e-9))
+				__builtin_trap();
+			/* Importance: events of some cut set, sorted, MIF a difference
+			 * of probabilities. */
+			for (size_t k = 0; k < r->n_importance; k++)
+				if (!r->importance[k].occurrence ||
+				    r->importance[k].mif < -1 - 1e-9 ||
+				    r->importance[k].mif > 1 + 1e-9 ||
+				    (k && strcmp(r->importance[k - 1].event,
+				                 r->importance[k].event) >= 0))
+					__builtin_trap();
+			const ph_fta_uncertainty *u = &r->uncertainty;
+			if (u->trials && (!(u->mean >= -1e-9 && u->mean <= 1 + 1e-9) ||
+			                  u->q05 > u->median || u->median > u->q95))
 				__builtin_trap();
 		}
 		ph_fta_result_free(r);

@@ -41,8 +41,24 @@ fta_expect(fta_bad_duplicate 2 ONE_LINE
   STDERR "duplicate\\.xml:13: error: define-basic-event 'a': duplicate definition"
   ARGS analyse ${FTA_DATA}/duplicate.xml)
 fta_expect(fta_bad_unsupported 2 ONE_LINE
-  STDERR "unsupported\\.xml:12: error: define-CCF-group 'pumps': common-cause failure groups are not supported"
+  STDERR "unsupported\\.xml:12: error: define-substitution 'pumps': substitutions are not supported"
   ARGS analyse ${FTA_DATA}/unsupported.xml)
+fta_expect(fta_bad_ccf_level 2 ONE_LINE
+  STDERR "ccf_bad_level\\.xml:20: error: factor 'motors': level 1 is outside 2\\.\\.3 \\(MGL group of 3 members\\)"
+  ARGS analyse ${FTA_DATA}/ccf_bad_level.xml)
+fta_expect(fta_bad_ccf_phi_sum 2 ONE_LINE
+  STDERR "ccf_phi_sum\\.xml:12: error: define-CCF-group 'pumps': the phi factors sum to 0\\.9, not 1"
+  ARGS analyse ${FTA_DATA}/ccf_phi_sum.xml)
+
+# CCF groups: expanded by default (SCRAM's --ccf), members independent with
+# --no-ccf (2 of 3 at q = 0.02: 3 q^2 (1 - q) + q^3 = 0.001184).  The
+# expanded results are compared with SCRAM's in fta_vs_scram.
+fta_expect(fta_ccf_expanded 0
+  STDOUT "minimal cut sets: 4 .*probability: 0\\.00295842 .*order 1 +p=0\\.002 +.B1 B2 B3."
+  ARGS analyse --top beta_top ${FTA_DATA}/ccf_groups.xml)
+fta_expect(fta_ccf_off 0
+  STDOUT "minimal cut sets: 3 .*probability: 0\\.001184 .*B1 B2"
+  ARGS analyse --no-ccf --top beta_top ${FTA_DATA}/ccf_groups.xml)
 fta_expect(fta_bad_arity 2 ONE_LINE
   STDERR "arity\\.xml:6: error: atleast 'top': min must be"
   ARGS analyse ${FTA_DATA}/arity.xml)
@@ -72,6 +88,15 @@ fta_expect(fta_pump_text 0 STDOUT "top event: over_infusion.*top event: under_in
 fta_expect(fta_pump_json 0
   STDOUT "^\\{\"top\": *\"over_infusion\", *\"products\": *..\"bolus_idempotency_failure\", *\"duplicate_bolus_frame\".*\"probability\": *1\\.1899"
   ARGS analyse --json --top over_infusion ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)
+# Importance factors: a table in text, an "importance" array in JSON (the
+# values themselves are checked against SCRAM in fta_vs_scram and by brute
+# force in test_fta_mcs).
+fta_expect(fta_pump_importance_text 0
+  STDOUT "importance .11 basic events in cut sets.:.*MIF.*CIF.*DIF.*RAW.*RRW.*0\\.0005 +0\\.000999889 +0\\.0420124 +0\\.0424914 +84\\.9827 +1\\.04385 +1  pressure_sensor_stuck"
+  ARGS analyse --importance --top over_infusion ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)
+fta_expect(fta_pump_importance_json 0
+  STDOUT "\"importance\": *.\\{\"event\": *\"bolus_idempotency_failure\", *\"occurrence\": *1, *\"probability\""
+  ARGS analyse --json --importance --top over_infusion ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)
 fta_expect(fta_pump_json_needs_top 2 ONE_LINE STDERR "3 top events"
   ARGS analyse --json ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)
 
@@ -87,6 +112,19 @@ add_test(NAME fta_vs_scram_cea9601
 set_tests_properties(fta_vs_scram fta_vs_scram_cea9601 PROPERTIES LABELS integration
   TIMEOUT 600 SKIP_RETURN_CODE 77)
 
+# Monte Carlo means within 3 standard errors of SCRAM's on the models with
+# distributions (BSCU, SmallTree, Chinese, tests/data/fta/deviates.xml).
+add_test(NAME fta_uncertainty_vs_scram
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/fta_uncertainty_vs_scram.sh
+          ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR} /usr/share/scram/input)
+set_tests_properties(fta_uncertainty_vs_scram PROPERTIES LABELS integration TIMEOUT 300
+  SKIP_RETURN_CODE 77)
+fta_expect(fta_uncertainty_text 0
+  STDOUT "uncertainty .1000 trials, seed 5.: mean 0\\.0[0-9]+, sigma 0\\.0[0-9]+, 95% interval of the mean"
+  ARGS analyse --uncertainty 1000 --seed 5 ${FTA_DATA}/deviates.xml)
+fta_expect(fta_uncertainty_bad_trials 2 STDERR "--uncertainty needs 2 to 10000000 trials, not 'many'"
+  ARGS analyse --uncertainty many ${FTA_DATA}/deviates.xml)
+
 # Validation on the bench (pumphil fta validate): the pump's trees hold on
 # the reference firmware; the occlusion_off planted bug makes a single total
 # occlusion reach the hazards; bad maps give one error line each.
@@ -94,7 +132,7 @@ set(FTA_TREE ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)
 set(FTA_MAP ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump-map.json)
 if(NOT PUMPHIL_PLANT)
   fta_expect(fta_validate_reference 0
-    STDOUT "firmware: reference.*[0-9]+ passed, 0 failed, [0-9]+ skipped"
+    STDOUT "firmware: reference.*fta validate: [0-9]+ consistent, 0 contradictions, 0 errors \\(not judged\\), [0-9]+ skipped\nreport: [^\n]*\n[0-9]+ passed, 0 failed, [0-9]+ skipped"
     ARGS validate --map ${FTA_MAP} --report ${CMAKE_BINARY_DIR}/fta-validate -j 2 ${FTA_TREE})
   set_tests_properties(fta_validate_reference PROPERTIES
     ENVIRONMENT PUMPHIL_FIXTURES=${CMAKE_SOURCE_DIR}/fixtures)
@@ -104,13 +142,38 @@ if(NOT PUMPHIL_PLANT)
   set_tests_properties(fta_validate_occlusion_off PROPERTIES LABELS integration TIMEOUT 300
     ENVIRONMENT PUMPHIL_FIXTURES=${CMAKE_SOURCE_DIR}/fixtures)
 endif()
+if(NOT PUMPHIL_PLANT)
+  add_test(NAME fta_validate_provenance
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/fta_validate_provenance.sh ${PUMPHIL_BIN}
+            ${FTA_MAP} ${FTA_TREE})
+  set_tests_properties(fta_validate_provenance PROPERTIES LABELS integration TIMEOUT 300
+    ENVIRONMENT PUMPHIL_FIXTURES=${CMAKE_SOURCE_DIR}/fixtures)
+endif()
 fta_expect(fta_validate_bad_event 2 ONE_LINE
-  STDERR "map_unknown_event\\.json: error: basic event 'pump_on_fire': not in the tree"
+  STDERR "map_unknown_event\\.json:165: error: basic_events.pump_on_fire: not in the tree"
   ARGS validate --map ${FTA_DATA}/map_unknown_event.json ${FTA_TREE})
 fta_expect(fta_validate_bad_fault 2 ONE_LINE
-  STDERR "map_unknown_fault\\.json: error: basic event 'motor_stall': unknown fault 'motor_explodes' \\(not in the fault catalogue\\)"
+  STDERR "map_unknown_fault\\.json:75: error: basic_events.motor_stall.inject.0.: unknown fault 'motor_explodes' \\(not in the fault catalogue\\)"
   ARGS validate --map ${FTA_DATA}/map_unknown_fault.json ${FTA_TREE})
 fta_expect(fta_validate_bad_json 2 ONE_LINE
   STDERR "map_malformed\\.json:5:1: error: malformed JSON"
   ARGS validate --map ${FTA_DATA}/map_malformed.json ${FTA_TREE})
+# The whole map is checked before anything runs: exit 2 and FILE:LINE with
+# the entry's path (issue 20: these used to run and fail with exit 1, or
+# were silently ignored).
+fta_expect(fta_validate_prescription_key 2 ONE_LINE
+  STDERR "map_prescription_key\\.json:3: error: prescription.rate_ml_dya: unknown key \\(known: rate_ml_day, reservoir_ml, settle_min, run_h\\)"
+  ARGS validate --map ${FTA_DATA}/map_prescription_key.json ${FTA_TREE})
+fta_expect(fta_validate_param_range 2 ONE_LINE
+  STDERR "map_param_range\\.json:17: error: basic_events.pressure_sensor_stuck.inject.0..params.value: 5e\\+06 Pa \\(5000 kPa\\) is outside 0\\.\\.1000 kPa"
+  ARGS validate --map ${FTA_DATA}/map_param_range.json ${FTA_TREE})
+fta_expect(fta_validate_duration_instant 2 ONE_LINE
+  STDERR "map_duration_instant\\.json:27: error: basic_events.watchdog_reset.inject.0..duration_min: fault 'watchdog_reset' is instantaneous \\(no duration\\)"
+  ARGS validate --map ${FTA_DATA}/map_duration_instant.json ${FTA_TREE})
+fta_expect(fta_validate_units_trap 2 ONE_LINE
+  STDERR "map_units_trap\\.json:17: error: basic_events.pressure_sensor_stuck.inject.0..params.value: 300 is ambiguous: 300 Pa and 300 kPa are both within 0\\.\\.1000 kPa; write \"300 Pa\" or \"300 kPa\""
+  ARGS validate --map ${FTA_DATA}/map_units_trap.json ${FTA_TREE})
+fta_expect(fta_validate_param_unit 2 ONE_LINE
+  STDERR "map_param_unit\\.json:17: error: basic_events.pressure_sensor_stuck.inject.0..params.value: '300 mL' is not a quantity in kPa"
+  ARGS validate --map ${FTA_DATA}/map_param_unit.json ${FTA_TREE})
 fta_expect(fta_validate_no_map 2 STDERR "no mapping file" ARGS validate ${FTA_TREE})

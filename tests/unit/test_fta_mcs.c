@@ -226,6 +226,7 @@ typedef struct expected {
 	unsigned sets[1 << NV];
 	int n;
 	double p;
+	double mif[NV]; /* Birnbaum: P(f | e_v) - P(f | not e_v) */
 } expected;
 
 static void brute_force(const tree *t, int limit, expected *e)
@@ -239,6 +240,18 @@ static void brute_force(const tree *t, int limit, expected *e)
 		for (int v = 0; v < NV; v++)
 			q *= (m >> v) & 1 ? t->p[v] : 1 - t->p[v];
 		e->p += truth[m] * q;
+	}
+	for (int v = 0; v < NV; v++) {
+		e->mif[v] = 0;
+		for (unsigned m = 0; m < (1u << NV); m++) {
+			if ((m >> v) & 1)
+				continue;
+			double q = 1; /* probability of the other events' states */
+			for (int w = 0; w < NV; w++)
+				if (w != v)
+					q *= (m >> w) & 1 ? t->p[w] : 1 - t->p[w];
+			e->mif[v] += q * (truth[m | 1u << v] - truth[m]);
+		}
 	}
 	for (unsigned m = 0; m < (1u << NV); m++) {
 		if (!truth[m] || (limit > 0 && __builtin_popcount(m) > limit))
@@ -265,6 +278,39 @@ static unsigned product_mask(const ph_fta_product *p)
 	return m;
 }
 
+/* Importance: exactly the events found in cut sets, with their occurrence,
+ * the brute-force Birnbaum factor and SCRAM's factors derived from it. */
+static void check_importance(const tree *t, const ph_fta_result *r, const expected *e)
+{
+	size_t occ[NV] = { 0 }, listed = 0;
+	for (size_t i = 0; i < r->n_products; i++) {
+		unsigned mask = product_mask(&r->products[i]);
+		for (int v = 0; v < NV; v++)
+			occ[v] += (mask >> v) & 1;
+	}
+	for (int v = 0; v < NV; v++)
+		listed += occ[v] > 0;
+	assert_int_equal(r->n_importance, listed);
+	for (size_t i = 0; i < r->n_importance; i++) {
+		const ph_fta_importance *f = &r->importance[i];
+		int v = atoi(f->event + 1);
+		double p = t->p[v], mif = e->mif[v];
+		assert_int_equal(f->occurrence, occ[v]);
+		assert_float_equal(f->probability, p, 1e-15);
+		if (fabs(f->mif - mif) > 1e-12)
+			fail_msg("%s: MIF %.17g vs %.17g", f->event, f->mif, mif);
+		if (e->p == 0)
+			continue;
+		assert_float_equal(f->cif, p * mif / e->p, 1e-9);
+		assert_float_equal(f->raw, 1 + (1 - p) * mif / e->p, 1e-9);
+		assert_float_equal(f->dif, p * (1 + (1 - p) * mif / e->p), 1e-9);
+		if (fabs(e->p - p * mif) > 1e-9)
+			assert_float_equal(f->rrw, e->p / (e->p - p * mif), 1e-6 * fabs(f->rrw));
+	}
+	if (r->n_importance > 1)
+		assert_true(strcmp(r->importance[0].event, r->importance[1].event) < 0);
+}
+
 static void check_tree(const tree *t, int limit)
 {
 	char *xml = write_tree(t), err[512];
@@ -276,6 +322,7 @@ static void check_tree(const tree *t, int limit)
 	ph_fta_options o;
 	ph_fta_options_init(&o);
 	o.limit_order = limit;
+	o.importance = 1;
 	assert_int_equal(ph_fta_analyse(m, "g0", &o, &r, err, sizeof err), 0);
 	expected e;
 	brute_force(t, limit, &e);
@@ -301,6 +348,7 @@ static void check_tree(const tree *t, int limit)
 	}
 	assert_float_equal(r->rare_event, rare > 1 ? 1 : rare, 1e-12);
 	assert_float_equal(r->mcub, 1 - none, 1e-12);
+	check_importance(t, r, &e);
 	ph_fta_result_free(r);
 	ph_fta_model_free(m);
 	free(xml);
@@ -339,6 +387,82 @@ static ph_fta_result *analyse(const char *xml, const char *top, const ph_fta_opt
 #define BE(n, p) "<define-basic-event name=\"" n "\"><float value=\"" p "\"/></define-basic-event>"
 
 /* SCRAM's reading of a non-coherent tree: a + not(a).b gives {a}, {b}. */
+/* Monte Carlo: top = a OR b, a ~ U(0, 0.2), b = gamma(2, 0.05) * 0 + 0.1
+ * (a deviate that is constant), so P = 0.1 + 0.9 a: mean 0.19, sigma
+ * 0.9 * 0.2 / sqrt(12).  Same seed, same draws; another seed, others. */
+static void test_uncertainty(void **state)
+{
+	(void)state;
+	const char *xml = "<opsa-mef><define-fault-tree name=\"t\"><define-gate name=\"top\"><or>"
+	                  "<basic-event name=\"a\"/><basic-event name=\"b\"/></or></define-gate>"
+	                  "<define-basic-event name=\"a\"><uniform-deviate><float value=\"0\"/>"
+	                  "<float value=\"0.2\"/></uniform-deviate></define-basic-event>"
+	                  "<define-basic-event name=\"b\"><add><float value=\"0.1\"/><mul><float "
+	                  "value=\"0\"/><gamma-deviate><float value=\"2\"/><float value=\"0.05\"/>"
+	                  "</gamma-deviate></mul></add></define-basic-event>"
+	                  "</define-fault-tree></opsa-mef>";
+	ph_fta_options o;
+	ph_fta_options_init(&o);
+	o.uncertainty_trials = 20000;
+	o.seed = 42;
+	ph_fta_result *r1 = analyse(xml, NULL, &o), *r2 = analyse(xml, NULL, &o);
+	o.seed = 43;
+	ph_fta_result *r3 = analyse(xml, NULL, &o);
+	const ph_fta_uncertainty *u = &r1->uncertainty;
+	double sigma = 0.9 * 0.2 / sqrt(12);
+	assert_int_equal(u->trials, 20000);
+	assert_float_equal(r1->probability, 0.19, 1e-12);
+	if (fabs(u->mean - 0.19) > 3 * sigma / sqrt(20000))
+		fail_msg("mean %g, expected 0.19 +- %g", u->mean, 3 * sigma / sqrt(20000));
+	assert_float_equal(u->sigma, sigma, 0.03 * sigma);
+	assert_true(u->q05 < u->median && u->median < u->q95);
+	assert_float_equal(u->median, 0.19, 0.01);
+	assert_float_equal(u->q05, 0.1 + 0.9 * 0.01, 0.005);
+	assert_true(fabs(u->ci_high - u->ci_low - 2 * 1.96 * u->sigma / sqrt(20000)) < 1e-12);
+	assert_true(u->mean == r2->uncertainty.mean && u->sigma == r2->uncertainty.sigma);
+	assert_true(u->mean != r3->uncertainty.mean);
+	ph_fta_result_free(r1);
+	ph_fta_result_free(r2);
+	ph_fta_result_free(r3);
+}
+
+/* The default cut-set cap must not refuse what SCRAM lists with its
+ * defaults: CEA9601 at order 5 has 1,615,876 (issue 20).  Here (a1 or ...
+ * or a1100) and (b1 or ... or b1100): 1,210,000 cut sets of order 2. */
+static void test_default_cap_lists_millions(void **state)
+{
+	(void)state;
+	size_t cap = 1 << 20, len = 0;
+	char *xml = malloc(cap);
+	assert_non_null(xml);
+	len += (size_t)snprintf(xml + len, cap - len,
+	                        "<opsa-mef><define-fault-tree name=\"t\"><define-gate "
+	                        "name=\"top\"><and>");
+	for (int side = 0; side < 2; side++) {
+		len += (size_t)snprintf(xml + len, cap - len, "<or>");
+		for (int i = 0; i < 1100; i++)
+			len += (size_t)snprintf(xml + len, cap - len,
+			                        "<basic-event name=\"%c%d\"/>", "ab"[side], i);
+		len += (size_t)snprintf(xml + len, cap - len, "</or>");
+	}
+	len += (size_t)snprintf(xml + len, cap - len, "</and></define-gate>");
+	for (int side = 0; side < 2; side++)
+		for (int i = 0; i < 1100; i++)
+			len += (size_t)snprintf(xml + len, cap - len,
+			                        "<define-basic-event name=\"%c%d\"><float "
+			                        "value=\"0.001\"/></define-basic-event>",
+			                        "ab"[side], i);
+	len += (size_t)snprintf(xml + len, cap - len, "</define-fault-tree></opsa-mef>");
+	assert_true(len < cap);
+	ph_fta_options o;
+	ph_fta_options_init(&o);
+	ph_fta_result *r = analyse(xml, NULL, &o);
+	assert_int_equal(r->n_products, 1210000);
+	assert_int_equal(r->products[r->n_products - 1].order, 2);
+	ph_fta_result_free(r);
+	free(xml);
+}
+
 static void test_non_coherent_drops_complements(void **state)
 {
 	(void)state;
@@ -507,6 +631,8 @@ int main(void)
 		cmocka_unit_test(test_sorting_and_limit),
 		cmocka_unit_test(test_events_and_house_events),
 		cmocka_unit_test(test_top_selection_and_limits),
+		cmocka_unit_test(test_uncertainty),
+		cmocka_unit_test(test_default_cap_lists_millions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -241,9 +241,27 @@ static void test_errors(void **state)
 	         PH_FTA_EUNSUPPORTED,
 	         "bad.xml:4: error: parameter 'top': unsupported formula element");
 	load_bad(HEAD "<define-CCF-group name=\"pumps\" model=\"beta-factor\"/>\n" TAIL,
-	         PH_FTA_EUNSUPPORTED,
-	         "bad.xml:3: error: define-CCF-group 'pumps': common-cause failure groups are not "
-	         "supported");
+	         PH_FTA_EINVALID,
+	         "bad.xml:3: error: define-CCF-group 'pumps': needs exactly one <members> list");
+	load_bad(HEAD "<define-CCF-group name=\"pumps\" model=\"gamma\"/>\n" TAIL, PH_FTA_EINVALID,
+	         "bad.xml:3: error: define-CCF-group 'pumps': model must be beta-factor, MGL, "
+	         "alpha-factor or phi-factor");
+	load_bad(HEAD "<define-CCF-group name=\"pumps\" model=\"beta-factor\"><members>"
+	              "<basic-event name=\"x\"/></members></define-CCF-group>\n" TAIL,
+	         PH_FTA_EINVALID,
+	         "bad.xml:3: error: members 'pumps': a CCF group needs at least 2 members");
+	load_bad(HEAD "<define-CCF-group name=\"pumps\" model=\"beta-factor\"><members>"
+	              "<basic-event name=\"x\"/><basic-event name=\"y\"/></members>"
+	              "<factor level=\"2\"><float value=\"0.1\"/></factor>"
+	              "</define-CCF-group>\n" TAIL,
+	         PH_FTA_EEMPTY, "bad.xml:3: error: define-CCF-group 'pumps': no <distribution>");
+	load_bad(HEAD "<define-CCF-group name=\"pumps\" model=\"beta-factor\"><members>"
+	              "<basic-event name=\"x\"/><basic-event name=\"y\"/></members>"
+	              "<distribution><float value=\"1.5\"/></distribution>"
+	              "<factor level=\"2\"><float value=\"0.1\"/></factor>"
+	              "</define-CCF-group>\n" TAIL,
+	         PH_FTA_EINVALID,
+	         "bad.xml:3: error: define-CCF-group 'pumps': distribution 1.5 is outside [0, 1]");
 	load_bad(HEAD "<define-event-tree name=\"et\"/>\n" TAIL, PH_FTA_EUNSUPPORTED,
 	         "define-event-tree 'et': event trees are not supported");
 	load_bad(TREE("<define-basic-event name=\"a\"><float "
