@@ -196,7 +196,14 @@ static int sb_load(lua_State *L)
  * then (a __gc added later is ignored). */
 static int sb_setmetatable(lua_State *L)
 {
-	if (lua_type(L, 2) == LUA_TTABLE) {
+	int t = lua_type(L, 2);
+	/* lbaselib.c's checks, so its messages stay: "bad argument #2 to
+	 * 'setmetatable' (nil or table expected, got string)". */
+	luaL_checktype(L, 1, LUA_TTABLE);
+	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+		return luaL_error(L, "cannot change a protected metatable");
+	if (t == LUA_TTABLE) {
 		lua_pushliteral(L, "__gc");
 		if (lua_rawget(L, 2) != LUA_TNIL)
 			return luaL_error(
@@ -204,9 +211,8 @@ static int sb_setmetatable(lua_State *L)
 			           "test sandbox (they run where the watchdog cannot stop them)");
 		lua_pop(L, 1);
 	}
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, 1);
+	lua_settop(L, 2);
+	lua_setmetatable(L, 1);
 	return 1;
 }
 
@@ -242,9 +248,7 @@ static void open_libs(lua_State *L)
 	lua_pop(L, 1);
 	lua_register(L, "require", sb_require);
 	lua_register(L, "load", sb_load);
-	lua_getglobal(L, "setmetatable");
-	lua_pushcclosure(L, sb_setmetatable, 1);
-	lua_setglobal(L, "setmetatable");
+	lua_register(L, "setmetatable", sb_setmetatable);
 }
 
 ph_sandbox *ph_sandbox_new(size_t mem_cap)

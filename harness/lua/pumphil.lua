@@ -204,7 +204,26 @@ local function suite(def)
 end
 
 local TEST_KEYS = { tags = true, req = true, hazard = true, setup = true, teardown = true,
-                    timeout = true, wall_timeout = true, cases = true }
+                    timeout = true, wall_timeout = true, cases = true, xfail = true }
+
+-- xfail = { id = "BUG-12", reason = "..." }: a known issue.  The test still
+-- runs; a failure is then "xfail" and a pass "xpass" (harness/results/verdict.h).
+local function check_xfail(v, what)
+  if v == nil then return nil end
+  if type(v) ~= "table" then
+    argerr("%s: xfail must be a table { id = ..., reason = ... }, got %s", what, type(v))
+  end
+  for k in pairs(v) do
+    if k ~= "id" and k ~= "reason" then argerr("%s: xfail: unknown key '%s'", what, tostring(k)) end
+  end
+  if type(v.id) ~= "string" or v.id == "" then
+    argerr("%s: xfail.id must name the known issue (a non-empty string)", what)
+  end
+  if type(v.reason) ~= "string" or v.reason == "" then
+    argerr("%s: xfail.reason must say why it fails (a non-empty string)", what)
+  end
+  return { id = v.id, reason = v.reason }
+end
 
 -- test(name, [opts,] fn)
 local function test(name, opts, fn)
@@ -232,6 +251,7 @@ local function test(name, opts, fn)
     timeout = check_limit(opts.timeout, what, "timeout"),
     wall_timeout = check_limit(opts.wall_timeout, what, "wall_timeout"),
     setup = check_fn(opts.setup, what, "setup"), teardown = check_fn(opts.teardown, what, "teardown"),
+    xfail = check_xfail(opts.xfail, what),
     fn = fn,
   }
   local cases = opts.cases
@@ -1200,7 +1220,7 @@ function M.list()
   for i, t in ipairs(R.tests) do
     out[i] = { id = i, file = t.file, line = t.line, suite = t.suite.name, name = t.name,
                tags = t.tags, req = t.req, hazard = t.hazard, timeout = t.timeout,
-               wall_timeout = t.wall_timeout }
+               wall_timeout = t.wall_timeout, xfail = t.xfail }
   end
   return out
 end

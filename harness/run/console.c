@@ -105,11 +105,21 @@ static int on_run_finished(void *ud, json_t *run, const ph_run_summary *s)
 	int passed = n[PH_VERDICT_PASS] + n[PH_VERDICT_FLAKY];
 	int failed = n[PH_VERDICT_FAIL] + n[PH_VERDICT_XPASS] + n[PH_VERDICT_ERROR];
 	int skipped = n[PH_VERDICT_SKIP] + n[PH_VERDICT_XFAIL];
+	/* The kinds inside those counts, when there is more than pass, fail
+	 * and skip to tell: "(1 error, 1 xpass, 2 xfail)". */
 	if (n[PH_VERDICT_ERROR] || n[PH_VERDICT_XFAIL] || n[PH_VERDICT_XPASS] ||
-	    n[PH_VERDICT_FLAKY])
-		printf("(%d failures, %d errors, %d xfail, %d xpass, %d flaky, %d skipped)\n",
-		       n[PH_VERDICT_FAIL], n[PH_VERDICT_ERROR], n[PH_VERDICT_XFAIL],
-		       n[PH_VERDICT_XPASS], n[PH_VERDICT_FLAKY], n[PH_VERDICT_SKIP]);
+	    n[PH_VERDICT_FLAKY]) {
+		static const ph_verdict kinds[] = { PH_VERDICT_FAIL,  PH_VERDICT_ERROR,
+			                            PH_VERDICT_XPASS, PH_VERDICT_FLAKY,
+			                            PH_VERDICT_XFAIL, PH_VERDICT_SKIP };
+		const char *sep = "(";
+		for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+			if (n[kinds[k]]) {
+				printf("%s%d %s", sep, n[kinds[k]], ph_verdict_name(kinds[k]));
+				sep = ", ";
+			}
+		printf(")\n");
+	}
 	printf("%d passed, %d failed", passed, failed);
 	if (skipped)
 		printf(", %d skipped", skipped);

@@ -170,10 +170,22 @@ static void apply_xfail(json_t *res)
 	if (!json_is_object(x))
 		return;
 	ph_verdict v = ph_verdict_of(res);
-	if (v == PH_VERDICT_FAIL)
+	const char *id = json_string_value(json_object_get(x, "id"));
+	const char *why = json_string_value(json_object_get(x, "reason"));
+	char msg[1200];
+	if (v == PH_VERDICT_FAIL) {
 		json_object_set_new(res, "verdict", json_string("xfail"));
-	else if (v == PH_VERDICT_PASS)
+		const char *m = json_string_value(json_object_get(res, "message"));
+		snprintf(msg, sizeof msg, "known issue %s: %s", id ? id : "?", m ? m : "");
+		json_object_set_new(res, "message", json_string(msg));
+	} else if (v == PH_VERDICT_PASS) {
 		json_object_set_new(res, "verdict", json_string("xpass"));
+		snprintf(msg, sizeof msg,
+		         "passed, but known issue %s (%s) says it fails: close the issue or drop "
+		         "the test's xfail",
+		         id ? id : "?", why ? why : "");
+		json_object_set_new(res, "message", json_string(msg));
+	}
 }
 
 /* The run was stopped while this test ran: unless it passed anyway, its

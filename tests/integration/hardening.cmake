@@ -5,7 +5,7 @@ set(HS ${IT}/scripts/hardening)
 include(${CMAKE_SOURCE_DIR}/tests/cmake/ph_expect.cmake)
 
 # NaN or infinite limits and values are errors naming the argument.
-ph_expect(run_measure_nonfinite RC 1 ARGS run ${NR} ${HS}/measure_nonfinite.lua
+ph_expect(run_measure_nonfinite RC 4 ARGS run ${NR} ${HS}/measure_nonfinite.lua
   MATCH "measure_nonfinite.lua:7: measure 'x': nominal is NaN"
         "measure_nonfinite.lua:10: measure 'x': tol is NaN"
         "measure_nonfinite.lua:13: measure 'x': tol_pct is NaN"

@@ -105,6 +105,7 @@ function suite(def) end
 ---@field teardown? fun(b: pumphil.Bench) after the body, also after a failure
 ---@field timeout? number bench-time limit, ns (e.g. 3 * day)
 ---@field wall_timeout? number wall-time limit, ns
+---@field xfail? {id: string, reason: string} a known issue: a failure is xfail, a pass xpass
 ---@field cases? table[] run once per case, reported as `name [label]`; the case is the body's 2nd argument
 
 ---Define a test: `test(name, [opts,] function(b, case) ... end)`.

@@ -1,7 +1,7 @@
--- A test whose result cannot be converted for the record: a key in its
--- annotation needs more than the memory cap as text.  The conversion runs
--- after the test's phases, in C; the test is reported as an error and the
--- next test runs.
+-- A test whose result no record could hold: a key in its annotation needs
+-- more than the memory cap as text.  annotate() refuses a table key at this
+-- line (the record never runs a script's metamethod); the test is an error
+-- and the next test runs.
 suite "result memory"
 
 local huge_key = setmetatable({}, { __tostring = function() return string.rep("x", 1 << 30) end })

@@ -1,0 +1,3 @@
+suite "bad xfail"
+
+test("xfail without a reason", { xfail = { id = "BUG-1" } }, function(b) end)
