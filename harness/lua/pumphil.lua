@@ -158,12 +158,6 @@ local function merge_lists(a, b)
   return out
 end
 
-local function check_keys(t, known, what)
-  for k in pairs(t) do
-    if not known[k] then argerr("%s: unknown option '%s'", what, tostring(k)) end
-  end
-end
-
 local function check_fn(v, what, key)
   if v ~= nil and type(v) ~= "function" then
     argerr("%s: %s must be a function, got %s", what, key, type(v))
@@ -191,7 +185,7 @@ local function suite(def)
     argerr("suite{ name = ... } expects a table with a name")
   end
   local what = string.format("suite '%s'", def.name)
-  check_keys(def, SUITE_KEYS, what)
+  known_keys(def, SUITE_KEYS, what)
   local s = { name = def.name, tags = string_list(def.tags, what, "tags"),
               req = string_list(def.req, what, "req"), hazard = string_list(def.hazard, what, "hazard"),
               setup = check_fn(def.setup, what, "setup"), teardown = check_fn(def.teardown, what, "teardown"),
@@ -239,7 +233,7 @@ local function test(name, opts, fn)
   end
   if type(fn) ~= "function" then argerr("test(name, [opts,] function(bench) ... end)") end
   opts = opts or {}
-  check_keys(opts, TEST_KEYS, what)
+  known_keys(opts, TEST_KEYS, what)
   local s = R.suite
   if not s or s.file ~= R.file then s = suite{ name = R.file:match("([^/]+)%.lua$") or R.file } end
   local line = tonumber(ph.caller_line():match(":(%d+)$")) or 0

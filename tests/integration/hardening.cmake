@@ -64,3 +64,13 @@ set_tests_properties(run_toplevel_fixtures PROPERTIES LABELS integration TIMEOUT
 # qsort a null array: undefined behaviour, caught by UBSan).
 ph_expect(run_folder_without_scripts RC 2 ARGS run ${NR} ${IT}/data
   MATCH "no \\*\\.lua test scripts under the given paths" NOMATCH "runtime error")
+
+# Hostile inputs of this area, generated (seeded, bounded: 504 cases, about
+# two minutes under ASan on two cores): bench profiles, the fault catalogue
+# and drug library, test scripts.  Each must end with exit status 2, one
+# line naming the file (and the line, where the input has lines and the
+# parser knows it), no sanitizer report, nothing written outside the run's
+# report folder.  Per-kind counts are printed.
+add_test(NAME hostile_lua_inputs
+  COMMAND python3 ${IT}/hostile_lua_inputs.py ${PUMPHIL_BIN} ${CMAKE_SOURCE_DIR} --seed 1)
+set_tests_properties(hostile_lua_inputs PROPERTIES LABELS integration TIMEOUT 600)
