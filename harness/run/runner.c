@@ -90,6 +90,13 @@ typedef struct ph_test_echo {
 	ph_trace *trace;
 } ph_test_echo;
 
+static void echo_clock(void *ud, int64_t t_ns)
+{
+	ph_test_echo *e = ud;
+	if (e->trace)
+		trace_clock(e->trace, t_ns);
+}
+
 static void echo_record(void *ud, int64_t t_ns, const char *text)
 {
 	ph_test_echo *e = ud;
@@ -293,7 +300,7 @@ static json_t *run_attempt(void *envp, size_t index, int attempt)
 		/* -v with one bench: the test's log and measurements as they
 		 * happen, and into the trace as before. */
 		ctx.record = echo_record;
-		ctx.clock = trace ? trace_clock : NULL;
+		ctx.clock = trace ? echo_clock : NULL; /* the ud is the echo, not the trace */
 		ctx.record_ud = &echo;
 	}
 	if (env->o->jobs <= 1 && isatty(STDOUT_FILENO)) {
