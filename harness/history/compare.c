@@ -187,21 +187,7 @@ static double pct(size_t k, size_t n)
 	return n ? 100.0 * (double)k / (double)n : 0;
 }
 
-typedef struct thresholds {
-	double alpha, min_shift, single_shift;
-} thresholds;
-
-/* Did the measurement move beyond the noise?  Fills w. */
-static int moved(const group *a, const group *b, const thresholds *th, ph_welch *w)
-{
-	ph_history_welch(a->v, a->n, b->v, b->n, w);
-	double diff = w->mean_b - w->mean_a, ref = fabs(w->mean_a);
-	if (isnan(w->p)) /* a single value on a side: no noise estimate */
-		return ref > 0 ? fabs(diff) >= th->single_shift * ref : diff != 0;
-	return w->p < th->alpha && (ref > 0 ? fabs(diff) >= th->min_shift * ref : diff != 0);
-}
-
-static int report(side *a, side *b, const thresholds *th)
+static int report(side *a, side *b, const ph_history_thresholds *th)
 {
 	size_t nnew = 0, nfixed = 0, nflaky = 0, nmoved = 0, nsame_t = 0, nsame_m = 0;
 	printf("compare: A %s (%ld runs), B %s (%ld runs)\n", a->label, a->runs, b->label, b->runs);
@@ -252,7 +238,7 @@ static int report(side *a, side *b, const thresholds *th)
 		if (!ga || !gb)
 			continue;
 		ph_welch w;
-		if (!moved(ga, gb, th, &w)) {
+		if (!ph_history_moved(ga->v, ga->n, gb->v, gb->n, th, &w)) {
 			nsame_m++;
 			continue;
 		}
@@ -316,7 +302,7 @@ int ph_cmd_compare(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *url = ph_history_default_url();
-	thresholds th = { .alpha = 0.001, .min_shift = 0.01, .single_shift = 0.1 };
+	ph_history_thresholds th = PH_HISTORY_THRESHOLDS_DEFAULT;
 	ph_history_filter all = { 0 }, fa = { 0 }, fb = { 0 };
 	side a = { 0 }, b = { 0 };
 	char err[1024], sa[1024], sb[1024];

@@ -46,6 +46,28 @@ int ph_history_store(ph_history *h, json_t *record, const char *source, char *er
 /* The key that makes a run unique in the store; written into key. */
 void ph_history_run_key(json_t *run, char *key, size_t n);
 
+/* The runs a trend shows by default: this run and up to 19 before it. */
+#define PH_HISTORY_TREND_RUNS 20
+
+/* The trend of each measurement of record (a run's record, borrowed): the
+ * store at url is asked for the up to nruns - 1 runs stored before this one
+ * (started no later, this run's own key left out, so the answer is the
+ * same whether this run is already stored or not) on the same bench
+ * (host/board) and profile, and every measurement of record whose test
+ * ("suite / name") and name have values there gets a "trend" member:
+ *   {"values": [per run the mean of its values, oldest first, this run
+ *               last], "runs": how many points,
+ *    "moved": compare's verdict (ph_history_moved, default thresholds) of
+ *             this run's values against the earlier runs' values,
+ *    "shift_pct": (this run's mean - before) / |before| * 100,
+ *    "p": Welch's p, or null with a single value on a side,
+ *    "before": the earlier runs' mean}
+ * A SQLite file that does not exist is not created (no history yet).
+ * Returns the number of measurements annotated (0: history off, empty or
+ * a merged record), or -1 with one line in err (unreachable, unreadable);
+ * the record is then left as it was. */
+int ph_history_trend(const char *url, json_t *record, int nruns, char *err, size_t errlen);
+
 /* `pumphil history ...` and `pumphil compare A B`: return the exit status. */
 int ph_cmd_history(int argc, char **argv);
 int ph_cmd_compare(int argc, char **argv);

@@ -53,6 +53,22 @@ typedef struct ph_welch {
 } ph_welch;
 void ph_history_welch(const double *a, size_t na, const double *b, size_t nb, ph_welch *w);
 
+/* When a measurement moved (compare's rule, docs/history.md): Welch's p
+ * below alpha and a shift of at least min_shift of A's mean; with a single
+ * value on a side (no noise estimate), a shift of at least single_shift of
+ * A's value. */
+typedef struct ph_history_thresholds {
+	double alpha, min_shift, single_shift;
+} ph_history_thresholds;
+#define PH_HISTORY_THRESHOLDS_DEFAULT                                                              \
+	{                                                                                          \
+		.alpha = 0.001, .min_shift = 0.01, .single_shift = 0.1                             \
+	}
+
+/* Did the values b move from the values a?  Fills w (ph_history_welch). */
+int ph_history_moved(const double *a, size_t na, const double *b, size_t nb,
+                     const ph_history_thresholds *th, ph_welch *w);
+
 /* Regularised incomplete beta I_x(a, b) (for the t distribution). */
 double ph_history_ibeta(double a, double b, double x);
 

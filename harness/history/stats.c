@@ -1,5 +1,6 @@
 /*
- * stats.c - Welch's t-test for compare (docs/history.md).
+ * stats.c - Welch's t-test and the "moved" rule, for compare and the
+ * report's trend (docs/history.md).
  */
 #include <math.h>
 
@@ -83,4 +84,14 @@ void ph_history_welch(const double *a, size_t na, const double *b, size_t nb, ph
 	w->t = diff / sqrt(se2);
 	w->df = se2 * se2 / (va * va / (double)(na - 1) + vb * vb / (double)(nb - 1));
 	w->p = ph_history_ibeta(w->df / 2, 0.5, w->df / (w->df + w->t * w->t));
+}
+
+int ph_history_moved(const double *a, size_t na, const double *b, size_t nb,
+                     const ph_history_thresholds *th, ph_welch *w)
+{
+	ph_history_welch(a, na, b, nb, w);
+	double diff = w->mean_b - w->mean_a, ref = fabs(w->mean_a);
+	if (isnan(w->p)) /* a single value on a side: no noise estimate */
+		return ref > 0 ? fabs(diff) >= th->single_shift * ref : diff != 0;
+	return w->p < th->alpha && (ref > 0 ? fabs(diff) >= th->min_shift * ref : diff != 0);
 }

@@ -12,17 +12,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "history/history.h"
 #include "report/report.h"
 #include "results/record.h"
 #include "base/log.h"
 
 typedef struct cli {
 	const char *out, *fixtures;
-	int plots;
+	const char *history; /* NULL: none (merge, --no-history) */
+	int plots, trend_runs;
 } cli;
 
 static const char report_usage[] =
-        "usage: pumphil report [-o DIR] [--fixtures DIR] [--no-plots] RECORD|TRACE|RUN_DIR";
+        "usage: pumphil report [-o DIR] [--fixtures DIR] [--no-plots] [--history URL]\n"
+        "       [--no-history] [--trend-runs N] RECORD|TRACE|RUN_DIR";
 static const char merge_usage[] =
         "usage: pumphil merge [-o DIR] [--fixtures DIR] [--no-plots] RUN_DIR|RECORD...";
 
@@ -168,11 +171,14 @@ static json_t *load_input(const char *path, char *src, size_t srclen, int *rebui
 
 static int parse(int argc, char **argv, const char *cmd, const char *usage_line, cli *c, int *first)
 {
-	enum { O_FIXTURES = 256, O_NOPLOTS };
+	enum { O_FIXTURES = 256, O_NOPLOTS, O_HISTORY, O_NOHISTORY, O_TREND };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "fixtures", required_argument, NULL, O_FIXTURES },
 		{ "no-plots", no_argument, NULL, O_NOPLOTS },
+		{ "history", required_argument, NULL, O_HISTORY },
+		{ "no-history", no_argument, NULL, O_NOHISTORY },
+		{ "trend-runs", required_argument, NULL, O_TREND },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -186,6 +192,17 @@ static int parse(int argc, char **argv, const char *cmd, const char *usage_line,
 		case 'o': c->out = optarg; break;
 		case O_FIXTURES: c->fixtures = optarg; break;
 		case O_NOPLOTS: c->plots = 0; break;
+		case O_HISTORY: c->history = optarg; break;
+		case O_NOHISTORY: c->history = NULL; break;
+		case O_TREND: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (end == optarg || *end || n < 2 || n > 1000)
+				return bad(cmd, usage_line,
+				           "--trend-runs: '%s' is not in [2, 1000]", optarg);
+			c->trend_runs = (int)n;
+			break;
+		}
 		case 'h': return 0;
 		case ':':
 			return bad(cmd, usage_line, "option '%s' needs a value", argv[optind - 1]);
@@ -205,7 +222,9 @@ static int write_out(const char *cmd, json_t *record, const cli *c, const char *
 	ph_report_opts o = { .src_dir = src,
 		             .fixtures_dir = c->fixtures,
 		             .plots = c->plots,
-		             .trusted_paths = trusted_paths };
+		             .trusted_paths = trusted_paths,
+		             .history = c->history,
+		             .trend_runs = c->trend_runs };
 	ph_report_counts n;
 	char err[2048];
 
@@ -226,7 +245,7 @@ static int write_out(const char *cmd, json_t *record, const cli *c, const char *
 
 int ph_cmd_report(int argc, char **argv)
 {
-	cli c = { 0 };
+	cli c = { .history = ph_history_default_url() };
 	char src[2048], err[2048];
 	int first, r = parse(argc, argv, "report", report_usage, &c, &first), rebuilt;
 	json_t *record;
@@ -240,7 +259,16 @@ int ph_cmd_report(int argc, char **argv)
 			       "a run directory (its record.json, else every traces/*.pcapng).\n\n"
 			       "  -o, --output DIR  where to write (default: the run's directory)\n"
 			       "  --fixtures DIR    reload the requirement catalogue from DIR\n"
-			       "  --no-plots        do not render timing plots\n\n"
+			       "  --no-plots        do not render timing plots\n"
+			       "  --history URL     draw each measurement's trend from this "
+			       "results "
+			       "history\n"
+			       "                    (default $PUMPHIL_HISTORY, else\n"
+			       "                    sqlite:reports/history.sqlite; "
+			       "docs/reports.md)\n"
+			       "  --no-history      no trends\n"
+			       "  --trend-runs N    points per trend, this run's included (default "
+			       "20)\n\n"
 			       "Exit status: 0 all tests passed, 1 some failed, 2 bad usage or bad "
 			       "input.\n",
 			       report_usage);

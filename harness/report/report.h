@@ -64,6 +64,10 @@ typedef struct ph_report_opts {
 	                             paths the user named (a merge, a rebuild from traces):
 	                             read them as they are.  0 for a record read from a file:
 	                             each must lie inside src_dir (ph_report_prepare) */
+	const char *history;      /* the results history (docs/history.md) index.html's
+	                             trends are read from; NULL or "off": none */
+	int trend_runs;           /* points per trend, this run's included; 0 =
+	                             PH_HISTORY_TREND_RUNS (20) */
 } ph_report_opts;
 
 /* Complete record in place for a report in out_dir: the catalogue, the
@@ -79,8 +83,11 @@ int ph_report_prepare(json_t *record, const ph_report_opts *o, const char *out_d
                       size_t errlen);
 
 /* Prepare record and write record.json, junit.xml and index.html into dir.
- * Returns 0, or -1 with a message in err (what was written before the
- * failure stays). */
+ * With o->history, index.html shows each measurement's trend over the runs
+ * before this one (ph_history_trend): the trend is not part of the record
+ * (record.json is written without it, and record is given back without
+ * it), and a history that cannot be read only warns.  Returns 0, or -1
+ * with a message in err (what was written before the failure stays). */
 int ph_report_write_all(const char *dir, json_t *record, const ph_report_opts *o, char *err,
                         size_t errlen);
 

@@ -49,7 +49,10 @@ static const char style[] =
         "figure{margin:.5em 0}img.plot{max-width:100%;height:auto;border:1px solid #ccc}"
         ".banner{font-size:18px;padding:6px 10px;display:inline-block;border-radius:4px}"
         ".banner.pass{background:#e6f4e6}.banner.fail{background:#fde8e8}"
-        "nav a{margin-right:1em}";
+        "nav a{margin-right:1em}"
+        "svg.spark{vertical-align:middle}svg.spark polyline{fill:none;stroke:#457;stroke-width:1}"
+        "svg.spark circle.current{fill:#d60}svg.spark line.limit{stroke:#b00;stroke-width:.5;"
+        "stroke-dasharray:2 2}.badge.moved{color:#b00;text-transform:none}";
 
 static void summary(FILE *f, json_t *record)
 {

@@ -104,11 +104,13 @@ static void measurements(FILE *f, json_t *ms)
 	json_t *m;
 	if (!json_array_size(ms))
 		return;
+	int trend = ph_report_html_has_trend(ms);
 	fputs("<table "
 	      "class=measurements><tr><th>measurement</th><th>value</th><th>unit</th><th>nominal</"
 	      "th>"
-	      "<th>min</th><th>max</th><th>verdict</th></tr>\n",
+	      "<th>min</th><th>max</th><th>verdict</th>",
 	      f);
+	fputs(trend ? "<th>trend (last runs)</th></tr>\n" : "</tr>\n", f);
 	json_array_foreach(ms, i, m)
 	{
 		const char *v = !strcmp(str(m, "verdict"), "pass") ? "pass" : "fail";
@@ -128,7 +130,13 @@ static void measurements(FILE *f, json_t *ms)
 		value(f, json_object_get(m, "min"));
 		fputs("</td><td class=num>", f);
 		value(f, json_object_get(m, "max"));
-		fprintf(f, "</td><td class=\"badge %s\">%s</td></tr>\n", v, v);
+		fprintf(f, "</td><td class=\"badge %s\">%s</td>", v, v);
+		if (trend) {
+			fputs("<td class=trend>", f);
+			ph_report_html_trend(f, m);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
 	}
 	fputs("</table>\n", f);
 }

@@ -52,5 +52,9 @@ void ph_report_html_matrix(FILE *f, json_t *record);
 /* The fault-tree validation table, when tests carry "fta" data. */
 void ph_report_html_fta(FILE *f, json_t *record);
 void ph_report_html_test(FILE *f, json_t *test, size_t pos);
+/* Whether a measurement of ms has a "trend" (ph_history_trend), and its
+ * sparkline and "moved" badge (report_html_trend.c). */
+int ph_report_html_has_trend(json_t *ms);
+void ph_report_html_trend(FILE *f, json_t *m);
 
 #endif

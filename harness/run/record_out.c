@@ -84,7 +84,13 @@ static int on_run_finished(void *ud, json_t *run, const ph_run_summary *s)
 	}
 	json_t *record =
 	        json_pack("{s:s,s:O,s:o}", "schema", PH_RECORD_SCHEMA, "run", run, "tests", tests);
-	ph_report_opts ro = { .src_dir = r->dir, .fixtures_dir = r->o->fixtures_dir, .plots = 1 };
+	/* The trends read the history before the history subscriber (after
+	 * this one) stores this run; they leave this run's key out of the
+	 * earlier runs, so `pumphil report` later draws the same points. */
+	ph_report_opts ro = { .src_dir = r->dir,
+		              .fixtures_dir = r->o->fixtures_dir,
+		              .plots = 1,
+		              .history = r->o->history };
 	if (!record) {
 		ph_log_error("pumphil: report: out of memory building the record");
 		rc = -1;

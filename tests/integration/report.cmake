@@ -15,6 +15,13 @@ foreach(check demo schema escaping merge killed regenerate confine)
     SKIP_RETURN_CODE 77)
 endforeach()
 
+# The trend (issue 19): sparklines from a temporary SQLite history, the
+# moved badge on a planted shift and not on a steady reading.
+add_test(NAME report_trend
+  COMMAND ${PYTHON3} ${REPORT_IT}/trend_check.py $<TARGET_FILE:pumphil> ${CMAKE_SOURCE_DIR}
+          ${CMAKE_BINARY_DIR}/it-report-trend)
+set_tests_properties(report_trend PROPERTIES LABELS integration TIMEOUT 600)
+
 # Acceptance 2: the page in Chromium with the network off; the screenshot
 # is the test's output (attached for CDash, kept in the build tree).
 set(REPORT_SHOT ${CMAKE_BINARY_DIR}/report_browser_screenshot.png)

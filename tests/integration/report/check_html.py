@@ -12,9 +12,13 @@ import re
 import sys
 
 VOID = {"meta", "br", "img", "hr"}
-ALLOWED = VOID | {"html", "head", "title", "style", "body", "h1", "h2", "h3", "h4", "p", "nav", "a",
-                  "table", "tr", "th", "td", "section", "pre", "code", "span", "details",
-                  "summary", "figure", "figcaption", "footer", "b"}
+# The trend's inline SVG (report_html_trend.c): its shapes are written
+# self-closed, <line .../>, and count as closed.
+SVG_EMPTY = {"line", "polyline", "circle"}
+ALLOWED = VOID | SVG_EMPTY | {"svg", "html", "head", "title", "style", "body", "h1", "h2", "h3",
+                              "h4", "p", "nav", "a", "table",
+                              "tr", "th", "td", "section", "pre", "code", "span", "details",
+                              "summary", "figure", "figcaption", "footer", "b"}
 
 
 class Strict(html.parser.HTMLParser):
@@ -33,6 +37,8 @@ class Strict(html.parser.HTMLParser):
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
+        if tag in SVG_EMPTY:
+            self.stack.pop()
 
     def handle_endtag(self, tag):
         if not self.stack or self.stack[-1] != tag:
