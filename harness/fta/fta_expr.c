@@ -175,7 +175,7 @@ static int lognormal_params(eval *ev, const ph_fta_expr *x, const double *a, dou
 static int deviate(eval *ev, const ph_fta_expr *x, const double *a, double *out)
 {
 	uint64_t *s = ev->rng;
-	double mu, sigma;
+	double mu = 0, sigma = 0; /* set by lognormal_params */
 	switch (x->op) {
 	case PH_FTA_X_NORMAL:
 		if (a[1] < 0)
