@@ -11,22 +11,16 @@
 
 #include "base/log.h"
 #include "history/history.h"
-#include "results/record.h"
 #include "run/run_priv.h"
 
 static void on_run_started(void *ud, json_t *run, size_t ntests)
 {
-	ph_history_out *h = ud;
-	json_decref(h->tests);
-	h->tests = json_array();
-	for (size_t i = 0; i < ntests; i++)
-		json_array_append_new(h->tests, json_null());
+	ph_collect_start(&((ph_history_out *)ud)->results, ntests);
 }
 
 static void on_verdict(void *ud, const ph_test_ref *t, ph_verdict v, json_t *result)
 {
-	ph_history_out *h = ud;
-	json_array_set(h->tests, t->index, result);
+	ph_collect_put(&((ph_history_out *)ud)->results, t->index, result);
 }
 
 static void warn_kept(ph_history_out *h, const char *why)
@@ -45,16 +39,7 @@ static int on_run_finished(void *ud, json_t *run, const ph_run_summary *s)
 {
 	ph_history_out *h = ud;
 	char err[1024], why[1200];
-	json_t *tests = json_array(), *t;
-	size_t i;
-
-	json_array_foreach(h->tests, i, t)
-	{
-		if (!json_is_null(t))
-			json_array_append(tests, t);
-	}
-	json_t *record =
-	        json_pack("{s:s,s:O,s:o}", "schema", PH_RECORD_SCHEMA, "run", run, "tests", tests);
+	json_t *record = ph_collect_record(&h->results, run);
 	if (!record) {
 		warn_kept(h, "out of memory");
 		return 0;
@@ -91,6 +76,5 @@ void ph_history_out_subscriber(ph_history_out *h, ph_subscriber *s)
 
 void ph_history_out_free(ph_history_out *h)
 {
-	json_decref(h->tests);
-	h->tests = NULL;
+	ph_collect_free(&h->results);
 }

@@ -14,18 +14,12 @@
 
 static void on_run_started(void *ud, json_t *run, size_t ntests)
 {
-	ph_record_out *r = ud;
-	r->run = run;
-	json_decref(r->tests);
-	r->tests = json_array();
-	for (size_t i = 0; i < ntests; i++)
-		json_array_append_new(r->tests, json_null());
+	ph_collect_start(&((ph_record_out *)ud)->results, ntests);
 }
 
 static void on_verdict(void *ud, const ph_test_ref *t, ph_verdict v, json_t *result)
 {
-	ph_record_out *r = ud;
-	json_array_set(r->tests, t->index, result);
+	ph_collect_put(&((ph_record_out *)ud)->results, t->index, result);
 }
 
 /* reports/latest -> this run, replaced atomically. */
@@ -73,17 +67,8 @@ static int on_run_finished(void *ud, json_t *run, const ph_run_summary *s)
 
 	if (r->o->no_report)
 		return 0;
-	rc = check_evidence(r->tests);
-	/* Tests a stopped run never started are not in the record. */
-	json_t *tests = json_array(), *t;
-	size_t i;
-	json_array_foreach(r->tests, i, t)
-	{
-		if (!json_is_null(t))
-			json_array_append(tests, t);
-	}
-	json_t *record =
-	        json_pack("{s:s,s:O,s:o}", "schema", PH_RECORD_SCHEMA, "run", run, "tests", tests);
+	rc = check_evidence(r->results.tests);
+	json_t *record = ph_collect_record(&r->results, run);
 	/* The trends read the history before the history subscriber (after
 	 * this one) stores this run; they leave this run's key out of the
 	 * earlier runs, so `pumphil report` later draws the same points. */
@@ -117,6 +102,5 @@ void ph_record_out_subscriber(ph_record_out *r, ph_subscriber *s)
 
 void ph_record_out_free(ph_record_out *r)
 {
-	json_decref(r->tests);
-	r->tests = NULL;
+	ph_collect_free(&r->results);
 }

@@ -67,6 +67,19 @@ void ph_console_progress(void *ud, int64_t bench_ns);
  * check_failed) as a console line while the test runs. */
 void ph_console_event(const char *json);
 
+/* A run's results by plan index, from the bus (collect.c): the record
+ * writer and the history each build the run's record from one.
+ * ph_collect_record returns a new record (tests never started left out),
+ * NULL when out of memory. */
+typedef struct ph_collect {
+	json_t *tests; /* owned: results by plan index, null until the test ends */
+} ph_collect;
+
+void ph_collect_start(ph_collect *c, size_t ntests);
+void ph_collect_put(ph_collect *c, size_t index, json_t *result);
+json_t *ph_collect_record(const ph_collect *c, json_t *run);
+void ph_collect_free(ph_collect *c);
+
 /* The record writer: collects every result in plan order and, at the end,
  * writes record.json, junit.xml, index.html and plots/ into dir (unless
  * no_report) and points reports/latest at the run.  Its run_finished fails
@@ -75,8 +88,7 @@ typedef struct ph_record_out {
 	const ph_run_opts *o;
 	const char *dir;    /* the run's report directory */
 	const char *run_id; /* its name under reports_root */
-	json_t *run;        /* borrowed from run_started */
-	json_t *tests;      /* owned: results by plan index */
+	ph_collect results;
 } ph_record_out;
 
 void ph_record_out_subscriber(ph_record_out *r, ph_subscriber *s);
@@ -90,7 +102,7 @@ typedef struct ph_history_out {
 	const ph_run_opts *o;
 	const char *url; /* the store */
 	const char *dir; /* the run's report directory */
-	json_t *tests;   /* owned: results by plan index */
+	ph_collect results;
 } ph_history_out;
 
 void ph_history_out_subscriber(ph_history_out *h, ph_subscriber *s);
