@@ -11,7 +11,6 @@ line, which names the file ("<file>:<line>:<col>: " for JSON syntax, or
 "<file>: ..." with the key or entry) followed by the expected message.
 GROUP: `profiles` (--profile FILE) or `catalogues` (--fixtures DIR).
 """
-import concurrent.futures
 import copy
 import json
 import os
@@ -19,7 +18,8 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
+
+from case_runner import run_cases
 
 SOURCE = sys.argv[2] if len(sys.argv) > 2 else "."
 REF = json.load(open(os.path.join(SOURCE, "fixtures/profiles/reference.json")))
@@ -327,19 +327,7 @@ def main():
     cases, fn = GROUPS[group]
     if len(sys.argv) > 4:
         cases = [c for c in cases if c[0] in sys.argv[4:]]
-    failed = 0
-    with tempfile.TemporaryDirectory(prefix="phi") as folder:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-            for name, errors, out in pool.map(lambda c: fn(pumphil, folder, c), cases):
-                if errors:
-                    failed += 1
-                    print(f"FAIL {name}: " + "; ".join(errors))
-                    for line in out.splitlines()[:4]:
-                        print("     | " + line)
-                else:
-                    print(f"ok   {name}")
-    print(f"{len(cases) - failed} of {len(cases)} {group} cases passed")
-    return 1 if failed else 0
+    return run_cases(cases, lambda folder, c: fn(pumphil, folder, c), group, "phi")
 
 
 if __name__ == "__main__":

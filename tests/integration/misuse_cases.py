@@ -12,12 +12,12 @@ pumphil.lua, pumphil_faults.lua).  GROUP selects a table: `options` (test()
 and suite() options, checked when the script loads), `api` (argument errors
 of the bench API inside a test), `errors` (what a script raises).
 """
-import concurrent.futures
 import os
 import re
 import subprocess
 import sys
-import tempfile
+
+from case_runner import run_cases
 
 # (name, exit status, script, regex of the message after "file:line: ")
 # Status 2: the script is rejected when it loads; 1: the test is an error.
@@ -380,19 +380,7 @@ def main():
     cases = GROUPS[group]
     if len(sys.argv) > 3:
         cases = [c for c in cases if c[0] in sys.argv[3:]]
-    failed = 0
-    with tempfile.TemporaryDirectory(prefix="phm") as folder:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-            for name, errors, out in pool.map(lambda c: run_case(pumphil, folder, c), cases):
-                if errors:
-                    failed += 1
-                    print(f"FAIL {name}: " + "; ".join(errors))
-                    for line in out.splitlines()[:6]:
-                        print("     | " + line)
-                else:
-                    print(f"ok   {name}")
-    print(f"{len(cases) - failed} of {len(cases)} {group} cases passed")
-    return 1 if failed else 0
+    return run_cases(cases, lambda folder, c: run_case(pumphil, folder, c), group, "phm", 6)
 
 
 if __name__ == "__main__":

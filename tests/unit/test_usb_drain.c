@@ -31,9 +31,7 @@
 #include "usb/usb_preload.h"
 #include "usb/vusb.h"
 #include "usb_fake_board.h"
-
-#define SEC 1000000000LL
-#define MS 1000000LL
+#include "usb_fixture.h"
 
 /* ---- libusb's log ---- */
 
@@ -113,37 +111,9 @@ static int count_of(const char *hay, const char *needle)
 
 /* ---- the device and the transport ---- */
 
-typedef struct fixture {
-	fake_board_arg arg;
-	ph_vusb *v;
-	ph_transport *t;
-} fixture;
-
-static int64_t mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * SEC + ts.tv_nsec;
-}
-
 static fixture *start(int64_t event_every_ns)
 {
-	fixture *fx = calloc(1, sizeof *fx);
-	ph_vusb_config cfg = { .board = &fake_board_ops };
-	char err[256] = "";
-
-	assert_non_null(fx);
-	fx->arg.event_every_ns = event_every_ns;
-	cfg.board_arg = &fx->arg;
-	snprintf(cfg.serial, sizeof cfg.serial, "VBDRAIN1");
-	fx->v = ph_vusb_new(&cfg, err, sizeof err);
-	if (!fx->v)
-		fail_msg("%s", err);
-	if (ph_vusb_plug(fx->v, err, sizeof err))
-		fail_msg("%s", err);
-	fx->t = ph_usb_open("VBDRAIN1", err, sizeof err);
-	if (!fx->t)
-		fail_msg("%s", err);
+	fixture *fx = fixture_start("VBDRAIN1", event_every_ns);
 	log_reset();
 	return fx;
 }
@@ -163,23 +133,13 @@ static int setup_events(void **state)
 
 static int teardown(void **state)
 {
-	fixture *fx = *state;
-
-	if (!fx)
-		return 0;
-	ph_transport_close(fx->t);
-	ph_vusb_free(fx->v);
-	free(fx);
-	return 0;
+	return fixture_teardown(state);
 }
 
 static void round_trip(ph_transport *t, uint16_t seq)
 {
 	pp_frame f;
-
-	assert_int_equal(send_msg(t, PP_CH_PUMP, pp_type_interrogate, seq), PH_T_OK);
-	assert_int_equal(recv_type(t, pp_type_status, mono() + 2 * SEC, &f), PH_T_OK);
-	assert_int_equal(f.seq, seq);
+	fixture_round_trip(t, seq, &f);
 }
 
 /* Every IN URB fails with -EPROTO (LIBUSB_TRANSFER_ERROR): recv reports

@@ -23,43 +23,12 @@
 #include "usb/usb_preload.h"
 #include "usb/vusb.h"
 #include "usb_fake_board.h"
+#include "usb_fixture.h"
 #include "usb_test_io.h"
-
-#define SEC 1000000000LL
-#define MS 1000000LL
-
-typedef struct fixture {
-	fake_board_arg arg;
-	ph_vusb *v;
-	ph_transport *t;
-} fixture;
-
-static int64_t mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * SEC + ts.tv_nsec;
-}
 
 static fixture *start(const char *serial, int64_t event_every)
 {
-	fixture *fx = calloc(1, sizeof *fx);
-	ph_vusb_config cfg = { .board = &fake_board_ops };
-	char err[256] = "";
-
-	assert_non_null(fx);
-	fx->arg.event_every_ns = event_every;
-	cfg.board_arg = &fx->arg;
-	snprintf(cfg.serial, sizeof cfg.serial, "%s", serial);
-	fx->v = ph_vusb_new(&cfg, err, sizeof err);
-	if (!fx->v)
-		fail_msg("%s", err);
-	if (ph_vusb_plug(fx->v, err, sizeof err))
-		fail_msg("%s", err);
-	fx->t = ph_usb_open(serial, err, sizeof err);
-	if (!fx->t)
-		fail_msg("%s", err);
-	return fx;
+	return fixture_start(serial, event_every);
 }
 
 static int setup_plain(void **state)
@@ -76,14 +45,7 @@ static int setup_events(void **state)
 
 static int teardown(void **state)
 {
-	fixture *fx = *state;
-
-	if (!fx)
-		return 0;
-	ph_transport_close(fx->t);
-	ph_vusb_free(fx->v);
-	free(fx);
-	return 0;
+	return fixture_teardown(state);
 }
 
 static void round_trip(ph_transport *t, uint16_t seq)
@@ -91,9 +53,7 @@ static void round_trip(ph_transport *t, uint16_t seq)
 	pp_frame f;
 	pp_msg m;
 
-	assert_int_equal(send_msg(t, PP_CH_PUMP, pp_type_interrogate, seq), PH_T_OK);
-	assert_int_equal(recv_type(t, pp_type_status, mono() + 2 * SEC, &f), PH_T_OK);
-	assert_int_equal(f.seq, seq);
+	fixture_round_trip(t, seq, &f);
 	assert_int_equal(pp_msg_unpack(&f, &m), PP_OK);
 	assert_int_equal(m.u.status.serial, FAKE_SERIAL);
 }
