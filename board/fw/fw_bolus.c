@@ -21,29 +21,34 @@ static fw_bolus_rec *rec_find(fw_pump *p, uint32_t req_id)
 	return NULL;
 }
 
-static void bolus_reply(fw_pump *p, uint32_t req_id, uint8_t result, uint32_t vol)
+static void bolus_reply(fw_pump *p, const fw_bolus_rec *r)
 {
 	pp_msg m;
 
 	memset(&m, 0, sizeof m);
 	m.type = pp_type_bolus_result;
-	m.u.bolus_result.req_id = req_id;
-	m.u.bolus_result.result = result;
-	m.u.bolus_result.volume_nl = vol;
+	m.u.bolus_result.req_id = r->req_id;
+	m.u.bolus_result.result = r->result;
+	m.u.bolus_result.volume_nl = r->volume_nl;
+	m.u.bolus_result.detail = r->detail;
+	m.u.bolus_result.field = r->field;
 	fw_reply(p, &m);
 }
 
-static void answer(fw_pump *p, uint32_t req_id, uint8_t result, uint32_t vol)
+static void answer(fw_pump *p, uint32_t req_id, uint8_t result, uint32_t vol, const fw_why *why)
 {
 	fw_bolus_rec *r = &p->ps.bolus_ids[p->ps.bolus_head];
+	int ok = result == PP_REFUSE_OK;
 
 	r->req_id = req_id;
 	r->result = result;
-	r->volume_nl = result == PP_REFUSE_OK ? vol : 0;
+	r->volume_nl = ok ? vol : 0;
+	r->detail = ok ? 0 : why->detail;
+	r->field = ok ? PP_FIELD_NONE : why->field;
 	r->used = 1;
 	p->ps.bolus_head = (uint8_t)((p->ps.bolus_head + 1u) % FW_BOLUS_IDS);
 	fw_nvm_save(p);
-	bolus_reply(p, req_id, result, r->volume_nl);
+	bolus_reply(p, r);
 }
 
 /* Volume rounded to whole strokes (what the pump can actually deliver). */
@@ -72,7 +77,7 @@ static uint64_t pb_last(const fw_pump *p)
 	return p->ps.pb_start[i];
 }
 
-static uint8_t check_patient(const fw_pump *p, int32_t *detail)
+static uint8_t check_patient(const fw_pump *p, fw_why *why)
 {
 	const fw_presc *rx = &p->ps.rx;
 	uint64_t lockout = (uint64_t)rx->pb_lockout_s * 1000000u;
@@ -80,34 +85,35 @@ static uint8_t check_patient(const fw_pump *p, int32_t *detail)
 	if (FW_PLANT_lockout_off_by_one && lockout >= 1000000u)
 		lockout -= 1000000u; /* planted bug: one second short */
 	if (!p->ps.has_rx || rx->pb_dose_nl == 0 || rx->pb_max_per_day == 0)
-		return PP_REFUSE_PB_DISABLED;
+		return fw_because(why, PP_REFUSE_PB_DISABLED, PP_FIELD_BOLUS_KIND, 0);
 	if (fw_alarm_stopping(p))
 		return PP_REFUSE_ALARM_STOP;
 	if (!p->ps.running)
 		return PP_REFUSE_NOT_RUNNING;
 	if (p->bolus.kind)
 		return PP_REFUSE_BOLUS_ACTIVE;
-	if (p->ps.pb_n && p->now - pb_last(p) < lockout) {
-		*detail = fw_sat_i32((lockout - (p->now - pb_last(p)) + 999999u) / 1000000u);
-		return PP_REFUSE_LOCKOUT;
-	}
-	if (pb_in_day(p) >= rx->pb_max_per_day) {
-		*detail = rx->pb_max_per_day;
-		return PP_REFUSE_MAX_PER_DAY;
-	}
+	if (p->ps.pb_n && p->now - pb_last(p) < lockout)
+		return fw_because(
+		        why, PP_REFUSE_LOCKOUT, PP_FIELD_PB_LOCKOUT,
+		        fw_sat_i32((lockout - (p->now - pb_last(p)) + 999999u) / 1000000u));
+	if (pb_in_day(p) >= rx->pb_max_per_day)
+		return fw_because(why, PP_REFUSE_MAX_PER_DAY, PP_FIELD_PB_MAX_PER_DAY,
+		                  rx->pb_max_per_day);
 	return PP_REFUSE_OK;
 }
 
-static uint8_t check_other(const fw_pump *p, const pp_bolus *b, int32_t *detail)
+static uint8_t check_other(const fw_pump *p, const pp_bolus *b, fw_why *why)
 {
+	const uint8_t bad = PP_REFUSE_BAD_PARAM;
+
 	if (b->kind == PP_BOLUS_PRIMING) {
 		if (b->catheter_mm > FW_CATHETER_MM)
-			return *detail = FW_CATHETER_MM, PP_REFUSE_BAD_PARAM;
+			return fw_because(why, bad, PP_FIELD_BOLUS_CATHETER, FW_CATHETER_MM);
 	} else if (b->amount_nl == 0 || b->amount_nl > p->cfg.max_bolus_nl) {
-		return *detail = fw_sat_i32(p->cfg.max_bolus_nl), PP_REFUSE_BAD_PARAM;
+		return fw_because(why, bad, PP_FIELD_BOLUS_AMOUNT, fw_sat_i32(p->cfg.max_bolus_nl));
 	}
 	if (b->duration_s == 0 || b->duration_s > FW_MAX_BOLUS_S)
-		return *detail = FW_MAX_BOLUS_S, PP_REFUSE_BAD_PARAM;
+		return fw_because(why, bad, PP_FIELD_BOLUS_DURATION, FW_MAX_BOLUS_S);
 	if (fw_alarm_stopping(p))
 		return PP_REFUSE_ALARM_STOP;
 	if (p->bolus.kind)
@@ -116,18 +122,25 @@ static uint8_t check_other(const fw_pump *p, const pp_bolus *b, int32_t *detail)
 }
 
 /* Dose cap (drug reaching the patient) and reservoir, for any kind. */
-static uint8_t check_volume(const fw_pump *p, uint8_t kind, uint32_t vol, int32_t *detail)
+static uint8_t check_volume(const fw_pump *p, uint8_t kind, uint32_t vol, fw_why *why)
 {
 	uint64_t cap = fw_cap_nl(p);
+	uint64_t have = fw_reservoir_nl(p);
 
 	if (kind != PP_BOLUS_PRIMING) {
 		if (cap == FW_NONE)
-			return *detail = p->ps.rx.drug_id, PP_REFUSE_UNKNOWN_DRUG;
+			return fw_because(why, PP_REFUSE_UNKNOWN_DRUG, PP_FIELD_DRUG,
+			                  p->ps.rx.drug_id);
 		if (fw_window_nl(p) + vol > cap)
-			return *detail = fw_sat_i32(cap), PP_REFUSE_DOSE_CAP;
+			return fw_because(why, PP_REFUSE_DOSE_CAP, PP_FIELD_BOLUS_AMOUNT,
+			                  fw_sat_i32(cap));
 	}
-	if ((uint64_t)fw_reservoir_nl(p) < (uint64_t)p->cfg.dead_volume_nl + vol)
-		return *detail = fw_sat_i32(fw_reservoir_nl(p)), PP_REFUSE_RESERVOIR;
+	/* detail: the most a bolus could take above the dead volume. */
+	if (have < (uint64_t)p->cfg.dead_volume_nl + vol)
+		return fw_because(why, PP_REFUSE_RESERVOIR, PP_FIELD_BOLUS_AMOUNT,
+		                  fw_sat_i32(have > p->cfg.dead_volume_nl
+		                                     ? have - p->cfg.dead_volume_nl
+		                                     : 0));
 	return PP_REFUSE_OK;
 }
 
@@ -163,26 +176,25 @@ static void bolus_begin(fw_pump *p, const pp_bolus *b, uint32_t vol)
 void fw_cmd_bolus(fw_pump *p, const pp_bolus *b)
 {
 	fw_bolus_rec *seen = rec_find(p, b->req_id);
-	int32_t detail = 0;
+	fw_why why = { 0, PP_FIELD_NONE };
 	uint32_t vol = 0;
 	uint8_t r;
 
 	if (seen) {
-		bolus_reply(p, seen->req_id, seen->result, seen->volume_nl);
+		bolus_reply(p, seen);
 		return;
 	}
 	if (b->kind < PP_BOLUS_CLINICIAN || b->kind > PP_BOLUS_BRIDGE)
-		r = PP_REFUSE_BAD_PARAM;
+		r = fw_because(&why, PP_REFUSE_BAD_PARAM, PP_FIELD_BOLUS_KIND, PP_BOLUS_BRIDGE);
 	else if (b->kind == PP_BOLUS_PATIENT)
-		r = check_patient(p, &detail);
+		r = check_patient(p, &why);
 	else
-		r = check_other(p, b, &detail);
+		r = check_other(p, b, &why);
 	if (r == PP_REFUSE_OK) {
 		vol = bolus_volume(p, b);
-		r = check_volume(p, b->kind, vol, &detail);
+		r = check_volume(p, b->kind, vol, &why);
 	}
 	if (r == PP_REFUSE_OK)
 		bolus_begin(p, b, vol);
-	(void)detail; /* bolus_result has no detail field (see pp_messages.def) */
-	answer(p, b->req_id, r, vol);
+	answer(p, b->req_id, r, vol, &why);
 }

@@ -22,7 +22,9 @@ static void cmd_session_open(fw_pump *p, const pp_session_open *m)
 static void cmd_session_close(fw_pump *p)
 {
 	if (!p->session) {
-		fw_ack(p, PP_REFUSE_NOT_ACTIVE, 0);
+		fw_why why = { 0, PP_FIELD_SESSION };
+
+		fw_refuse(p, PP_REFUSE_NOT_ACTIVE, &why);
 		return;
 	}
 	p->session = 0;
@@ -65,7 +67,9 @@ void fw_start_delivery(fw_pump *p)
 static void cmd_start(fw_pump *p)
 {
 	if (!p->ps.has_rx) {
-		fw_ack(p, PP_REFUSE_NO_STAGED, 0);
+		fw_why why = { 0, PP_FIELD_PRESCRIPTION };
+
+		fw_refuse(p, PP_REFUSE_NO_STAGED, &why);
 		return;
 	}
 	fw_start_delivery(p);
@@ -86,9 +90,12 @@ static void cmd_stop(fw_pump *p)
 static void cmd_alarm_ack(fw_pump *p, uint8_t alarm)
 {
 	uint8_t r = fw_alarm_ack(p, alarm);
+	fw_why why = { 0, PP_FIELD_ALARM };
 
+	if (r == PP_REFUSE_NOT_ACTIVE && alarm < 32u && (p->alarms & FW_BIT(alarm)))
+		why.detail = 1; /* acknowledged, but its cause is still present */
 	fw_nvm_save(p);
-	fw_ack(p, r, r == PP_REFUSE_NOT_ACTIVE && (p->alarms & FW_BIT(alarm)) ? 1 : 0);
+	fw_refuse(p, r, &why);
 }
 
 static void cmd_alarm_test(fw_pump *p)
@@ -103,7 +110,9 @@ static void cmd_alarm_test(fw_pump *p)
 static void cmd_clock_set(fw_pump *p, uint64_t epoch_ms)
 {
 	if (epoch_ms > FW_MAX_EPOCH_MS) {
-		fw_ack(p, PP_REFUSE_BAD_PARAM, fw_sat_i32(FW_MAX_EPOCH_MS / 1000u));
+		fw_why why = { fw_sat_i32(FW_MAX_EPOCH_MS / 1000u), PP_FIELD_CLOCK };
+
+		fw_refuse(p, PP_REFUSE_BAD_PARAM, &why);
 		return;
 	}
 	p->ps.wall_offset_ms = (int64_t)epoch_ms - (int64_t)(p->now / 1000u);

@@ -25,7 +25,12 @@ void fw_cmd_hook(fw_pump *p, uint8_t hook, int32_t arg)
 		/* The board clock is the HAL's: the bench applies the drift. */
 		p->clock_drift_ppm = arg;
 		break;
-	default: fw_ack(p, PP_REFUSE_BAD_PARAM, hook); return;
+	default: {
+		fw_why why = { hook, PP_FIELD_HOOK };
+
+		fw_refuse(p, PP_REFUSE_BAD_PARAM, &why);
+		return;
+	}
 	}
 	fw_ack(p, PP_REFUSE_OK, 0);
 }

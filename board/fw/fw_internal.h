@@ -12,6 +12,19 @@
 #include "fw_plant.h"
 
 #define FW_BIT(a) (1u << (a))
+
+/* A refusal names the field (PP_FIELD_*) and the limit that was hit. */
+typedef struct fw_why {
+	int32_t detail;
+	uint8_t field;
+} fw_why;
+/* Fill why and return reason: `return fw_because(why, R, F, limit);`. */
+static inline uint8_t fw_because(fw_why *why, uint8_t reason, uint8_t field, int32_t detail)
+{
+	why->field = field;
+	why->detail = detail;
+	return reason;
+}
 #define FW_NONE UINT64_MAX
 
 /* ---- alarms (fw_alarm.c) ---- */
@@ -62,7 +75,7 @@ void fw_cmd_rx_commit(fw_pump *p, const pp_rx_commit *m);
 const fw_drug *fw_drug_find(const fw_pump *p, uint16_t drug_id);
 void fw_cmd_druglib_set(fw_pump *p, const pp_druglib_set *m);
 /* Drug library check of a prescription; PP_REFUSE_* and the limit in *detail. */
-uint8_t fw_limits_check_rx(const fw_pump *p, const fw_presc *rx, int32_t *detail);
+uint8_t fw_limits_check_rx(const fw_pump *p, const fw_presc *rx, fw_why *why);
 /* Rolling 24 h cap in nL for the committed prescription (UINT64_MAX: none). */
 uint64_t fw_cap_nl(const fw_pump *p);
 uint64_t fw_window_nl(const fw_pump *p);
@@ -81,6 +94,7 @@ void fw_session_frames(fw_pump *p);
 uint64_t fw_session_deadline(const fw_pump *p);
 void fw_reply(fw_pump *p, const pp_msg *m);
 void fw_ack(fw_pump *p, uint8_t result, int32_t detail);
+void fw_refuse(fw_pump *p, uint8_t result, const fw_why *why);
 void fw_nak(fw_pump *p, uint8_t code, uint8_t type, uint16_t seq);
 
 /* ---- commands (fw_cmd.c) ---- */

@@ -35,18 +35,35 @@ static fw_drug *drug_slot(fw_pump *p, uint16_t drug_id)
 	return free_slot;
 }
 
+static uint8_t druglib_check(const pp_druglib_set *m, fw_why *why)
+{
+	const uint8_t bad = PP_REFUSE_BAD_PARAM;
+
+	if (m->drug_id == 0)
+		return fw_because(why, bad, PP_FIELD_DRUGLIB_DRUG, 0);
+	if (m->max_conc_ng_ml == 0)
+		return fw_because(why, bad, PP_FIELD_DRUGLIB_CONC, 0);
+	if (m->hard_ug_day == 0)
+		return fw_because(why, bad, PP_FIELD_DRUGLIB_HARD, 0);
+	if (m->soft_ug_day > m->hard_ug_day)
+		return fw_because(why, bad, PP_FIELD_DRUGLIB_SOFT, fw_sat_i32(m->hard_ug_day));
+	return PP_REFUSE_OK;
+}
+
 void fw_cmd_druglib_set(fw_pump *p, const pp_druglib_set *m)
 {
 	fw_drug *d;
 
-	if (m->drug_id == 0 || m->max_conc_ng_ml == 0 || m->hard_ug_day == 0 ||
-	    m->soft_ug_day > m->hard_ug_day) {
-		fw_ack(p, PP_REFUSE_BAD_PARAM, 0);
+	fw_why why = { 0, PP_FIELD_NONE };
+
+	if (druglib_check(m, &why) != PP_REFUSE_OK) {
+		fw_refuse(p, PP_REFUSE_BAD_PARAM, &why);
 		return;
 	}
 	d = drug_slot(p, m->drug_id);
 	if (!d) {
-		fw_ack(p, PP_REFUSE_BAD_PARAM, FW_DRUGLIB_SIZE);
+		fw_because(&why, PP_REFUSE_BAD_PARAM, PP_FIELD_DRUGLIB_FULL, FW_DRUGLIB_SIZE);
+		fw_refuse(p, PP_REFUSE_BAD_PARAM, &why);
 		return;
 	}
 	d->drug_id = m->drug_id;
@@ -63,7 +80,7 @@ static uint64_t rx_day_nl(const fw_presc *rx)
 	return fw_presc_basal_day_nl(rx) + (uint64_t)rx->pb_dose_nl * rx->pb_max_per_day;
 }
 
-uint8_t fw_limits_check_rx(const fw_pump *p, const fw_presc *rx, int32_t *detail)
+uint8_t fw_limits_check_rx(const fw_pump *p, const fw_presc *rx, fw_why *why)
 {
 	const fw_drug *d;
 	uint64_t dose; /* nL * ng/mL = 1e-9 ug */
@@ -71,25 +88,20 @@ uint8_t fw_limits_check_rx(const fw_pump *p, const fw_presc *rx, int32_t *detail
 	if (rx->mode == PP_MODE_STOPPED && rx->pb_dose_nl == 0)
 		return PP_REFUSE_OK; /* delivers nothing */
 	d = fw_drug_find(p, rx->drug_id);
-	if (!d) {
-		*detail = rx->drug_id;
-		return PP_REFUSE_UNKNOWN_DRUG;
-	}
+	if (!d)
+		return fw_because(why, PP_REFUSE_UNKNOWN_DRUG, PP_FIELD_DRUG, rx->drug_id);
 	if (rx->conc_ng_ml == 0)
-		return PP_REFUSE_BAD_PARAM;
-	if (rx->conc_ng_ml > d->max_conc_ng_ml) {
-		*detail = fw_sat_i32(d->max_conc_ng_ml);
-		return PP_REFUSE_CONC_LIMIT;
-	}
+		return fw_because(why, PP_REFUSE_BAD_PARAM, PP_FIELD_CONC, 0);
+	if (rx->conc_ng_ml > d->max_conc_ng_ml)
+		return fw_because(why, PP_REFUSE_CONC_LIMIT, PP_FIELD_CONC,
+		                  fw_sat_i32(d->max_conc_ng_ml));
 	dose = rx_day_nl(rx) * rx->conc_ng_ml;
-	if (dose > (uint64_t)d->hard_ug_day * NG_PER_UG_NL) {
-		*detail = fw_sat_i32(d->hard_ug_day);
-		return PP_REFUSE_HARD_LIMIT;
-	}
-	if (dose > (uint64_t)d->soft_ug_day * NG_PER_UG_NL) {
-		*detail = fw_sat_i32(d->soft_ug_day);
-		return PP_REFUSE_SOFT_LIMIT;
-	}
+	if (dose > (uint64_t)d->hard_ug_day * NG_PER_UG_NL)
+		return fw_because(why, PP_REFUSE_HARD_LIMIT, PP_FIELD_DAILY_DOSE,
+		                  fw_sat_i32(d->hard_ug_day));
+	if (dose > (uint64_t)d->soft_ug_day * NG_PER_UG_NL)
+		return fw_because(why, PP_REFUSE_SOFT_LIMIT, PP_FIELD_DAILY_DOSE,
+		                  fw_sat_i32(d->soft_ug_day));
 	return PP_REFUSE_OK;
 }
 

@@ -129,28 +129,30 @@ uint64_t fw_next_step_us(const fw_pump *p)
 	return p->now + (uint64_t)next * MIN_US - day;
 }
 
-static uint8_t begin_check(const fw_pump *p, const pp_rx_begin *m, int32_t *detail)
+static uint8_t begin_check(const fw_pump *p, const pp_rx_begin *m, fw_why *why)
 {
+	const uint8_t bad = PP_REFUSE_BAD_PARAM;
+
 	if (m->mode > PP_MODE_FLEXIBLE)
-		return PP_REFUSE_BAD_PARAM;
+		return fw_because(why, bad, PP_FIELD_RX_MODE, PP_MODE_FLEXIBLE);
 	if (m->mode == PP_MODE_FLEXIBLE ? (m->nsteps < 1 || m->nsteps > FW_MAX_STEPS)
 	                                : m->nsteps != 0)
-		return *detail = FW_MAX_STEPS, PP_REFUSE_BAD_PARAM;
+		return fw_because(why, bad, PP_FIELD_RX_NSTEPS, FW_MAX_STEPS);
 	if (m->mode == PP_MODE_CONTINUOUS && m->rate_nl_h > p->cfg.max_rate_nl_h)
-		return *detail = fw_sat_i32(p->cfg.max_rate_nl_h), PP_REFUSE_BAD_PARAM;
+		return fw_because(why, bad, PP_FIELD_RX_RATE, fw_sat_i32(p->cfg.max_rate_nl_h));
 	if (m->pb_max_per_day > FW_PB_MAX_PER_DAY)
-		return *detail = FW_PB_MAX_PER_DAY, PP_REFUSE_BAD_PARAM;
+		return fw_because(why, bad, PP_FIELD_PB_MAX_PER_DAY, FW_PB_MAX_PER_DAY);
 	if (m->pb_dose_nl > p->cfg.max_bolus_nl)
-		return *detail = fw_sat_i32(p->cfg.max_bolus_nl), PP_REFUSE_BAD_PARAM;
+		return fw_because(why, bad, PP_FIELD_PB_DOSE, fw_sat_i32(p->cfg.max_bolus_nl));
 	if (m->pb_dose_nl && (m->pb_duration_s == 0 || m->pb_duration_s > FW_MAX_BOLUS_S))
-		return *detail = FW_MAX_BOLUS_S, PP_REFUSE_BAD_PARAM;
+		return fw_because(why, bad, PP_FIELD_PB_DURATION, FW_MAX_BOLUS_S);
 	return PP_REFUSE_OK;
 }
 
 void fw_cmd_rx_begin(fw_pump *p, const pp_rx_begin *m)
 {
-	int32_t detail = 0;
-	uint8_t r = begin_check(p, m, &detail);
+	fw_why why = { 0, PP_FIELD_NONE };
+	uint8_t r = begin_check(p, m, &why);
 	fw_presc *s = &p->staged;
 
 	/* rx_begin always discards what was staged, even when refused. */
@@ -169,25 +171,31 @@ void fw_cmd_rx_begin(fw_pump *p, const pp_rx_begin *m)
 		s->pb_max_per_day = m->pb_max_per_day;
 		p->staged_valid = 1;
 	}
-	fw_ack(p, r, detail);
+	fw_refuse(p, r, &why);
+}
+
+static uint8_t step_check(const fw_pump *p, const pp_rx_step *m, fw_why *why)
+{
+	const uint8_t bad = PP_REFUSE_BAD_PARAM;
+
+	if (!p->staged_valid)
+		return fw_because(why, PP_REFUSE_NO_STAGED, PP_FIELD_PRESCRIPTION, 0);
+	if (m->index >= p->staged.nsteps)
+		return fw_because(why, bad, PP_FIELD_STEP_INDEX, p->staged.nsteps);
+	if (m->start_min >= 1440u)
+		return fw_because(why, bad, PP_FIELD_STEP_START, 1439);
+	if (m->rate_nl_h > p->cfg.max_rate_nl_h)
+		return fw_because(why, bad, PP_FIELD_STEP_RATE, fw_sat_i32(p->cfg.max_rate_nl_h));
+	return PP_REFUSE_OK;
 }
 
 void fw_cmd_rx_step(fw_pump *p, const pp_rx_step *m)
 {
-	if (!p->staged_valid) {
-		fw_ack(p, PP_REFUSE_NO_STAGED, 0);
-		return;
-	}
-	if (m->index >= p->staged.nsteps) {
-		fw_ack(p, PP_REFUSE_BAD_PARAM, p->staged.nsteps);
-		return;
-	}
-	if (m->start_min >= 1440u) {
-		fw_ack(p, PP_REFUSE_BAD_PARAM, 1439);
-		return;
-	}
-	if (m->rate_nl_h > p->cfg.max_rate_nl_h) {
-		fw_ack(p, PP_REFUSE_BAD_PARAM, fw_sat_i32(p->cfg.max_rate_nl_h));
+	fw_why why = { 0, PP_FIELD_NONE };
+	uint8_t r = step_check(p, m, &why);
+
+	if (r != PP_REFUSE_OK) {
+		fw_refuse(p, r, &why);
 		return;
 	}
 	p->staged.steps[m->index].start_min = m->start_min;
@@ -212,22 +220,25 @@ void fw_cmd_rx_verify(fw_pump *p)
 	fw_reply(p, &m);
 }
 
-static int steps_ascending(const fw_presc *rx)
+/* The first step (0-based) that does not start after the one before it,
+ * or 0 when they ascend. */
+static uint8_t step_out_of_order(const fw_presc *rx)
 {
 	for (uint8_t i = 1; i < rx->nsteps; i++)
 		if (rx->steps[i].start_min <= rx->steps[i - 1].start_min)
-			return 0;
-	return 1;
+			return i;
+	return 0;
 }
 
 void fw_cmd_rx_commit(fw_pump *p, const pp_rx_commit *m)
 {
-	int32_t detail = 0;
+	fw_why why = { 0, PP_FIELD_NONE };
 	uint32_t crc;
-	uint8_t r;
+	uint8_t r, late;
 
 	if (!staged_complete(p)) {
-		fw_ack(p, PP_REFUSE_NO_STAGED, 0);
+		why.field = PP_FIELD_PRESCRIPTION;
+		fw_refuse(p, PP_REFUSE_NO_STAGED, &why);
 		return;
 	}
 	if (FW_PLANT_nonatomic_commit) {
@@ -239,21 +250,24 @@ void fw_cmd_rx_commit(fw_pump *p, const pp_rx_commit *m)
 	}
 	crc = fw_presc_crc(&p->staged);
 	if (m->crc != crc) {
-		fw_ack(p, PP_REFUSE_CRC_MISMATCH, 0);
+		why.field = PP_FIELD_COMMIT_CRC;
+		fw_refuse(p, PP_REFUSE_CRC_MISMATCH, &why);
 		return;
 	}
-	if (!steps_ascending(&p->staged)) {
-		fw_ack(p, PP_REFUSE_BAD_PARAM, 0);
+	late = step_out_of_order(&p->staged);
+	if (late) {
+		fw_because(&why, PP_REFUSE_BAD_PARAM, PP_FIELD_STEP_ORDER, late);
+		fw_refuse(p, PP_REFUSE_BAD_PARAM, &why);
 		return;
 	}
-	r = fw_limits_check_rx(p, &p->staged, &detail);
+	r = fw_limits_check_rx(p, &p->staged, &why);
 	if (r == PP_REFUSE_SOFT_LIMIT && m->override_soft) {
 		/* The clinician confirmed it: allowed, and logged. */
-		fw_event(p, PP_EV_SOFT_OVERRIDE, 0, detail);
+		fw_event(p, PP_EV_SOFT_OVERRIDE, 0, why.detail);
 		r = PP_REFUSE_OK;
 	}
 	if (r != PP_REFUSE_OK) {
-		fw_ack(p, r, detail);
+		fw_refuse(p, r, &why);
 		return;
 	}
 	p->staged.crc = crc;

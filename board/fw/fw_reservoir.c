@@ -35,7 +35,9 @@ uint32_t fw_next_refill_s(const fw_pump *p)
 void fw_cmd_refill(fw_pump *p, const pp_refill *m)
 {
 	if (m->volume_nl > p->cfg.reservoir_nl) {
-		fw_ack(p, PP_REFUSE_BAD_PARAM, fw_sat_i32(p->cfg.reservoir_nl));
+		fw_why why = { fw_sat_i32(p->cfg.reservoir_nl), PP_FIELD_REFILL_VOLUME };
+
+		fw_refuse(p, PP_REFUSE_BAD_PARAM, &why);
 		return;
 	}
 	p->ps.refill_nl = m->volume_nl;

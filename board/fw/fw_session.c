@@ -33,7 +33,7 @@ void fw_reply(fw_pump *p, const pp_msg *m)
 	send_wire(p, wire, n);
 }
 
-void fw_ack(fw_pump *p, uint8_t result, int32_t detail)
+void fw_refuse(fw_pump *p, uint8_t result, const fw_why *why)
 {
 	pp_msg m;
 
@@ -41,8 +41,16 @@ void fw_ack(fw_pump *p, uint8_t result, int32_t detail)
 	m.type = pp_type_ack;
 	m.u.ack.req_type = p->cur_type;
 	m.u.ack.result = result;
-	m.u.ack.detail = detail;
+	m.u.ack.detail = why->detail;
+	m.u.ack.field = result == PP_REFUSE_OK ? PP_FIELD_NONE : why->field;
 	fw_reply(p, &m);
+}
+
+void fw_ack(fw_pump *p, uint8_t result, int32_t detail)
+{
+	fw_why why = { detail, PP_FIELD_NONE };
+
+	fw_refuse(p, result, &why);
 }
 
 void fw_nak(fw_pump *p, uint8_t code, uint8_t type, uint16_t seq)

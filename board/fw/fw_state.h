@@ -47,8 +47,10 @@ typedef struct fw_drug {
 typedef struct fw_bolus_rec {
 	uint32_t req_id;
 	uint32_t volume_nl;
+	int32_t detail; /* the refusal's limit (PP_FIELD_* says which) */
 	uint8_t result;
 	uint8_t used;
+	uint8_t field;
 } fw_bolus_rec;
 
 /* Therapy state persisted in NVM.  Plain data; memset before use so the
