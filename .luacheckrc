@@ -9,7 +9,7 @@ not_globals = { "io", "os", "package", "debug", "dofile", "loadfile", "collectga
 max_line_length = 120
 
 read_globals = {
-  "suite", "test", "measure", "fixture_data", "fail", "skip", "annotate",
+  "suite", "test", "measure", "fixture_data", "fail", "skip", "annotate", "codes",
   expect = { fields = { "eq", "ne", "near", "lt", "le", "gt", "ge", "truthy", "falsy", "ok", "refused", "fail" } },
   units = { fields = { "fmt_time", "nL", "uL", "mL", "ng", "ug", "mg", "ns", "us", "ms", "s", "min", "h", "day",
                        "Pa", "kPa", "psi", "mV", "V", "mm", "cm" } },

@@ -240,6 +240,17 @@ static void check_limit(lua_State *L, ph_ctx *c)
 		           (double)(c->disconnected_at - c->t0) / 1e9);
 }
 
+/* nil, "board disconnected at t=...", "no_device": a board that is gone is
+ * an outcome of the call (the test language decides whether it raises). */
+static int push_gone(lua_State *L, const ph_ctx *c)
+{
+	lua_pushnil(L);
+	lua_pushfstring(L, "board disconnected at t=%f s",
+	                (double)(c->disconnected_at - c->t0) / 1e9);
+	lua_pushstring(L, "no_device");
+	return 3;
+}
+
 /* call(channel, name, fields) -> reply, or nil, msg, code[, nak] */
 static int l_call(lua_State *L)
 {
@@ -251,10 +262,14 @@ static int l_call(lua_State *L)
 	int r;
 
 	table_to_msg(L, d, 3, &req);
+	if (c->disconnected)
+		return push_gone(L, c);
 	check_limit(L, c);
 	r = ph_link_call(c->link, ch, &req, &reply, &info);
 	if (r != PH_LINK_OK) {
 		note_disconnect(c, r);
+		if (c->disconnected)
+			return push_gone(L, c);
 		return push_fail(L, r, &reply);
 	}
 	push_msg(L, &reply);

@@ -517,26 +517,88 @@ local function lower_code_arg(tbl, name, what, noun)
   return v
 end
 
--- Call a message; failures of the link fail the test with what happened.
+------------------------------------------------------------------ outcomes
+-- One error contract (docs/scripting.md "Outcomes and errors"): what the
+-- device did with a request is an outcome, a value with a text form --
+--   kind      "accepted", "refused", "verify" (the staged prescription's CRC
+--             disagrees), "nak" (the frame was rejected), "no_reply" (no
+--             answer after every retry) or "board_gone" (the board vanished)
+--   ok        true only when accepted
+--   reason    REFUSE or NAK code name, "VERIFY", "NO_REPLY", "BOARD_GONE"
+--   field     FIELD code name of a refusal (nil when the reason says it all)
+--   detail    the refusal's detail (usually the limit), message  one line
+--   reply     the board's reply (ack, bolus_result, nak), t  its bench time
+-- try_* forms and pump:call return outcomes; the plain forms raise: a
+-- refusal, NAK or no reply fails the test, a board that is gone is an error
+-- of the bench.
+local Outcome = {}
+Outcome.__index = Outcome
+Outcome.__name = "pumphil.outcome"
+Outcome.__tostring = function(o)
+  if o.ok then return "accepted" end
+  if o.kind == "refused" then return "refused " .. o.reason .. (o.message and (": " .. o.message) or "") end
+  return o.message or o.reason
+end
+Outcome.__concat = function(a, b) return tostring(a) .. tostring(b) end
+
+local function new_outcome(o) return setmetatable(o, Outcome) end
+M.is_outcome = function(v) return getmetatable(v) == Outcome end
+
+local refusal = require("pumphil.refusal")
+
+-- A failed call as an outcome: err and code as ph.call gives them.
+local function link_outcome(channel, name, err, code, nak)
+  if code == "interrupted" then fail(string.format("%s %s: %s", channel, name, err), "error") end
+  if code == "nak" and nak then
+    local reason = "NAK " .. code_name("NAK", nak.code)
+    return new_outcome { ok = false, kind = "nak", reason = reason, reply = nak,
+                         message = string.format("%s to %s %s", reason, channel, name) }
+  end
+  if code == "no_device" then
+    return new_outcome { ok = false, kind = "board_gone", reason = "BOARD_GONE",
+                         message = string.format("board gone during %s %s: %s", channel, name, err) }
+  end
+  return new_outcome { ok = false, kind = "no_reply", reason = code == "timeout" and "NO_REPLY" or "IO",
+                       message = string.format("%s to %s %s", err, channel, name) }
+end
+
+-- Call a message: the reply, or nil and the outcome of a link failure.  A
+-- refused ack or bolus_result gets reason, field and message (a refusal
+-- named in the script's words, pumphil_refusal.lua).
 local first_board_us -- board time of the test's first reply: when the host was there
 
-local function call(channel, name, fields)
+local function try_call(channel, name, fields)
   local r, err, code, nak = ph.call(channel, name, fields)
-  if r and r.board_us and not first_board_us then first_board_us = r.board_us end
-  if not r then
-    if code == "nak" and nak then
-      return nil, "NAK " .. code_name("NAK", nak.code), nak
-    end
-    fail(string.format("%s %s: %s", channel, name, err))
+  if not r then return nil, link_outcome(channel, name, err, code, nak) end
+  if r.board_us and not first_board_us then first_board_us = r.board_us end
+  if (r.type == "ack" or r.type == "bolus_result") and r.result ~= 0 then
+    r.reason = code_name("REFUSE", r.result)
+    r.message, r.field_name = refusal.text(name, fields, r, ph.codes)
   end
   return r
 end
 
--- Turn an ack / bolus_result into { ok, reason, detail, reply }.
+-- Raise the outcome o of a plain form: a test failure, or a bench error when
+-- the board is gone.
+local function raise(o, what)
+  local sep = o.kind == "refused" and " " or ": "
+  fail(what and (what .. sep .. tostring(o)) or tostring(o), o.kind == "board_gone" and "error" or "fail")
+end
+
+-- The plain form: the reply, or the test fails (NAK, no reply) or errs
+-- (board gone).
+local function call(channel, name, fields)
+  local r, o = try_call(channel, name, fields)
+  if not r then raise(o) end
+  return r
+end
+
+-- An ack / bolus_result as an outcome.
 local function outcome(r)
   local res = r.result
-  return { ok = res == 0, reason = code_name("REFUSE", res), detail = r.detail, reply = r,
-           volume = r.volume_nl, t = r.t }
+  return new_outcome { ok = res == 0, kind = res == 0 and "accepted" or "refused",
+                       reason = code_name("REFUSE", res), field = r.field_name, detail = r.detail,
+                       message = r.message, reply = r, volume = r.volume_nl, t = r.t }
 end
 
 function Pump:call(name, fields)
@@ -545,7 +607,7 @@ function Pump:call(name, fields)
   if fields ~= nil and type(fields) ~= "table" then
     argerr("pump:call: fields must be a table, got %s", type(fields))
   end
-  return call("pump", name, fields)
+  return try_call("pump", name, fields)
 end
 
 function Pump:session(timeout)
@@ -562,15 +624,32 @@ function Pump:close_session()
 end
 
 -- A therapy command: opens the session on demand, retries once if the
--- board closed it meanwhile.
-function Pump:command(name, fields)
-  if not self.open then self:session() end
-  local r, err, nak = call("pump", name, fields)
-  if not r and nak and nak.code == ph.codes.NAK.NO_SESSION then
-    self:session()
-    r, err, nak = call("pump", name, fields)
+-- board closed it meanwhile.  The reply, or nil and the outcome of a link
+-- failure.
+function Pump:try_command(name, fields)
+  if not self.open then
+    local r, o = try_call("pump", "session_open", { programmer_id = 0x50480001, timeout_s = 0 })
+    if not r then return nil, o end
+    self.open = true
   end
-  if not r then fail(string.format("pump %s: %s", name, err)) end
+  local r, o = try_call("pump", name, fields)
+  if not r and o.kind == "nak" and o.reply.code == ph.codes.NAK.NO_SESSION then
+    self.open = false
+    return self:try_command(name, fields)
+  end
+  return r, o
+end
+
+-- The outcome of a therapy command, whatever the device did.
+local function command_outcome(self, name, fields)
+  local r, o = self:try_command(name, fields)
+  if not r then return o end
+  return outcome(r)
+end
+
+function Pump:command(name, fields)
+  local r, o = self:try_command(name, fields)
+  if not r then raise(o) end
   return r
 end
 
@@ -654,40 +733,40 @@ local function try_program(self, p, what)
                   rate_nl_h = rate_nl_h(st.rate or st[2], where, "rate") }
   end
   local payloads = { ph.payload("rx_begin", begin) }
-  local r = self:command("rx_begin", begin)
-  if r.type == "ack" and r.result ~= 0 then return outcome(r) end
+  local o = command_outcome(self, "rx_begin", begin)
+  if not o.ok then return o end
   for _, f in ipairs(fields) do
     payloads[#payloads + 1] = ph.payload("rx_step", f)
-    r = self:command("rx_step", f)
-    if r.result ~= 0 then return outcome(r) end
+    o = command_outcome(self, "rx_step", f)
+    if not o.ok then return o end
   end
-  local v = self:command("rx_verify", {})
+  local v, lo = self:try_command("rx_verify", {})
+  if not v then return lo end
   local crc = ph.crc32(table.concat(payloads))
   if v.complete ~= 1 or v.crc ~= crc then
-    return { ok = false, reason = "VERIFY", detail = v.crc,
-             message = string.format("staged CRC %08x (complete=%d), expected %08x", v.crc,
-                                     v.complete, crc) }
+    return new_outcome { ok = false, kind = "verify", reason = "VERIFY", detail = v.crc, reply = v,
+                         message = string.format("staged CRC %08x (complete=%d), expected %08x", v.crc,
+                                                 v.complete, crc) }
   end
-  if p.commit == false then return { ok = true, crc = crc, staged = true } end
-  local c = outcome(self:command("rx_commit", { crc = crc, override_soft = p.override_soft and 1 or 0 }))
+  if p.commit == false then return new_outcome { ok = true, kind = "accepted", crc = crc, staged = true } end
+  local c = command_outcome(self, "rx_commit", { crc = crc, override_soft = p.override_soft and 1 or 0 })
   c.crc = crc
   return c
 end
 
+-- A plain form: the outcome when accepted; otherwise the test fails (a
+-- bench error when the board is gone).
 local function must(o, what)
-  if not o.ok then
-    fail(string.format("%s refused: %s%s", what, o.reason, o.message and (" (" .. o.message .. ")") or
-         (o.detail and o.detail ~= 0 and (" detail " .. tostring(o.detail)) or "")))
-  end
+  if not o.ok then raise(o, what) end
   return o
 end
 
 function Pump:try_program(p) return try_program(self, p, "pump:try_program") end
 function Pump:program(p) return must(try_program(self, p, "pump:program"), "prescription") end
 
-function Pump:try_start() return outcome(self:command("start", {})) end
+function Pump:try_start() return command_outcome(self, "start", {}) end
 function Pump:start() return must(self:try_start(), "start") end
-function Pump:try_stop() return outcome(self:command("stop", {})) end
+function Pump:try_stop() return command_outcome(self, "stop", {}) end
 function Pump:stop() return must(self:try_stop(), "stop") end
 
 local REFILL_KEYS = { volume = true, drug = true, conc = true, low_residual = true }
@@ -701,9 +780,9 @@ local function try_refill(self, r, what)
   need_number(r.low_residual, what, "low_residual", { unit = "nL", min = 0 }, true)
   local drug = drug_id(r.drug, what)
   self.last_refill = r -- the reservoir faults repeat the refill procedure
-  return outcome(self:command("refill", {
+  return command_outcome(self, "refill", {
     volume_nl = round(r.volume), drug_id = drug, conc_ng_ml = round((r.conc or 0) * U.mL),
-    low_residual_nl = round(r.low_residual or 0) }))
+    low_residual_nl = round(r.low_residual or 0) })
 end
 function Pump:try_refill(r) return try_refill(self, r, "pump:try_refill") end
 function Pump:refill(r) return must(try_refill(self, r, "pump:refill"), "refill") end
@@ -724,7 +803,7 @@ local function try_bolus(self, b, what)
   local f = { req_id = b.id or (0x10000 + bolus_ids), kind = kind,
               amount_nl = round(b.amount or 0), duration_s = round((b.duration or 0) / U.s),
               catheter_mm = round((b.catheter_trimmed or 0) / U.mm) }
-  local o = outcome(self:command("bolus", f))
+  local o = command_outcome(self, "bolus", f)
   o.id = f.req_id
   return o
 end
@@ -742,9 +821,9 @@ function Pump:druglib(d)
   need_number(d.max_conc, what, "max_conc", { unit = "ng/nL", min = 0 })
   need_number(d.soft, what, "soft", { unit = "ng", min = 0 })
   need_number(d.hard, what, "hard", { unit = "ng", min = 0 })
-  return must(outcome(self:command("druglib_set", {
+  return must(command_outcome(self, "druglib_set", {
     drug_id = d.id, max_conc_ng_ml = round(d.max_conc * U.mL),
-    soft_ug_day = round(d.soft / U.ug), hard_ug_day = round(d.hard / U.ug) })), "drug library")
+    soft_ug_day = round(d.soft / U.ug), hard_ug_day = round(d.hard / U.ug) }), "drug library")
 end
 
 -- The entries of a drug library file, checked (M.check_druglib).
@@ -770,17 +849,18 @@ function Pump:load_druglib(name)
 end
 
 function Pump:ack_alarm(name)
-  return outcome(self:command("alarm_ack", { alarm = code_arg("ALARM", name, "pump:ack_alarm", "alarm", true) }))
+  return command_outcome(self, "alarm_ack", { alarm = code_arg("ALARM", name, "pump:ack_alarm", "alarm", true) })
 end
-function Pump:alarm_test() return must(outcome(self:command("alarm_test", {})), "alarm test") end
+function Pump:alarm_test() return must(command_outcome(self, "alarm_test", {}), "alarm test") end
 function Pump:set_clock(epoch_ms)
   need_number(epoch_ms, "pump:set_clock", "epoch_ms", { unit = "ms", min = 0 })
-  return must(outcome(self:command("clock_set", { epoch_ms = round(epoch_ms) })), "clock")
+  return must(command_outcome(self, "clock_set", { epoch_ms = round(epoch_ms) }), "clock")
 end
 function Pump:hook(name, arg)
   local code = code_arg("HOOK", name, "pump:hook", "hook", true)
   need_number(arg, "pump:hook", "arg", nil, true)
-  return outcome(call("pump", "hook", { hook = code, arg = round(arg or 0) }))
+  local r, o = try_call("pump", "hook", { hook = code, arg = round(arg or 0) })
+  return r and outcome(r) or o
 end
 
 -- The whole event log, oldest first.
@@ -1175,6 +1255,17 @@ local function plain(v, what, left, depth)
   return out
 end
 
+-- The protocol's code tables, both ways, as a copy a script may change.
+local function copy_codes()
+  local out = {}
+  for tbl, t in pairs(ph.codes) do
+    local c = {}
+    for k, v in pairs(t) do c[k] = v end
+    out[tbl] = c
+  end
+  return out
+end
+
 -- Environment for a script file: the test language over the sandbox's
 -- globals; writes stay in the file's own table.
 function M.env_for(file)
@@ -1188,6 +1279,7 @@ function M.env_for(file)
       log(table.concat(parts, "\t"))
     end,
     fixture_data = function(name) return ph.fixture_data(name) end,
+    codes = copy_codes(),
     fail = function(msg) fail(msg) end,
     -- skip(reason): end the test now with verdict "skip" (it could not run here).
     skip = function(reason)

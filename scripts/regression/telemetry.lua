@@ -146,7 +146,7 @@ test("an idle session times out and therapy commands are refused", {
   measure("session closed after", (ev.t - t_open) / s, { unit = "s", min = 60, max = 61 })
   local r, err = b.pump:call("stop", {})
   expect.falsy(r, "stop without a session answered")
-  expect.eq(err, "NAK NO_SESSION", "stop without a session")
+  expect.eq(err.reason, "NAK NO_SESSION", "stop without a session")
   local st = b.pump:status()
   expect.eq(st.session, 0, "status.session after the timeout")
   expect.eq(st.running, 1, "still running (the refused stop did nothing)")

@@ -87,6 +87,10 @@ ph_expect(run_repeat RC 0 ARGS run ${NR} --repeat 3 --filter alpha ${S}/runner
 # Every documented Lua API function, exercised against the reference firmware.
 ph_expect(run_api RC 0 ARGS run ${NR} ${S}/api.lua MATCH "11 passed, 0 failed")
 
+# Every refusal reason and field the firmware gives, provoked: each message
+# names the field; device outcomes are values, plain forms raise.
+ph_expect(run_refusals RC 0 ARGS run ${NR} ${S}/refusals.lua MATCH "6 passed, 0 failed")
+
 # skip() and annotate() (fta validate's skipped scenarios and record data).
 ph_expect(run_skip_annotate RC 0 ARGS run ${NR} ${S}/annotate
   MATCH "PASS +annotate / annotate adds" "SKIP +annotate / skip ends the test" "not on this bench"

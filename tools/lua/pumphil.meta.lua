@@ -212,6 +212,12 @@ function measure(name, value, spec) end
 
 ------------------------------------------------------------------ other globals
 
+---The protocol's code tables (PROTOCOL.md), both ways: codes.REFUSE.BAD_PARAM
+---is 1 and codes.REFUSE[1] is "BAD_PARAM"; REFUSE, FIELD, NAK, ALARM, PRIO, EV,
+---FX, MODE, BOLUS, HOOK...  A copy: changing it changes nothing else.
+---@type table<string, table<string|integer, integer|string>>
+codes = {}
+
 ---A JSON file from fixtures/ as a table.
 ---@param name string file name without .json, e.g. "druglib"
 ---@return table
