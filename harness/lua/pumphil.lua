@@ -84,6 +84,15 @@ local function number_problem(v, key, o)
   if o.max and v > o.max then
     return string.format("%s must be at most %s, got %s", key, o.maxtext or fmtnum(o.max), fmtnum(v))
   end
+  -- Values no one means: a unit left out.
+  if o.unit == "ns" and v > 0 and v < 1000 then
+    return string.format("%s %s ns is below 1 us: durations are in ns, write the unit (5 * s, 2 * h)",
+                         key, fmtnum(v))
+  end
+  if o.unit == "nL" and v > 0 and v < 1 then
+    return string.format("%s %s nL is below 1 nL: volumes are in nL, write the unit (20 * mL, 50 * uL)",
+                         key, fmtnum(v))
+  end
 end
 
 -- v, checked: a number as o asks (number_problem), or nil when optional.
