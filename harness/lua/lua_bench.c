@@ -636,7 +636,7 @@ static int l_caller_line(lua_State *L)
 			continue;
 		if (ar.source[0] == '=' && !strncmp(ar.source, "=[pumphil]", 10))
 			continue;
-		lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
+		lua_pushfstring(L, "%s:%d", ph_sandbox_source(&ar), ar.currentline);
 		return 1;
 	}
 	lua_pushliteral(L, "?");

@@ -288,13 +288,34 @@ static int builtin_source(const char *source)
 	return source[0] == '=' && !strncmp(source + 1, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX));
 }
 
+/* The whole name of a chunk: Lua's short_src cuts a path longer than
+ * LUA_IDSIZE (60) to "...tail", which would name no file. */
+const char *ph_sandbox_source(const lua_Debug *ar)
+{
+	if (ar->source[0] == '@' || ar->source[0] == '=')
+		return ar->source + 1;
+	return ar->short_src;
+}
+
+/* A message Lua prefixed with a cut place "...tail:12: ": the place made
+ * whole again when full (a file:line) ends with that tail; else msg. */
+static const char *uncut(lua_State *L, const char *msg, const char *full)
+{
+	size_t w = ph_sandbox_where_len(msg), fl = strlen(full);
+
+	if (w < 4 || strncmp(msg, "...", 3) || fl < w - 3 ||
+	    memcmp(full + fl - (w - 3), msg + 3, w - 3))
+		return msg;
+	return lua_pushfstring(L, "%s%s", full, msg + w);
+}
+
 int ph_sandbox_script_where(lua_State *L, int level, char *buf, size_t n)
 {
 	lua_Debug ar;
 	for (; lua_getstack(L, level, &ar); level++) {
 		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 || builtin_source(ar.source))
 			continue;
-		snprintf(buf, n, "%s:%d", ar.short_src, ar.currentline);
+		snprintf(buf, n, "%s:%d", ph_sandbox_source(&ar), ar.currentline);
 		return 1;
 	}
 	if (n)
@@ -328,8 +349,12 @@ static const char *relocate(lua_State *L, const char *msg)
 	lua_Debug ar;
 	int from_c = lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) && ar.what[0] == 'C';
 
-	if (w && strncmp(msg, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX)))
-		return msg; /* already names a place outside the harness */
+	if (w && strncmp(msg, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX))) {
+		/* already names a place outside the harness: whole, if Lua cut it */
+		if (ph_sandbox_script_where(L, 1, where, sizeof where))
+			return uncut(L, msg, where);
+		return msg;
+	}
 	if (!ph_sandbox_script_where(L, 1, where, sizeof where))
 		return msg;
 	if (!w || from_c)
@@ -512,5 +537,19 @@ int ph_sandbox_loadfile(ph_sandbox *sb, const char *path, const char *chunkname)
 	status = lua_load(L, read_chunk, r, chunkname, "t");
 	fclose(r->f);
 	free(r);
+	if (status == LUA_ERRSYNTAX && lua_type(L, -1) == LUA_TSTRING) {
+		/* "...tail:3: syntax error" names the file whole */
+		const char *msg = lua_tostring(L, -1);
+		char full[512];
+		size_t w = ph_sandbox_where_len(msg);
+		if (w > 3) {
+			const char *colon = msg + w;
+			while (colon > msg && colon[-1] != ':')
+				colon--;
+			snprintf(full, sizeof full, "%s:%.*s", path, (int)(msg + w - colon), colon);
+			if (uncut(L, msg, full) != msg)
+				lua_replace(L, -2);
+		}
+	}
 	return status;
 }

@@ -61,6 +61,8 @@ int ph_sandbox_pcall(ph_sandbox *sb, int nargs, int nresults);
  * (not C, not the harness's built-in Lua) into buf.  Returns 0 (and "")
  * when there is none. */
 int ph_sandbox_script_where(lua_State *L, int level, char *buf, size_t n);
+/* A chunk's whole name (a file's path however long), for messages. */
+const char *ph_sandbox_source(const lua_Debug *ar);
 
 /* Length of the "file:line" that starts msg (followed by ": "), 0 when msg
  * does not start with a place. */

@@ -87,6 +87,17 @@ ph_expect(run_repeat RC 0 ARGS run ${NR} --repeat 3 --filter alpha ${S}/runner
 # Every documented Lua API function, exercised against the reference firmware.
 ph_expect(run_api RC 0 ARGS run ${NR} ${S}/api.lua MATCH "11 passed, 0 failed")
 
+# A script at a path longer than Lua's 60-character chunk names: every
+# message names the file whole, never "...tail.lua:3:".
+set(LONGDIR ${CMAKE_BINARY_DIR}/it-long/a_folder_name_that_is_long_enough/to_pass_the_sixty_characters_of_lua_idsize)
+configure_file(${S}/long_path.lua ${LONGDIR}/long_path.lua COPYONLY)
+configure_file(${S}/long_syntax.lua ${LONGDIR}/long_syntax.lua COPYONLY)
+ph_expect(run_long_path RC 1 ARGS run ${NR} ${LONGDIR}/long_path.lua
+  MATCH "${LONGDIR}/long_path.lua:3: deliberate" "${LONGDIR}/long_path.lua:7: attempt to index"
+        "${LONGDIR}/long_path.lua:10: b:run_for" NOMATCH "[.][.][.]")
+ph_expect(run_long_syntax RC 2 ARGS run ${NR} ${LONGDIR}/long_syntax.lua
+  MATCH "${LONGDIR}/long_syntax.lua:3: " NOMATCH "[.][.][.]")
+
 # Every refusal reason and field the firmware gives, provoked: each message
 # names the field; device outcomes are values, plain forms raise.
 ph_expect(run_refusals RC 0 ARGS run ${NR} ${S}/refusals.lua MATCH "6 passed, 0 failed")

@@ -1,0 +1,4 @@
+suite "long syntax"
+test("t", function(b)
+  local = 1
+end)
