@@ -229,6 +229,20 @@ local function check_xfail(v, what)
 end
 
 -- test(name, [opts,] fn)
+-- A test joins its suite; a name already there is an error (the record,
+-- the history and --rerun-failed know a test by suite and name).
+local function add_test(s, t)
+  s.names = s.names or {}
+  local first = s.names[t.name]
+  if first then
+    argerr("test '%s': suite '%s' already has a test of that name (line %d); names identify tests "
+           .. "in reports, the history and --rerun-failed", t.name, s.name, first)
+  end
+  s.names[t.name] = t.line
+  R.tests[#R.tests + 1] = t
+  s.pending = s.pending + 1
+end
+
 local function test(name, opts, fn)
   if current then argerr("test() inside a running test: define tests at the top level of the script") end
   if type(opts) == "function" then fn, opts = opts, {} end
@@ -277,12 +291,10 @@ local function test(name, opts, fn)
       local label = rawget(c, "label")
       if label == nil then label = rawget(c, "name") end
       t.name = string.format("%s [%s]", name, tostring(label or i))
-      R.tests[#R.tests + 1] = t
-      s.pending = s.pending + 1
+      add_test(s, t)
     end
   else
-    R.tests[#R.tests + 1] = base
-    s.pending = s.pending + 1
+    add_test(s, base)
   end
 end
 

@@ -22,6 +22,10 @@ from case_runner import run_cases
 # (name, exit status, script, regex of the message after "file:line: ")
 # Status 2: the script is rejected when it loads; 1: the test is an error.
 OPTIONS = [
+    ("duplicate_name", 2, 'test("t", function(b) end)\ntest("t", function(b) end) --!',
+     r"test 't': suite 'duplicate_name' already has a test of that name \(line 1\)"),
+    ("duplicate_case_label", 2, 'test("t", { cases = { { label = "a" }, { label = "a" } } }, function(b) end) --!',
+     r"test 't \[a\]': suite 'duplicate_case_label' already has a test of that name"),
     ("timeout_2p63", 2, 'test("t", { timeout = 2^63 }, function(b) end) --!',
      r"test 't': timeout must be a duration in ns > 0 and at most 10000 days, got 9.22"),
     ("timeout_negative", 2, 'test("t", { timeout = -1 * s }, function(b) end) --!',
