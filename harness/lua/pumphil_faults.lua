@@ -79,6 +79,9 @@ local function set_off(param, value)
   return function(io) io.fx(param, value) end
 end
 
+-- A percentage as a permille stroke gain (fx *_GAIN_PM, *_DRIFT_PM).
+local function pm_of(pct) return math.floor(pct * 10 + 0.5) end
+
 local function refill_procedure(io, p)
   local r = io.bench.pump.last_refill
   if not r then
@@ -202,6 +205,45 @@ local drivers = {
       io.fx("TEMP_MC", p.temp * 1000)
     end,
     off = function(io) io.fx("TEMP_MC", io.saved.mc) end,
+  },
+  -- Over-infusion (fixture_wear.c): % parameters become stroke gains in permille.
+  overinfusion = {
+    on = function(io, p) io.fx("STROKE_GAIN_PM", pm_of(p.excess)) end,
+    off = set_off("STROKE_GAIN_PM", 0),
+  },
+  stroke_drift = {
+    on = function(io, p) io.fx("STROKE_DRIFT_PM", pm_of(p.drift)) end,
+    off = function(io)
+      io.fx("STROKE_DRIFT_PM", 0)
+      io.fx("STROKE_GAIN_PM", 0)
+    end,
+  },
+  -- The stall is the fault's duration; the over-delivery follows its end.
+  overinfusion_after_stall = {
+    on = function(io, p)
+      io.fx("STALL_GAIN_PM", pm_of(p.excess))
+      io.fx("MOTOR_JAM", 1)
+    end,
+    off = function(io) io.fx("MOTOR_JAM", 0) end,
+  },
+  overinfusion_after_dry = {
+    on = function(io, p) io.fx("DRY_GAIN_PM", pm_of(p.excess)) end,
+    off = function(io)
+      io.fx("DRY_GAIN_PM", 0)
+      io.fx("STROKE_GAIN_PM", 0)
+    end,
+  },
+  reservoir_overfill = {
+    on = function(io, p)
+      local nominal = (io.bench.profile.fixture or {}).reservoir_nl or 20 * U.mL
+      io.fx("OVERFILL_GAIN_PM", pm_of(p.excess))
+      io.fx("RESERVOIR_NL", nominal + p.overfill)
+    end,
+    off = set_off("OVERFILL_GAIN_PM", 0),
+  },
+  pocket_fill = {
+    on = function(io, p) io.fx("POCKET_PM", p.share) end,
+    off = set_off("POCKET_PM", 0),
   },
 }
 

@@ -115,6 +115,13 @@ local codes = {
 		[16] = "RF_UPLINK_LOSS_PM",
 		[17] = "RF_FADE_PER_H",
 		[18] = "RF_FADE_MS",
+		[19] = "STROKE_GAIN_PM",
+		[20] = "STROKE_DRIFT_PM",
+		[21] = "STALL_GAIN_PM",
+		[22] = "DRY_GAIN_PM",
+		[23] = "OVERFILL_GAIN_PM",
+		[24] = "REFILL_NL",
+		[25] = "POCKET_PM",
 	},
 	HOOK = {
 		[1] = "PRESSURE_STUCK",
