@@ -138,6 +138,7 @@ local drivers = {
     off = function(io) io.hook("MOTOR_STALL", 0) end,
   },
   motor_jam = { on = function(io) io.fx("MOTOR_JAM", 1) end, off = set_off("MOTOR_JAM", 0) },
+  motor_stall_intermittent = { on = function(io) io.fx("MOTOR_JAM", 1) end, off = set_off("MOTOR_JAM", 0) },
   battery_sag = {
     on = function(io, p, t)
       io.saved.mv = io.read().supply_mv
@@ -258,7 +259,9 @@ local cat, by_name
 local TOP_KEYS = { description = true, levels = true, faults = true }
 local ENTRY_KEYS = { name = true, title = true, level = true, mechanism = true, params = true,
                      timing = true, hazards = true, req = true, conditions = true, response = true,
-                     limits = true }
+                     limits = true, classes = true }
+-- Device classes whose expected response may differ (entry.classes).
+local CLASSES = { reference = true, peristaltic = true, ["valve-metered"] = true }
 local PARAM_KEYS = { unit = true, min = true, max = true, default = true, text = true }
 local LIMIT_KEYS = { unit = true, min = true, max = true, nominal = true, tol = true, text = true }
 local LIMIT_REF_KEYS = { profile = true, unit = true, scale = true }
@@ -433,6 +436,13 @@ local function check_entry(f, i, path, levels, profile)
   end
   if f.req ~= nil then string_list(f.req, where, "req") end
   check_response(f.response, where)
+  if f.classes ~= nil then
+    object(f.classes, where, "classes")
+    for k, r in pairs(f.classes) do
+      if not CLASSES[k] then reject("%s: classes: unknown class '%s'", where, tostring(k)) end
+      check_response(r, where .. " (class " .. k .. ")")
+    end
+  end
   object(f.limits or {}, where, "limits")
   for k, l in pairs(f.limits or {}) do check_limit(l, where, tostring(k), profile) end
 end

@@ -7,6 +7,7 @@
 local faults = require "pumphil.faults"
 local overinfusion = require "pumphil.overinfusion"
 local refill = require "pumphil.refill"
+local class = require "pumphil.class"
 
 suite { name = "Faults: over-infusion", tags = { "faults", "overinfusion" }, req = { "REQ-DEL-006" },
         hazard = { "HAZ-OVER" } }
@@ -74,12 +75,18 @@ test("over-infusion after a 49 h motor stall: flagged once the pump restarts", {
      function(b)
   faults.running(b, { rate = RATE })
   b:run_for(30 * min)
-  b:inject("overinfusion_after_stall", { excess = 20 }, { duration = 49 * h })
+  local f = b:inject("overinfusion_after_stall", { excess = 20 }, { duration = 49 * h })
   b:wait_alarm("MOTOR_STALL", { within = 10 * min })
-  b:run_for(49 * h)
-  expect.ok(b.pump:ack_alarm("MOTOR_STALL"), "acknowledge the stall once the motor is free")
-  b.pump:close_session()
+  b:run_until(f.at + f.duration)
   local restart = b:now()
+  if class.has(b, "stall_recovery") then
+    -- The pump finds the motor free at its next probe and restarts by itself.
+    local ev = b:wait_event({ name = "STALL_RECOVER" }, { within = 2 * b.profile.pump.stall_retry_us * us })
+    restart = ev.t
+  else
+    expect.ok(b.pump:ack_alarm("MOTOR_STALL"), "acknowledge the stall once the motor is free")
+    b.pump:close_session()
+  end
   flagged(b, "overinfusion_after_stall", 20, restart)
 end)
 

@@ -71,6 +71,7 @@ local codes = {
 		[8] = "WATCHDOG",
 		[9] = "MAX_DOSE",
 		[10] = "NVM_FAULT",
+		[11] = "SAFE_STATE",
 	},
 	PRIO = {
 		[0] = "NONE",
@@ -95,6 +96,7 @@ local codes = {
 		[14] = "RATE_CHANGE",
 		[15] = "NVM_RECOVER",
 		[16] = "SOFT_OVERRIDE",
+		[17] = "STALL_RECOVER",
 	},
 	FX = {
 		[1] = "PINCH_PM",
