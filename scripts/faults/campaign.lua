@@ -74,9 +74,11 @@ test("random campaign of alarming faults: each alarm within its limit, recovery 
          expect.falsy(f:active(), f.name .. " still on after its duration")
          if response(b, spec).latched == false then
            -- This class clears the alarm by itself once the fault has gone.
-           expect.falsy(b.pump:status().alarm_set[spec.response.alarm], spec.response.alarm .. " cleared by itself after " .. f.name)
+           local alarm = spec.response.alarm
+           expect.falsy(b.pump:status().alarm_set[alarm], alarm .. " cleared by itself after " .. f.name)
          else
-           expect.ok(b.pump:ack_alarm(spec.response.alarm), "acknowledge " .. spec.response.alarm .. " after " .. f.name)
+           expect.ok(b.pump:ack_alarm(spec.response.alarm),
+                     "acknowledge " .. spec.response.alarm .. " after " .. f.name)
          end
          b.pump:close_session()
          local w0 = b.fixture:delivered_nl()

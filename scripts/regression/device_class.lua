@@ -48,7 +48,9 @@ end)
 test("no occlusion alarm on a class without one: the pump keeps stroking into a closed line", {
   hazard = { "HAZ-OCCL" },
 }, function(b)
-  if class.has(b, "occlusion_alarm") then skip("the " .. class.name(b) .. " class has an occlusion alarm (scripts/faults/occlusion.lua)") end
+  if class.has(b, "occlusion_alarm") then
+    skip("the " .. class.name(b) .. " class has an occlusion alarm (scripts/faults/occlusion.lua)")
+  end
   setup.ready(b, { conc = 1 * mg / mL, rx = { mode = "continuous", rate = RATE * nL / h } })
   b.fixture:pinch(1000)
   local n0 = setup.strokes(b)
