@@ -42,7 +42,8 @@ test("nominal strokes and a 10 % excess (under the threshold) are not flagged",
   faults.running(b, { rate = RATE })
   local w = overinfusion.watch(b, { rate = RATE, within = 6 * h })
   expect.falsy(w.detected, "nominal delivery flagged as over-infusion")
-  expect.lt(w.excess_pct, 2, "largest excess seen at nominal (%)")
+  -- A few points at most (stroke quantisation; host timing over a real-time link).
+  expect.lt(w.excess_pct, 5, "largest excess seen at nominal (%)")
   b:inject("overinfusion", { excess = 10 })
   w = overinfusion.watch(b, { rate = RATE, within = 6 * h })
   expect.falsy(w.detected, "a 10 % excess flagged (threshold 14.5 %)")

@@ -44,5 +44,6 @@ test("a partial pocket fill (half the injection) is caught too; a normal visit i
   b:inject("pocket_fill", { share = 500 })
   v = refill.visit(b, { volume = 10 * mL })
   expect.falsy(v.fill_ok, "half the injection missing: caught")
-  expect.near(v.injected - v.filled, 5 * mL, 1, "volume missing from the reservoir (nL)")
+  -- Within two strokes: over a real-time link the pump may stroke between readings.
+  expect.near(v.injected - v.filled, 5 * mL, 2 * 250, "volume missing from the reservoir (nL)")
 end)
