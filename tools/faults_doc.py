@@ -84,8 +84,11 @@ def validate(cat, root):
         for q in f.get("req", []):
             if reqs is not None and q not in reqs:
                 bad(f"unknown requirement {q}")
-        r = f.get("response", {})
-        for a in [r] + r.get("also", []):
+        for k in f.get("classes", {}):
+            if k not in ("reference", "peristaltic", "valve-metered"):
+                bad(f"classes: unknown class '{k}'")
+        responses = [f.get("response", {})] + list(f.get("classes", {}).values())
+        for a in [x for r in responses for x in [r] + r.get("also", [])]:
             if a.get("alarm") is not None and a["alarm"] not in c["ALARM"]:
                 bad(f"unknown alarm {a['alarm']}")
             if a.get("delivery") not in DELIVERY:
@@ -136,7 +139,13 @@ def timing(f):
 
 
 def response_cell(f):
-    r = f["response"]
+    cell = response_text(f["response"])
+    for k, r in f.get("classes", {}).items():
+        cell += f"; {k}: {response_text(r)}"
+    return cell
+
+
+def response_text(r):
     alarms = [a for a in [r] + r.get("also", []) if a.get("alarm")]
     if not alarms:
         return f"no alarm; delivery {r['delivery'].replace('_', ' ')}"
@@ -155,6 +164,8 @@ def generate(cat):
         out.append(f"### `{f['name']}`\n\n**{f['title']}** ({f['level']}: {mechanism(f)}; timing: {timing(f)}). "
                    f"Hazards: {', '.join(f['hazards'])}. Requirements: {', '.join(f.get('req', [])) or '-'}.\n\n")
         out.append(f"Expected response: {f['response']['summary']}.\n\n")
+        for k, r in f.get("classes", {}).items():
+            out.append(f"On the {k} class: {r['summary']}.\n\n")
         if f.get("conditions"):
             out.append(f"Test conditions: {f['conditions']}.\n\n")
         if f.get("params"):

@@ -1,7 +1,9 @@
 #!/bin/sh
 # mutants.sh BUILDROOT - build pumphil once per planted firmware bug
 # (FW_PLANTS in board/fw/fw_plant.h) and show which tests catch it: the
-# firmware's unit tests and every Lua suite under scripts/.
+# firmware's unit tests and every Lua suite under scripts/, once per device
+# class profile (fixtures/profiles/*.json: a class's planted bug shows only
+# on its own profile, e.g. reset_full_rate on peristaltic).
 #
 # Each plant gets its own tree BUILDROOT/plant-<name> configured with
 # -DPUMPHIL_PLANT=<name>.  A clean tree BUILDROOT/clean runs the same tests
@@ -19,6 +21,7 @@ jobs=$(nproc)
 plants=$(sed -n 's/^[[:space:]]*X(\([a-z_0-9]*\)).*/\1/p' "$src/board/fw/fw_plant.h")
 tests=$(cd "$src/tests/unit" && ls test_fw_*.c | sed 's/\.c$//')
 suites=$(cd "$src" && ls -d scripts/*/ 2>/dev/null | tr '\n' ' ')
+profiles=$(cd "$src/fixtures/profiles" && ls *.json | sed 's/\.json$//')
 [ -n "$plants" ] || { echo "mutants: no plants found in fw_plant.h" >&2; exit 1; }
 mkdir -p "$root"
 
@@ -31,9 +34,12 @@ failures() {
 		fi
 	done
 	if [ -n "$suites" ]; then
-		# shellcheck disable=SC2086
-		(cd "$src" && "$dir/harness/pumphil" run --no-report -j "$jobs" $suites) >"$dir/suites.out" 2>&1 || true
-		sed -n 's/^\(FAIL\|ERROR\) *\(.*\)  \[bench.*/lua "\2"/p' "$dir/suites.out"
+		for prof in $profiles; do
+			# shellcheck disable=SC2086
+			(cd "$src" && "$dir/harness/pumphil" run --no-report --profile "$prof" -j "$jobs" $suites) \
+				>"$dir/suites-$prof.out" 2>&1 || true
+			sed -n 's/^\(FAIL\|ERROR\) *\(.*\)  \[bench.*/lua['"$prof"'] "\2"/p' "$dir/suites-$prof.out"
+		done
 	fi
 }
 

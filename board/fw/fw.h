@@ -67,6 +67,12 @@ typedef struct fw_config {
 	/* Added by the firmware (issue 3): */
 	uint32_t sense_period_us; /* pressure/supply sampling period between strokes */
 	uint32_t max_bolus_nl;    /* largest single bolus (and patient bolus dose) */
+	/* Device class features (fw_class.c, issue 17); 0 is the reference pump. */
+	uint32_t no_occlusion_alarm; /* 1: no pressure-based occlusion alarm */
+	uint32_t reset_safe_state;   /* 1: a reset while running drops to the minimum rate
+	                                with the SAFE_STATE alarm until acknowledged */
+	uint32_t stall_retry_us;     /* > 0: while stalled, probe the motor this often and
+	                                clear the stall when a probe stroke is counted */
 } fw_config;
 
 /* Fill cfg with the reference pump's defaults (documented in fw_config.h). */

@@ -32,6 +32,7 @@ static const fw_alarm_desc alarm_table[FW_ALARM_MAX + 1] = {
 	[PP_ALARM_WATCHDOG] = { PP_PRIO_MEDIUM, FW_ACT_CONTINUE, 1 },
 	[PP_ALARM_MAX_DOSE] = { PP_PRIO_MEDIUM, FW_ACT_MIN_RATE, 0 },
 	[PP_ALARM_NVM_FAULT] = { PP_PRIO_HIGH, FW_ACT_STOP, 1 },
+	[PP_ALARM_SAFE_STATE] = { PP_PRIO_HIGH, FW_ACT_MIN_RATE, 1 },
 };
 
 const fw_alarm_desc *fw_alarm_desc_get(uint8_t alarm)
@@ -107,6 +108,13 @@ uint8_t fw_alarm_ack(fw_pump *p, uint8_t a)
 	return PP_REFUSE_OK;
 }
 
+void fw_alarm_release(fw_pump *p, uint8_t a)
+{
+	p->causes &= ~FW_BIT(a);
+	if (p->alarms & FW_BIT(a))
+		alarm_clear(p, a);
+}
+
 int fw_alarm_stopping(const fw_pump *p)
 {
 	return fw_alarm_action_active(p, FW_ACT_STOP);
@@ -171,7 +179,7 @@ static void sense_pressure(fw_pump *p)
 {
 	int32_t pa = fw_pressure_pa(p);
 
-	if (FW_PLANT_occlusion_off)
+	if (FW_PLANT_occlusion_off || p->cfg.no_occlusion_alarm)
 		pa = 0;
 	if (pa <= p->cfg.occlusion_pa) {
 		p->occl_high = 0;

@@ -72,6 +72,7 @@ void fw_init(fw_pump *p, const fw_hal *hal, const fw_config *cfg, uint8_t cause)
 	p->next_kick_us = p->now + FW_KICK_US;
 	fw_event(p, PP_EV_BOOT, 0, cause);
 	fw_boot_alarms(p, cause, nvm);
+	fw_class_boot(p, cause, nvm);
 	fw_window_roll(p);
 	fw_sense(p);
 	fw_alarm_evaluate(p);
@@ -121,6 +122,7 @@ void fw_run(fw_pump *p)
 	if (p->now >= fw_sense_deadline(p))
 		fw_sense(p);
 	fw_alarm_evaluate(p);
+	fw_class_poll(p);
 	fw_delivery_run(p);
 	fw_alarm_evaluate(p);
 	if (p->dirty)
@@ -138,6 +140,7 @@ uint64_t fw_next_deadline_us(const fw_pump *p)
 		return p->now;
 	t = p->next_kick_us;
 	t = fw_min64(t, fw_delivery_deadline(p));
+	t = fw_min64(t, fw_class_deadline(p));
 	t = fw_min64(t, fw_sense_deadline(p));
 	t = fw_min64(t, fw_session_deadline(p));
 	t = fw_min64(t, fw_events_deadline(p));

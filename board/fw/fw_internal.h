@@ -34,7 +34,7 @@ typedef struct fw_alarm_desc {
 	uint8_t action;   /* enum fw_action */
 	uint8_t latched;  /* needs alarm_ack to clear */
 } fw_alarm_desc;
-#define FW_ALARM_MAX 10u /* highest alarm code */
+#define FW_ALARM_MAX 11u /* highest alarm code */
 const fw_alarm_desc *fw_alarm_desc_get(uint8_t alarm);
 /* The alarm's condition is present (on) or gone: raises/clears per the table. */
 void fw_alarm_cause(fw_pump *p, uint8_t alarm, int on);
@@ -117,6 +117,16 @@ void fw_nvm_save(fw_pump *p);
 /* ---- hooks (fw_hook.c) ---- */
 void fw_cmd_hook(fw_pump *p, uint8_t hook, int32_t arg);
 int32_t fw_pressure_pa(fw_pump *p);
+
+/* ---- device class features (fw_class.c) ---- */
+/* Boot: the safe state after a reset, for classes that have one. */
+void fw_class_boot(fw_pump *p, uint8_t cause, int nvm);
+/* Task loop: probe a stalled motor for a spontaneous recovery. */
+void fw_class_poll(fw_pump *p);
+uint64_t fw_class_deadline(const fw_pump *p);
+/* Clear an alarm and its cause without an acknowledgement (a recovery the
+ * pump saw itself), logging ALARM_OFF. */
+void fw_alarm_release(fw_pump *p, uint8_t alarm);
 
 /* Small helpers. */
 static inline uint64_t fw_min64(uint64_t a, uint64_t b)

@@ -19,6 +19,10 @@
  *   occlusion_slow       the occlusion persistence time is 20% longer than
  *                        configured: every occlusion alarm comes later (the
  *                        regression `pumphil compare` must name).
+ *   reset_full_rate      (peristaltic class) after a reset the pump resumes
+ *                        the full prescription instead of the safe state:
+ *                        no SAFE_STATE alarm, no drop to the minimum rate.
+ *                        Only a class with reset_safe_state can show it.
  */
 #ifndef FW_PLANT_H
 #define FW_PLANT_H
@@ -29,7 +33,8 @@
 	X(nonatomic_commit)                                                                        \
 	X(double_bolus)                                                                            \
 	X(low_reservoir_silent)                                                                    \
-	X(occlusion_slow)
+	X(occlusion_slow)                                                                          \
+	X(reset_full_rate)
 
 #ifndef FW_PLANT_occlusion_off
 #define FW_PLANT_occlusion_off 0
@@ -48,6 +53,9 @@
 #endif
 #ifndef FW_PLANT_occlusion_slow
 #define FW_PLANT_occlusion_slow 0
+#endif
+#ifndef FW_PLANT_reset_full_rate
+#define FW_PLANT_reset_full_rate 0
 #endif
 
 #endif

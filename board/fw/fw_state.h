@@ -192,6 +192,8 @@ typedef struct fw_pump {
 	uint64_t p_drift_t0;
 	uint8_t motor_stall_hook;
 	uint8_t hang;
+	uint64_t stall_probe_us; /* next motor probe while stalled (fw_class.c), 0 none */
+	uint64_t stall_since_us; /* when the stall began */
 	int32_t clock_drift_ppm;
 } fw_pump;
 

@@ -164,7 +164,11 @@ int fixture_stroke(fixture *fx, int64_t t_ns, uint32_t stroke_nl)
 	if (fx->motor_jam)
 		return 0;
 	fx->strokes++;
-	moved = fx->reservoir_nl < stroke_nl ? fx->reservoir_nl : stroke_nl;
+	moved = fixture_stroke_volume(fx, stroke_nl);
+	if (fx->reservoir_nl < moved) {
+		moved = fx->reservoir_nl;
+		fx->ran_dry = 1;
+	}
 	fx->reservoir_nl -= moved;
 	fx->line_nl += moved;
 	return 1;
@@ -313,6 +317,8 @@ static int set_param(fixture *fx, int64_t t_ns, uint8_t param, int32_t v)
 	}
 	if ((r = set_schedule(fx, t_ns, param, v)) >= 0)
 		return r;
+	if ((r = fixture_wear_set(fx, t_ns, param, v)) >= 0)
+		return r;
 	switch (param) {
 	case PP_FX_SUPPLY_MV:
 		if (!in(v, 0, 5000))
@@ -324,6 +330,8 @@ static int set_param(fixture *fx, int64_t t_ns, uint8_t param, int32_t v)
 		if (v < 0)
 			return PP_REFUSE_BAD_PARAM;
 		fx->reservoir_nl = v;
+		if (v > 0)
+			fixture_filled(fx);
 		break;
 	case PP_FX_TEMP_MC:
 		if (!in(v, 0, 60000))
@@ -346,6 +354,7 @@ static int set_param(fixture *fx, int64_t t_ns, uint8_t param, int32_t v)
 	case PP_FX_MOTOR_JAM:
 		if (!in(v, 0, 1))
 			return PP_REFUSE_BAD_PARAM;
+		fixture_jam(fx, t_ns, v);
 		fx->motor_jam = v;
 		break;
 	default: return -1;

@@ -81,6 +81,12 @@ typedef struct fixture {
 	int32_t fade_per_h, fade_ms;
 	uint64_t fade_state;
 	int64_t fade_start_ns, fade_end_ns;
+	/* Delivery errors (fixture_wear.c): the stroke volume's error and what
+	 * makes it grow; refill injections and the pocket they may miss into. */
+	int32_t stroke_gain_pm, drift_pm, stall_gain_pm, dry_gain_pm, overfill_gain_pm, pocket_pm;
+	int64_t jam_since_ns; /* when the motor jam began */
+	int32_t ran_dry;      /* the motor stroked an empty reservoir since the last fill */
+	double pocket_nl;     /* refill volume injected under the skin (a depot dose) */
 } fixture;
 
 void fixture_config_default(fixture_config *cfg);
@@ -93,6 +99,11 @@ void fixture_advance(fixture *fx, int64_t t_ns);
  * the stroke happened (the encoder counts it), 0 when the motor is jammed.
  * A dry reservoir still strokes (the encoder counts) but moves nothing. */
 int fixture_stroke(fixture *fx, int64_t t_ns, uint32_t stroke_nl);
+
+/* fixture_wear.c: the volume one stroke of stroke_nl moves out of a
+ * reservoir that holds enough (stroke gain, and the overfill gain while the
+ * reservoir holds more than cfg.reservoir_nl). */
+double fixture_stroke_volume(const fixture *fx, uint32_t stroke_nl);
 
 /* Instruments as the firmware's ADCs see them. */
 int32_t fixture_pressure_pa(fixture *fx, int64_t t_ns);

@@ -49,6 +49,9 @@ static const key pump_keys[] = {
 	FW(eos_rate_nl_h, 'u', 0, 10000000),
 	FW(session_timeout_s, 'u', 1, 86400),
 	FW(event_resend_us, 'u', 1000, 3600000000u),
+	FW(no_occlusion_alarm, 'u', 0, 1),
+	FW(reset_safe_state, 'u', 0, 1),
+	FW(stall_retry_us, 'u', 0, 3600000000u),
 	{ NULL, 0, 0, 0, 0 },
 };
 
@@ -152,6 +155,20 @@ static int apply(const char *path, const char *section, json_t *obj, const key *
 	return 0;
 }
 
+/* The device class the suites skip by (docs/classes.md). */
+static int check_class(const char *path, const json_t *v, char *err, size_t errlen)
+{
+	static const char *const classes[] = { "reference", "peristaltic", "valve-metered" };
+	const char *c = json_string_value(v);
+
+	for (size_t i = 0; c && i < sizeof classes / sizeof *classes; i++)
+		if (!strcmp(c, classes[i]))
+			return 0;
+	snprintf(err, errlen, "%s: key 'class': must be reference, peristaltic or valve-metered",
+	         path);
+	return -1;
+}
+
 /* The top level: the sections, and the figures scripts and the fault
  * catalogue read from the profile itself. */
 static int check_top(const char *path, json_t *root, char *err, size_t errlen)
@@ -163,7 +180,10 @@ static int check_top(const char *path, json_t *root, char *err, size_t errlen)
 	{
 		if (!strcmp(k, "pump") || !strcmp(k, "fixture"))
 			continue; /* apply() */
-		if (!strcmp(k, "name") || !strcmp(k, "description")) {
+		if (!strcmp(k, "class")) {
+			if (check_class(path, v, err, errlen) < 0)
+				return -1;
+		} else if (!strcmp(k, "name") || !strcmp(k, "description")) {
 			if (!json_is_string(v)) {
 				snprintf(err, errlen, "%s: key '%s': must be a string, got %s",
 				         path, k, type_words(v));

@@ -79,6 +79,9 @@ local function set_off(param, value)
   return function(io) io.fx(param, value) end
 end
 
+-- A percentage as a permille stroke gain (fx *_GAIN_PM, *_DRIFT_PM).
+local function pm_of(pct) return math.floor(pct * 10 + 0.5) end
+
 local function refill_procedure(io, p)
   local r = io.bench.pump.last_refill
   if not r then
@@ -135,6 +138,7 @@ local drivers = {
     off = function(io) io.hook("MOTOR_STALL", 0) end,
   },
   motor_jam = { on = function(io) io.fx("MOTOR_JAM", 1) end, off = set_off("MOTOR_JAM", 0) },
+  motor_stall_intermittent = { on = function(io) io.fx("MOTOR_JAM", 1) end, off = set_off("MOTOR_JAM", 0) },
   battery_sag = {
     on = function(io, p, t)
       io.saved.mv = io.read().supply_mv
@@ -203,6 +207,45 @@ local drivers = {
     end,
     off = function(io) io.fx("TEMP_MC", io.saved.mc) end,
   },
+  -- Over-infusion (fixture_wear.c): % parameters become stroke gains in permille.
+  overinfusion = {
+    on = function(io, p) io.fx("STROKE_GAIN_PM", pm_of(p.excess)) end,
+    off = set_off("STROKE_GAIN_PM", 0),
+  },
+  stroke_drift = {
+    on = function(io, p) io.fx("STROKE_DRIFT_PM", pm_of(p.drift)) end,
+    off = function(io)
+      io.fx("STROKE_DRIFT_PM", 0)
+      io.fx("STROKE_GAIN_PM", 0)
+    end,
+  },
+  -- The stall is the fault's duration; the over-delivery follows its end.
+  overinfusion_after_stall = {
+    on = function(io, p)
+      io.fx("STALL_GAIN_PM", pm_of(p.excess))
+      io.fx("MOTOR_JAM", 1)
+    end,
+    off = function(io) io.fx("MOTOR_JAM", 0) end,
+  },
+  overinfusion_after_dry = {
+    on = function(io, p) io.fx("DRY_GAIN_PM", pm_of(p.excess)) end,
+    off = function(io)
+      io.fx("DRY_GAIN_PM", 0)
+      io.fx("STROKE_GAIN_PM", 0)
+    end,
+  },
+  reservoir_overfill = {
+    on = function(io, p)
+      local nominal = (io.bench.profile.fixture or {}).reservoir_nl or 20 * U.mL
+      io.fx("OVERFILL_GAIN_PM", pm_of(p.excess))
+      io.fx("RESERVOIR_NL", nominal + p.overfill)
+    end,
+    off = set_off("OVERFILL_GAIN_PM", 0),
+  },
+  pocket_fill = {
+    on = function(io, p) io.fx("POCKET_PM", p.share) end,
+    off = set_off("POCKET_PM", 0),
+  },
 }
 
 ------------------------------------------------------------------ catalogue
@@ -216,7 +259,9 @@ local cat, by_name
 local TOP_KEYS = { description = true, levels = true, faults = true }
 local ENTRY_KEYS = { name = true, title = true, level = true, mechanism = true, params = true,
                      timing = true, hazards = true, req = true, conditions = true, response = true,
-                     limits = true }
+                     limits = true, classes = true }
+-- Device classes whose expected response may differ (entry.classes).
+local CLASSES = { reference = true, peristaltic = true, ["valve-metered"] = true }
 local PARAM_KEYS = { unit = true, min = true, max = true, default = true, text = true }
 local LIMIT_KEYS = { unit = true, min = true, max = true, nominal = true, tol = true, text = true }
 local LIMIT_REF_KEYS = { profile = true, unit = true, scale = true }
@@ -391,6 +436,13 @@ local function check_entry(f, i, path, levels, profile)
   end
   if f.req ~= nil then string_list(f.req, where, "req") end
   check_response(f.response, where)
+  if f.classes ~= nil then
+    object(f.classes, where, "classes")
+    for k, r in pairs(f.classes) do
+      if not CLASSES[k] then reject("%s: classes: unknown class '%s'", where, tostring(k)) end
+      check_response(r, where .. " (class " .. k .. ")")
+    end
+  end
   object(f.limits or {}, where, "limits")
   for k, l in pairs(f.limits or {}) do check_limit(l, where, tostring(k), profile) end
 end

@@ -1,6 +1,12 @@
 -- Catheter occlusion: total, partial, intermittent, and a kink near the tip.
 -- Every limit comes from the fault catalogue (fixtures/faults.json).
 local faults = require "pumphil.faults"
+local class = require "pumphil.class"
+-- Skip, with the reason, a test of a feature this device class lacks.
+local function need(b, feature)
+  local why = class.lacks(b, feature)
+  if why then skip(why) end
+end
 
 suite { name = "Faults: occlusion", tags = { "faults", "occlusion" } }
 
@@ -49,11 +55,11 @@ end
 
 test("total occlusion: latency, pressure at alarm, delivery stopped, released volume",
      { tags = { "long" }, req = { "REQ-ALM-001", "REQ-ALM-002" }, hazard = { "HAZ-OCCL" } },
-     function(b) occlusion_depth(b, "occlusion_total") end)
+     function(b) need(b, "occlusion_alarm"); occlusion_depth(b, "occlusion_total") end)
 
 test("kink near the catheter tip: later alarm, larger release, within limits",
      { tags = { "long" }, req = { "REQ-ALM-001", "REQ-ALM-002" }, hazard = { "HAZ-OCCL" } },
-     function(b) occlusion_depth(b, "kink_tip") end)
+     function(b) need(b, "occlusion_alarm"); occlusion_depth(b, "kink_tip") end)
 
 test("partial occlusion: no nuisance alarm, delivery within accuracy",
      { tags = { "long" }, hazard = { "HAZ-UNDER" },
@@ -73,6 +79,7 @@ test("partial occlusion: no nuisance alarm, delivery within accuracy",
 test("intermittent occlusion: alarm in the first long closed phase, latched through the open ones",
      { tags = { "long" }, req = { "REQ-ALM-001", "REQ-ALM-006" }, hazard = { "HAZ-OCCL" } },
      function(b)
+       need(b, "occlusion_alarm")
        faults.running(b, { rate = RATE })
        b:run_for(30 * min)
        local period = 20 * min

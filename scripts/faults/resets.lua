@@ -1,6 +1,12 @@
 -- Resets: the watchdog (forced, and catching a hung firmware), a brown-out
 -- of the supply, and a brown-out in the middle of a non-volatile write.
 local faults = require "pumphil.faults"
+local class = require "pumphil.class"
+-- Skip, with the reason, a test of a feature this device class lacks.
+local function need(b, feature)
+  local why = class.lacks(b, feature)
+  if why then skip(why) end
+end
 
 suite { name = "Faults: resets", tags = { "faults", "resets" }, hazard = { "HAZ-STATE" } }
 
@@ -25,6 +31,7 @@ end
 test("watchdog reset: boots, raises WATCHDOG, resumes the prescription and its accuracy",
      { tags = { "long" }, req = { "REQ-ROB-001" } },
      function(b)
+       need(b, "resume_after_reset")
        local rate = 1 * mL / day
        local c = faults.running(b, { rate = rate })
        b:run_for(30 * min)

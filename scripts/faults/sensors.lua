@@ -2,6 +2,12 @@
 -- fail safe (an OCCLUSION alarm); errors that stay below the limit must not
 -- disturb therapy on an open line.
 local faults = require "pumphil.faults"
+local class = require "pumphil.class"
+-- Skip, with the reason, a test of a feature this device class lacks.
+local function need(b, feature)
+  local why = class.lacks(b, feature)
+  if why then skip(why) end
+end
 
 suite { name = "Faults: pressure sensor", tags = { "faults", "sensors" }, req = { "REQ-ALM-001" },
         hazard = { "HAZ-OCCL", "HAZ-ALARM" } }
@@ -20,6 +26,7 @@ end
 
 test("pressure sensor stuck above the limit: OCCLUSION, fail-safe", { tags = { "long" } },
      function(b)
+       need(b, "occlusion_alarm")
        faults.running(b, { rate = RATE })
        b:run_for(10 * min)
        local f = b:inject("pressure_stuck", { value = 300 * kPa })
@@ -39,6 +46,7 @@ test("pressure sensor stuck below the limit: therapy undisturbed", { tags = { "l
 
 test("pressure sensor drifting up: OCCLUSION once the reading passes the limit", { tags = { "long" } },
      function(b)
+       need(b, "occlusion_alarm")
        faults.running(b, { rate = RATE })
        b:run_for(10 * min)
        local rate = 200 * kPa / h

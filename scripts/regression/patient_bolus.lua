@@ -5,6 +5,12 @@
 -- Long (tag `long`): "a slot frees 24 h after the oldest bolus" (24 h).
 -- The rest take under 5 min of bench time.
 local setup = require "pumphil.setup"
+local class = require "pumphil.class"
+-- Skip, with the reason, a test of a feature this device class lacks.
+local function need(b, feature)
+  local why = class.lacks(b, feature)
+  if why then skip(why) end
+end
 
 suite { name = "Patient bolus", tags = { "bolus" } }
 
@@ -134,9 +140,11 @@ end)
 
 test("no bolus during a stopping alarm", {
   req = { "REQ-BOL-005" }, hazard = { "HAZ-OVER", "HAZ-OCCL" },
-  cases = { { label = "occlusion", alarm = "OCCLUSION" }, { label = "motor stall", alarm = "MOTOR_STALL" },
+  cases = { { label = "occlusion", alarm = "OCCLUSION", need = "occlusion_alarm" },
+            { label = "motor stall", alarm = "MOTOR_STALL" },
             { label = "empty reservoir", alarm = "EMPTY_RESERVOIR" } },
 }, function(b, case)
+  if case.need then need(b, case.need) end
   local pump, fx = b.pump, b.fixture
   local dead = b.profile.pump.dead_volume_nl
   -- 240 uL/h: a stroke every 3.75 s, so the closed line reaches the

@@ -104,6 +104,7 @@ local codes = {
 		[8] = "WATCHDOG",
 		[9] = "MAX_DOSE",
 		[10] = "NVM_FAULT",
+		[11] = "SAFE_STATE",
 	},
 	PRIO = {
 		[0] = "NONE",
@@ -128,6 +129,7 @@ local codes = {
 		[14] = "RATE_CHANGE",
 		[15] = "NVM_RECOVER",
 		[16] = "SOFT_OVERRIDE",
+		[17] = "STALL_RECOVER",
 	},
 	FX = {
 		[1] = "PINCH_PM",
@@ -148,6 +150,13 @@ local codes = {
 		[16] = "RF_UPLINK_LOSS_PM",
 		[17] = "RF_FADE_PER_H",
 		[18] = "RF_FADE_MS",
+		[19] = "STROKE_GAIN_PM",
+		[20] = "STROKE_DRIFT_PM",
+		[21] = "STALL_GAIN_PM",
+		[22] = "DRY_GAIN_PM",
+		[23] = "OVERFILL_GAIN_PM",
+		[24] = "REFILL_NL",
+		[25] = "POCKET_PM",
 	},
 	HOOK = {
 		[1] = "PRESSURE_STUCK",
