@@ -217,6 +217,7 @@ typedef struct scenario {
 	const char **events;
 	size_t n;
 	int is_cut, expect;
+	double p, contribution; /* a cut set's probability and share of the top's; < 0 unknown */
 	const char **present;
 	size_t npresent;
 } scenario;
@@ -250,6 +251,9 @@ static void write_scenario(FILE *f, const ph_fta_model *m, const ph_fta_map *map
 	json_t *within = json_object_get(json_object_get(map->tops, top), "detect_within_min");
 	if (json_is_number(within))
 		fprintf(f, "  detect_within_min = %.17g,\n", json_number_value(within));
+	if (sc->p >= 0)
+		fprintf(f, "  probability = %.17g, contribution = %.17g,\n", sc->p,
+		        sc->contribution);
 	fputs("  oracles = {", f);
 	size_t i;
 	json_t *o;
@@ -347,12 +351,18 @@ static void write_top(FILE *f, const ph_fta_model *m, const ph_fta_map *map, con
                       const ph_fta_result *whole, const char **present, size_t np)
 {
 	scenario sc = { .top = r->top, .present = present, .npresent = np };
+	double sum = 0;
+	for (size_t i = 0; i < r->n_products; i++)
+		sum += r->products[i].probability;
 	for (size_t i = 0; i < r->n_products; i++) {
 		sc.events = r->products[i].events;
 		sc.n = r->products[i].order;
 		sc.is_cut = sc.expect = 1;
+		sc.p = r->has_probability ? r->products[i].probability : -1;
+		sc.contribution = sum > 0 ? sc.p / sum : 0;
 		write_scenario(f, m, map, &sc);
 	}
+	sc.p = -1;
 	for (size_t i = 0; i < r->n_vars; i++)
 		if (!is_single_cut(r, r->events[i])) {
 			sc.events = &r->events[i];

@@ -254,7 +254,8 @@ local function annotation(def, res)
            delivered_ul = v.delivered_ul, expected_ul = v.expected_ul,
            worst_excess_ul = v.worst_excess_ul, worst_shortfall_ul = v.worst_shortfall_ul,
            detect_within_min = def.detect_within_min or def.oracle.limit_min,
-           where = def.where, trace = def.trace }
+           where = def.where, trace = def.trace, probability = def.probability,
+           contribution = def.contribution, order = #def.events }
 end
 
 local function body(def, b)
@@ -294,7 +295,8 @@ end
 -- def: { top, kind = "cut set"|"single", events = {...}, expect_hazard,
 --        present = {...} (events this build's planted bug produces),
 --        where = "MAP:LINE", trace = "tree: ...; map: ...", hazard = {ids},
---        req = {ids}, detect_within_min,
+--        req = {ids}, detect_within_min, probability, contribution (a cut
+--        set's probability and its share of the top's cut sets' sum),
 --        oracles = {...}, injections = { { fault, params, at, duration, ramp } },
 --        actions = {...}, skip = reason|nil, plant, rate_ml_day, reservoir_ml,
 --        settle_min, run_h, oracle = { window_min, limit_min, stop_window_min,

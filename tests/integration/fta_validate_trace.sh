@@ -46,6 +46,11 @@ need(f["figures"].startswith("delivered ") and f["expected_ul"] == 62.5 and f["d
 need(kink["req"] == ["REQ-DEL-001", "REQ-ALM-001"], "event's req not carried: %r" % kink["req"])
 need(f["detected"] and f["alarm"] == "OCCLUSION" and f["latency_s"] < 20 * 60, "kink detection: %r" % f)
 PY
+html=$DIR/r1/index.html
+grep -q '<nav>.*<a href="#fta">Fault-tree validation</a>' "$html" || fail "no fault-tree section in the navigation"
+grep -q '<td>clock_drift_fast</td><td class=num>1</td><td class=num>0.001</td><td class=num>90.91 %</td><td>HAZ-OVER, REQ-DEL-001</td>' "$html" \
+	|| fail "no order, probability, contribution and ids in the fault-tree table"
+grep -q '<td>delivered 5.0 uL for 62.5 uL expected' "$html" || fail "no figures in the fault-tree table"
 
 # The same alarm (about 7 min after the kink) outside a 5 min window is no detection.
 sed 's/"detect_within_min": 20/"detect_within_min": 5/' "$MAP" >"$DIR/map5.json"
