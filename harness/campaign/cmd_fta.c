@@ -1,6 +1,6 @@
 /*
  * fta_cli.c - `pumphil fta`: fault-tree commands.  Subcommands sit in a
- * table: analyse here, validate in fta_validate.c.
+ * table: analyse here, validate in fta_validate.c, merge in fta_merge.c.
  * Exit status: 0 success, 1 the analysis hit a size limit or ran out of
  * memory, 2 bad usage or bad input (the message names file:line).
  */
@@ -24,6 +24,7 @@ static int cmd_analyse(int argc, char **argv);
 static const fta_sub subs[] = {
 	{ "analyse", cmd_analyse, "minimal cut sets and top-event probability" },
 	{ "validate", ph_fta_cmd_validate, "inject the cut sets on the bench, check the tree" },
+	{ "merge", ph_fta_cmd_merge, "one verdict over the validation runs of several builds" },
 	{ NULL, NULL, NULL },
 };
 

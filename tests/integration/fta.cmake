@@ -138,7 +138,7 @@ if(NOT PUMPHIL_PLANT)
     ENVIRONMENT PUMPHIL_FIXTURES=${CMAKE_SOURCE_DIR}/fixtures)
   add_test(NAME fta_validate_occlusion_off
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/fta_plant.sh ${CMAKE_SOURCE_DIR}
-            ${CMAKE_BINARY_DIR}/plant-occlusion_off ${FTA_MAP} ${FTA_TREE})
+            ${CMAKE_BINARY_DIR}/plant-occlusion_off ${FTA_MAP} ${FTA_TREE} ${PUMPHIL_BIN})
   set_tests_properties(fta_validate_occlusion_off PROPERTIES LABELS integration TIMEOUT 300
     ENVIRONMENT PUMPHIL_FIXTURES=${CMAKE_SOURCE_DIR}/fixtures)
 endif()
