@@ -135,6 +135,10 @@ static int bad(const ctx *c, const char *fmt, ...)
 	if (n >= 0 && (size_t)n < c->errlen)
 		vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
 	va_end(ap);
+	/* One line whatever the map's keys and strings hold. */
+	for (char *p = c->err; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = '?';
 	return -1;
 }
 
