@@ -21,8 +21,9 @@
  *
  * A second row per model times whole processes, as a user runs them:
  *   | fta process <model> | <ms> CPU, <MiB> | scram <ms> CPU, <MiB> | ratio <x>, memory <y> |
- * `pumphil fta analyse [-l N] FILES` (text to /dev/null; pumphil next to
- * this program, ../harness/pumphil) against `scram [-l N] -o FILE FILES`,
+ * `pumphil-fta [-l N] FILES` (= `pumphil fta analyse`, text to /dev/null;
+ * next to this program, ../harness/pumphil-fta) against
+ * `scram [-l N] -o FILE FILES`,
  * CPU time (user + system, from wait4: both run on one thread, and on a
  * shared machine the wall time measures the other load more than the
  * program; median of up to 5 runs or about 3 s) and peak resident set,
@@ -153,7 +154,7 @@ static int spawn_wait(const char *const *argv, double *cpu_ms, long *maxrss_kb)
 	return WEXITSTATUS(status) == 127 ? -2 : WEXITSTATUS(status);
 }
 
-/* Median whole-process CPU ms of `pumphil fta analyse` (scram: 0) or of scram
+/* Median whole-process CPU ms of pumphil-fta (scram: 0) or of scram
  * (1) on the model; < 0 when it fails. */
 static double time_process(int scram, const char *const *paths, size_t n, int limit,
                            long *maxrss_kb)
@@ -166,8 +167,6 @@ static double time_process(int scram, const char *const *paths, size_t n, int li
 		return -1;
 	close(fd);
 	argv[k++] = scram ? "scram" : pumphil_bin;
-	if (!scram)
-		argv[k++] = "fta", argv[k++] = "analyse";
 	if (limit) {
 		snprintf(lim, sizeof lim, "%d", limit);
 		argv[k++] = "-l";
@@ -341,20 +340,21 @@ static void row(const char *name, const char *const *paths, size_t n, int limit)
 	process_row(name, paths, n, limit);
 }
 
-/* pumphil beside this program: BUILD/bench/bench_fta -> BUILD/harness/pumphil. */
+/* pumphil-fta beside this program: BUILD/bench/bench_fta ->
+ * BUILD/harness/pumphil-fta. */
 static void find_pumphil(void)
 {
 	char self[4000];
 	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (len <= 0) {
-		snprintf(pumphil_bin, sizeof pumphil_bin, "pumphil");
+		snprintf(pumphil_bin, sizeof pumphil_bin, "pumphil-fta");
 		return;
 	}
 	self[len] = 0;
 	char *slash = strrchr(self, '/');
 	if (slash)
 		*slash = 0;
-	snprintf(pumphil_bin, sizeof pumphil_bin, "%s/../harness/pumphil", self);
+	snprintf(pumphil_bin, sizeof pumphil_bin, "%s/../harness/pumphil-fta", self);
 }
 
 int main(int argc, char **argv)

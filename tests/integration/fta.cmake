@@ -186,3 +186,10 @@ if(NOT PUMPHIL_PLANT)
   set_tests_properties(fta_validate_trace PROPERTIES LABELS integration TIMEOUT 120)
 endif()
 fta_expect(fta_validate_no_map 2 STDERR "no mapping file" ARGS validate ${FTA_TREE})
+
+# pumphil-fta (the analysis alone, without the bench's libraries) prints
+# exactly what `pumphil fta analyse` prints.
+add_test(NAME fta_standalone_same
+  COMMAND bash -c "diff <(\"$0\" fta analyse --importance --approx mcub \"$2\") <(\"$1\" --importance --approx mcub \"$2\") && diff <(\"$0\" fta analyse --bogus 2>&1) <(\"$1\" --bogus 2>&1)"
+          ${PUMPHIL_BIN} $<TARGET_FILE:pumphil-fta> ${CMAKE_SOURCE_DIR}/fixtures/faulttrees/pump.xml)
+set_tests_properties(fta_standalone_same PROPERTIES LABELS integration TIMEOUT 60)
