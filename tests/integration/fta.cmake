@@ -185,6 +185,9 @@ if(NOT PUMPHIL_PLANT)
             ${CMAKE_SOURCE_DIR})
   set_tests_properties(fta_validate_trace PROPERTIES LABELS integration TIMEOUT 120)
 endif()
+fta_expect(fta_validate_top_key 2 ONE_LINE STDOUT "^$"
+  STDERR "map_top_key\\.json:6: error: top_events.over_infusion.hazzard: unknown key \\(known: oracles, hazard, req, detect_within_min, note\\)"
+  ARGS validate --map ${FTA_DATA}/map_top_key.json ${FTA_DATA}/wrong_tree.xml)
 fta_expect(fta_validate_no_map 2 STDERR "no mapping file" ARGS validate ${FTA_TREE})
 
 # pumphil-fta (the analysis alone, without the bench's libraries) prints
