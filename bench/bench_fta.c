@@ -18,6 +18,16 @@
  * included on both sides.  Without scram the SCRAM column says "skipped".
  * Models and order limits are those of tests/integration/fta_vs_scram.sh,
  * and the limited ones again one order higher.
+ *
+ * A second row per model times whole processes, as a user runs them:
+ *   | fta process <model> | <ms> CPU, <MiB> | scram <ms> CPU, <MiB> | ratio <x>, memory <y> |
+ * `pumphil-fta [-l N] FILES` (= `pumphil fta analyse`, text to /dev/null;
+ * next to this program, ../harness/pumphil-fta) against
+ * `scram [-l N] -o FILE FILES`,
+ * CPU time (user + system, from wait4: both run on one thread, and on a
+ * shared machine the wall time measures the other load more than the
+ * program; median of up to 5 runs or about 3 s) and peak resident set,
+ * start-up, parsing and output included on both sides.
  */
 #define _DEFAULT_SOURCE /* wait4: the child's own peak resident set */
 #include <errno.h>
@@ -117,6 +127,70 @@ static double time_ours(const char *const *paths, size_t n, int limit, size_t *p
 
 /* Runs scram once; returns its self-reported cut-set time in ms, or < 0
  * (-2 when scram is not installed). */
+static char pumphil_bin[4200];
+
+/* Runs argv (stdout, stderr to /dev/null), waits; its CPU time in ms into
+ * *wall_ms and the largest peak resident set so far into *maxrss_kb.
+ * Returns its exit status, -2 when the program is missing, -1 on failure. */
+static int spawn_wait(const char *const *argv, double *cpu_ms, long *maxrss_kb)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc)
+		return rc == ENOENT ? -2 : -1;
+	int status;
+	struct rusage ru;
+	if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status))
+		return -1;
+	*cpu_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+	          (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+	if (ru.ru_maxrss > *maxrss_kb)
+		*maxrss_kb = ru.ru_maxrss;
+	return WEXITSTATUS(status) == 127 ? -2 : WEXITSTATUS(status);
+}
+
+/* Median whole-process CPU ms of pumphil-fta (scram: 0) or of scram
+ * (1) on the model; < 0 when it fails. */
+static double time_process(int scram, const char *const *paths, size_t n, int limit,
+                           long *maxrss_kb)
+{
+	char lim[16], out[] = "/tmp/bench_fta_XXXXXX";
+	const char *argv[16];
+	int k = 0;
+	int fd = mkstemp(out);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	argv[k++] = scram ? "scram" : pumphil_bin;
+	if (limit) {
+		snprintf(lim, sizeof lim, "%d", limit);
+		argv[k++] = "-l";
+		argv[k++] = lim;
+	}
+	if (scram)
+		argv[k++] = "-o", argv[k++] = out;
+	for (size_t i = 0; i < n; i++)
+		argv[k++] = paths[i];
+	argv[k] = NULL;
+	double ms[RUNS], start = now_s();
+	int runs = 0;
+	while (runs < RUNS && (runs == 0 || now_s() - start < BUDGET_S)) {
+		int rc = spawn_wait(argv, &ms[runs], maxrss_kb);
+		if (rc) {
+			unlink(out);
+			return rc == -2 ? -2 : -1;
+		}
+		runs++;
+	}
+	unlink(out);
+	return median(ms, runs);
+}
+
 static double scram_once(const char *const *paths, size_t n, int limit, const char *out,
                          long *maxrss_kb)
 {
@@ -221,6 +295,25 @@ static double time_ours_child(const char *const *paths, size_t n, int limit, siz
 	return res.ms;
 }
 
+static void process_row(const char *name, const char *const *paths, size_t n, int limit)
+{
+	long our_kb = 0, their_kb = 0;
+	double ours = time_process(0, paths, n, limit, &our_kb);
+	double theirs = ours < 0 ? -1 : time_process(1, paths, n, limit, &their_kb);
+	if (ours < 0)
+		printf("| fta process %s | failed (%s) | | |\n", name, pumphil_bin);
+	else if (theirs < 0)
+		printf("| fta process %s | %.1f ms CPU, %.1f MiB | scram %s | |\n", name, ours,
+		       our_kb / 1024.0, theirs == -2 ? "skipped" : "failed");
+	else
+		printf("| fta process %s | %.1f ms CPU, %.1f MiB | scram %.1f ms CPU, %.1f MiB | "
+		       "ratio %.3gx, memory %.3gx |\n",
+		       name, ours, our_kb / 1024.0, theirs, their_kb / 1024.0,
+		       theirs > 0 ? ours / theirs : 0.0,
+		       their_kb > 0 ? (double)our_kb / their_kb : 0.0);
+	fflush(stdout);
+}
+
 static void row(const char *name, const char *const *paths, size_t n, int limit)
 {
 	size_t products = 0;
@@ -244,6 +337,24 @@ static void row(const char *name, const char *const *paths, size_t n, int limit)
 		       theirs > 0 ? ours / theirs : 0.0,
 		       their_kb > 0 ? (double)our_kb / their_kb : 0.0);
 	fflush(stdout);
+	process_row(name, paths, n, limit);
+}
+
+/* pumphil-fta beside this program: BUILD/bench/bench_fta ->
+ * BUILD/harness/pumphil-fta. */
+static void find_pumphil(void)
+{
+	char self[4000];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (len <= 0) {
+		snprintf(pumphil_bin, sizeof pumphil_bin, "pumphil-fta");
+		return;
+	}
+	self[len] = 0;
+	char *slash = strrchr(self, '/');
+	if (slash)
+		*slash = 0;
+	snprintf(pumphil_bin, sizeof pumphil_bin, "%s/../harness/pumphil-fta", self);
 }
 
 int main(int argc, char **argv)
@@ -251,6 +362,7 @@ int main(int argc, char **argv)
 	const char *dir = argc > 1 ? argv[1] : "/usr/share/scram/input";
 	const char *src = getenv("PUMPHIL_SOURCE_DIR");
 	char pump[4096];
+	find_pumphil();
 	if (argc > 2)
 		snprintf(pump, sizeof pump, "%s", argv[2]);
 	else

@@ -32,6 +32,7 @@ rm -rf "$build/seeds"
 extra_seeds() {
 	case $1 in
 	fuzz_fta) echo "$src/fixtures/faulttrees $src/tests/data/fta" ;;
+	fuzz_fta_map) echo "$src/tests/data/fta" ;;
 	fuzz_profile) echo "$src/fixtures/profiles" ;;
 	esac
 }

@@ -3,6 +3,7 @@
  * fta.scenario per cut set and per single basic event (see
  * harness/lua/pumphil_fta.lua for what a scenario does).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "campaign/fta_validate.h"
@@ -90,12 +91,52 @@ static void write_faults(FILE *f, const ph_fta_map *map, const char **events, si
 	fprintf(f, "},\n  run_h = %.17g,\n", run_h);
 }
 
-/* Comment lines tracing a scenario to the tree and the map: the top gate's
- * definition, each event's with the gates using it, its map entry. */
+/* Where an event is defined and which gates use it, as "F:L under gate G
+ * (F:L), ..." after its name. */
+static void event_trace(FILE *f, const ph_fta_model *m, const char *ev)
+{
+	const char *file, *users[4];
+	long line;
+	fputs(ev, f);
+	if (ph_fta_model_where(m, ev, &file, &line))
+		fprintf(f, " at %s:%ld", file, line);
+	size_t nu = ph_fta_model_users(m, ev, users, 4);
+	for (size_t k = 0; k < nu && k < 4; k++) {
+		fprintf(f, "%s%s", k ? ", " : " under gate ", users[k]);
+		if (ph_fta_model_where(m, users[k], &file, &line))
+			fprintf(f, " (%s:%ld)", file, line);
+	}
+	if (nu > 4)
+		fprintf(f, " and %zu more", nu - 4);
+}
+
+/* One line tracing a scenario to the tree (the top gate, each event and the
+ * gates using it) and the map (each event's entry). */
+static void write_trace_text(FILE *f, const ph_fta_model *m, const ph_fta_map *map, const char *top,
+                             const char **events, size_t n)
+{
+	const char *file;
+	long line;
+	fprintf(f, "tree: top %s", top);
+	if (ph_fta_model_where(m, top, &file, &line))
+		fprintf(f, " (gate at %s:%ld)", file, line);
+	for (size_t i = 0; i < n; i++) {
+		fputs("; ", f);
+		event_trace(f, m, events[i]);
+	}
+	fputs("; map:", f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s %s:%ld basic_events.%s", i ? "," : "", map->path,
+		        ph_fta_vmap_line(map, "basic_events", events[i]), events[i]);
+}
+
+/* Comment lines tracing a scenario to the tree and the map, and the
+ * scenario's `where` (its first event's map entry, where a failure points)
+ * and `trace` (the same trace in one line, quoted in a failure). */
 static void write_trace(FILE *f, const ph_fta_model *m, const ph_fta_map *map, const char *top,
                         const char **events, size_t n, int is_cut)
 {
-	const char *file, *users[4];
+	const char *file;
 	long line;
 	fprintf(f, "-- %s {", is_cut ? "cut set" : "single");
 	for (size_t i = 0; i < n; i++)
@@ -105,6 +146,7 @@ static void write_trace(FILE *f, const ph_fta_model *m, const ph_fta_map *map, c
 		fprintf(f, " (gate at %s:%ld)", file, line);
 	fputs("\n", f);
 	for (size_t i = 0; i < n; i++) {
+		const char *users[4];
 		fprintf(f, "--   %s:", events[i]);
 		if (ph_fta_model_where(m, events[i], &file, &line))
 			fprintf(f, " %s:%ld", file, line);
@@ -121,20 +163,98 @@ static void write_trace(FILE *f, const ph_fta_model *m, const ph_fta_map *map, c
 	}
 }
 
-static void write_scenario(FILE *f, const ph_fta_model *m, const ph_fta_map *map, const char *top,
-                           const char **events, size_t n, int is_cut)
+/* where = "MAP:LINE", trace = "tree: ...; map: ..." as Lua fields. */
+static void write_where(FILE *f, const ph_fta_model *m, const ph_fta_map *map, const char *top,
+                        const char **events, size_t n)
 {
-	char why[512];
-	write_trace(f, m, map, top, events, n, is_cut);
-	fputs("fta.scenario(with {\n  top = ", f);
-	lua_str(f, top);
-	fprintf(f, ", kind = \"%s\", expect_hazard = %s,\n  events = {",
-	        is_cut ? "cut set" : "single", is_cut ? "true" : "false");
+	char *text = NULL, where[4200];
+	size_t len = 0;
+	snprintf(where, sizeof where, "%s:%ld", map->path,
+	         ph_fta_vmap_line(map, "basic_events", events[0]));
+	fputs("  where = ", f);
+	lua_str(f, where);
+	FILE *t = open_memstream(&text, &len);
+	if (t) {
+		write_trace_text(t, m, map, top, events, n);
+		if (!fclose(t)) {
+			fputs(", trace = ", f);
+			lua_str(f, text);
+		}
+	}
+	free(text);
+	fputs(",\n", f);
+}
+
+/* The ids under key ("hazard", "req") of the top's entry and the events'
+ * (requirements a basic event's detection stands for), as a Lua list. */
+static void write_ids(FILE *f, const ph_fta_map *map, const char *key, const char *top,
+                      const char **events, size_t n)
+{
+	json_t *seen = json_object(), *id;
+	size_t k;
+	fprintf(f, "  %s = {", key);
+	for (size_t i = 0; i <= n; i++) {
+		json_t *entry = i == 0 ? json_object_get(map->tops, top)
+		                       : json_object_get(map->basic, events[i - 1]);
+		json_array_foreach(json_object_get(entry, key), k, id)
+		{
+			const char *s = json_string_value(id);
+			if (s && seen && !json_object_get(seen, s)) {
+				json_object_set_new(seen, s, json_true());
+				lua_str(f, s);
+				fputs(", ", f);
+			}
+		}
+	}
+	json_decref(seen);
+	fputs("},\n", f);
+}
+
+/* What a scenario is: its events, whether the tree expects the hazard,
+ * and the events this build's planted bug makes present without injection. */
+typedef struct scenario {
+	const char *top;
+	const char **events;
+	size_t n;
+	int is_cut, expect;
+	double p, contribution; /* a cut set's probability and share of the top's; < 0 unknown */
+	const char **present;
+	size_t npresent;
+} scenario;
+
+static void write_list(FILE *f, const char *key, const char **v, size_t n)
+{
+	fprintf(f, "  %s = {", key);
 	for (size_t i = 0; i < n; i++) {
-		lua_str(f, events[i]);
+		lua_str(f, v[i]);
 		fputs(", ", f);
 	}
-	fputs("},\n  oracles = {", f);
+	fputs("},\n", f);
+}
+
+static void write_scenario(FILE *f, const ph_fta_model *m, const ph_fta_map *map,
+                           const scenario *sc)
+{
+	char why[512];
+	const char *top = sc->top, **events = sc->events;
+	size_t n = sc->n;
+	write_trace(f, m, map, top, events, n, sc->is_cut);
+	fputs("fta.scenario(with {\n  top = ", f);
+	lua_str(f, top);
+	fprintf(f, ", kind = \"%s\", expect_hazard = %s,\n", sc->is_cut ? "cut set" : "single",
+	        sc->expect ? "true" : "false");
+	write_list(f, "events", events, n);
+	write_list(f, "present", sc->present, sc->npresent);
+	write_where(f, m, map, top, events, n);
+	write_ids(f, map, "hazard", top, events, n);
+	write_ids(f, map, "req", top, events, n);
+	json_t *within = json_object_get(json_object_get(map->tops, top), "detect_within_min");
+	if (json_is_number(within))
+		fprintf(f, "  detect_within_min = %.17g,\n", json_number_value(within));
+	if (sc->p >= 0)
+		fprintf(f, "  probability = %.17g, contribution = %.17g,\n", sc->p,
+		        sc->contribution);
+	fputs("  oracles = {", f);
 	size_t i;
 	json_t *o;
 	json_array_foreach(json_object_get(json_object_get(map->tops, top), "oracles"), i, o)
@@ -181,6 +301,27 @@ static void write_header(FILE *f, const ph_fta_map *map)
 	      f);
 }
 
+/* Whether the set events[] plus present[] holds a whole product of r. */
+static int holds_cut_set(const ph_fta_result *r, const char **events, size_t n,
+                         const char **present, size_t np)
+{
+	for (size_t i = 0; i < r->n_products; i++) {
+		size_t k, hit = 0;
+		for (k = 0; k < r->products[i].order; k++) {
+			const char *e = r->products[i].events[k];
+			int in = 0;
+			for (size_t j = 0; j < n && !in; j++)
+				in = !strcmp(events[j], e);
+			for (size_t j = 0; j < np && !in; j++)
+				in = !strcmp(present[j], e);
+			hit += (size_t)in;
+		}
+		if (hit == r->products[i].order)
+			return 1;
+	}
+	return 0;
+}
+
 static int is_single_cut(const ph_fta_result *r, const char *ev)
 {
 	for (size_t i = 0; i < r->n_products; i++)
@@ -189,13 +330,47 @@ static int is_single_cut(const ph_fta_result *r, const char *ev)
 	return 0;
 }
 
-static void write_top(FILE *f, const ph_fta_model *m, const ph_fta_map *map, const ph_fta_result *r)
+/* The basic events under the top that this build's planted bug produces
+ * (map: requires_plant = the build's plant); returns how many, into out. */
+static size_t planted_events(const ph_fta_map *map, const ph_fta_result *r, const char **out)
 {
+	const char *plant = ph_fta_build_plant();
+	size_t n = 0;
+	for (size_t i = 0; plant && i < r->n_vars; i++) {
+		const char *need = json_string_value(json_object_get(
+		        json_object_get(map->basic, r->events[i]), "requires_plant"));
+		if (need && !strcmp(need, plant))
+			out[n++] = r->events[i];
+	}
+	return n;
+}
+
+/* whole: the top's cut sets up to the campaign's order plus the number of
+ * planted events, to judge a scenario with the planted events present. */
+static void write_top(FILE *f, const ph_fta_model *m, const ph_fta_map *map, const ph_fta_result *r,
+                      const ph_fta_result *whole, const char **present, size_t np)
+{
+	scenario sc = { .top = r->top, .present = present, .npresent = np };
+	double sum = 0;
 	for (size_t i = 0; i < r->n_products; i++)
-		write_scenario(f, m, map, r->top, r->products[i].events, r->products[i].order, 1);
+		sum += r->products[i].probability;
+	for (size_t i = 0; i < r->n_products; i++) {
+		sc.events = r->products[i].events;
+		sc.n = r->products[i].order;
+		sc.is_cut = sc.expect = 1;
+		sc.p = r->has_probability ? r->products[i].probability : -1;
+		sc.contribution = sum > 0 ? sc.p / sum : 0;
+		write_scenario(f, m, map, &sc);
+	}
+	sc.p = -1;
 	for (size_t i = 0; i < r->n_vars; i++)
-		if (!is_single_cut(r, r->events[i]))
-			write_scenario(f, m, map, r->top, &r->events[i], 1, 0);
+		if (!is_single_cut(r, r->events[i])) {
+			sc.events = &r->events[i];
+			sc.n = 1;
+			sc.is_cut = 0;
+			sc.expect = np && holds_cut_set(whole, sc.events, 1, present, np);
+			write_scenario(f, m, map, &sc);
+		}
 }
 
 static void campaign_options(ph_fta_options *opt, int order)
@@ -248,11 +423,25 @@ int ph_fta_write_campaign(FILE *f, const ph_fta_model *m, const ph_fta_map *map,
 	campaign_options(&opt, order);
 	write_header(f, map);
 	for (size_t t = 0; t < ntops; t++) {
-		ph_fta_result *r = NULL;
+		ph_fta_result *r = NULL, *whole = NULL;
 		if (ph_fta_analyse(m, tops[t], &opt, &r, err, errlen))
 			return -1;
-		write_top(f, m, map, r);
+		const char **present = calloc(r->n_vars ? r->n_vars : 1, sizeof *present);
+		size_t np = present ? planted_events(map, r, present) : 0;
+		ph_fta_options wopt = opt;
+		wopt.limit_order = order + (int)np > 20 ? 20 : order + (int)np;
+		int rc = !present ? -1
+		         : np     ? ph_fta_analyse(m, tops[t], &wopt, &whole, err, errlen)
+		                  : 0;
+		if (!present)
+			snprintf(err, errlen, "pumphil fta validate: out of memory");
+		if (!rc)
+			write_top(f, m, map, r, whole, present, np);
+		free(present);
+		ph_fta_result_free(whole);
 		ph_fta_result_free(r);
+		if (rc)
+			return -1;
 	}
 	if (ferror(f)) {
 		snprintf(err, errlen, "pumphil fta validate: cannot write the campaign script");

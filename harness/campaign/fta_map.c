@@ -38,6 +38,7 @@ typedef struct ctx {
 	const char *keys[8];
 	long index[8]; /* >= 0: keys[i] is an array and this its element */
 	int depth;
+	json_t *ids; /* hazard and requirement ids of the fixtures' catalogue */
 } ctx;
 
 static void push(ctx *c, const char *key, long index)
@@ -134,6 +135,10 @@ static int bad(const ctx *c, const char *fmt, ...)
 	if (n >= 0 && (size_t)n < c->errlen)
 		vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
 	va_end(ap);
+	/* One line whatever the map's keys and strings hold. */
+	for (char *p = c->err; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = '?';
 	return -1;
 }
 
@@ -165,6 +170,35 @@ static int check_number(ctx *c, json_t *o, const char *key)
 	int rc = v && (!json_is_number(v) || json_number_value(v) < 0)
 	                 ? bad(c, "must be a number >= 0")
 	                 : 0;
+	pop(c);
+	return rc;
+}
+
+static int unknown_key(ctx *c, const char *k, const char *const *known);
+
+static const char *const top_keys[] = { "oracles",           "hazard", "req",
+	                                "detect_within_min", "note",   NULL };
+
+/* o[key]: a list of ids (HAZ-..., REQ-...) of the fixtures' catalogue. */
+static int check_ids(ctx *c, json_t *o, const char *key, const char *prefix)
+{
+	json_t *list = json_object_get(o, key), *id;
+	size_t i;
+	if (!list)
+		return 0;
+	push(c, key, -1);
+	int rc = !json_is_array(list) ? bad(c, "must be a list of %s... ids", prefix) : 0;
+	json_array_foreach(list, i, id)
+	{
+		if (rc)
+			break;
+		const char *s = json_string_value(id);
+		if (!s || strncmp(s, prefix, strlen(prefix)))
+			rc = bad(c, "'%s' is not a %s... id", s ? s : "?", prefix);
+		else if (!json_object_get(c->ids, s))
+			rc = bad(c, "'%s' is not in the fixtures' %s catalogue", s,
+			         *prefix == 'H' ? "hazard" : "requirement");
+	}
 	pop(c);
 	return rc;
 }
@@ -412,7 +446,7 @@ static int check_basic(ctx *c, json_t *cat, json_t *o)
 	{
 		if (in_list(event_keys, k))
 			kinds++;
-		else if (strcmp(k, "run_h") && strcmp(k, "note"))
+		else if (strcmp(k, "run_h") && strcmp(k, "note") && strcmp(k, "req"))
 			return bad(c, "unknown key '%s'", k);
 	}
 	if (kinds != 1)
@@ -430,7 +464,7 @@ static int check_basic(ctx *c, json_t *cat, json_t *o)
 	if (json_object_get(o, "not_injectable") &&
 	    !json_is_string(json_object_get(o, "not_injectable")))
 		return bad(c, "\"not_injectable\" must give the reason");
-	return check_number(c, o, "run_h");
+	return check_number(c, o, "run_h") || check_ids(c, o, "req", "REQ-");
 }
 
 /* The basic events under the tops, from the analysis (order limit 1 is
@@ -471,7 +505,15 @@ static int check_top(ctx *c, const char *k, json_t *v, const ph_fta_model *m)
 			return bad(c, "unknown hazard oracle '%s'",
 			           json_is_string(o) ? json_string_value(o) : "?");
 	}
-	return 0;
+	const char *key;
+	json_t *val;
+	json_object_foreach(v, key, val)
+	{
+		if (!in_list(top_keys, key))
+			return unknown_key(c, key, top_keys);
+	}
+	return check_ids(c, v, "hazard", "HAZ-") || check_ids(c, v, "req", "REQ-") ||
+	       check_number(c, v, "detect_within_min");
 }
 
 static int check_tops(ctx *c, json_t *tops, const ph_fta_model *m, const char *const *want,
@@ -638,8 +680,7 @@ static json_t *load_json(ctx *c, const char *path, int is_map, char **text)
 			snprintf(c->err, c->errlen, "%s:%d:%d: error: malformed JSON: %s", path,
 			         je.line, je.column, je.text);
 		else
-			snprintf(c->err, c->errlen, "%s: error: fault catalogue: %s", path,
-			         je.text);
+			snprintf(c->err, c->errlen, "%s: error: %s", path, je.text);
 	}
 	if (j && text)
 		*text = buf;
@@ -670,21 +711,46 @@ static int check_all(ctx *c, ph_fta_map *map, json_t *cat, ph_fta_model *m, cons
 	return rc ? -1 : 0;
 }
 
-int ph_fta_vmap_load(ph_fta_map *map, const char *path, const char *catalogue_path, ph_fta_model *m,
+/* The ids of fixtures/<file> (its <list>[].id) into ids; -1 with the error. */
+static int load_ids(ctx *c, const char *fixtures, const char *file, const char *list, json_t *ids)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", fixtures, file);
+	json_t *j = load_json(c, path, 0, NULL), *e;
+	size_t i;
+	if (!j)
+		return -1;
+	json_array_foreach(json_object_get(j, list), i, e)
+	{
+		const char *id = json_string_value(json_object_get(e, "id"));
+		if (id)
+			json_object_set_new(ids, id, json_true());
+	}
+	json_decref(j);
+	return 0;
+}
+
+int ph_fta_vmap_load(ph_fta_map *map, const char *path, const char *fixtures, ph_fta_model *m,
                      const char *const *tops, size_t ntops, char *err, size_t errlen)
 {
-	ctx c = { .path = path, .err = err, .errlen = errlen };
-	char *text = NULL;
+	ctx c = { .path = path, .err = err, .errlen = errlen, .ids = json_object() };
+	char *text = NULL, cat_path[4096];
 	memset(map, 0, sizeof *map);
 	map->path = path;
-	json_t *cat = load_json(&c, catalogue_path, 0, NULL);
-	if (!cat)
+	snprintf(cat_path, sizeof cat_path, "%s/faults.json", fixtures);
+	json_t *cat = load_json(&c, cat_path, 0, NULL);
+	if (!cat || !c.ids || load_ids(&c, fixtures, "hazards.json", "hazards", c.ids) ||
+	    load_ids(&c, fixtures, "requirements.json", "requirements", c.ids)) {
+		json_decref(cat);
+		json_decref(c.ids);
 		return -1;
+	}
 	map->root = load_json(&c, path, 1, &text);
 	c.text = text;
 	int rc = map->root ? check_all(&c, map, cat, m, tops, ntops) : -1;
 	map->text = text;
 	json_decref(cat);
+	json_decref(c.ids);
 	if (rc) {
 		ph_fta_vmap_free(map);
 		return -1;

@@ -30,8 +30,9 @@ typedef struct ph_fta_map {
 const char *ph_fta_build_plant(void);
 
 /*
- * Reads the map at path and checks it against the fault catalogue
- * (catalogue_path, fixtures/faults.json) and the model: every name must
+ * Reads the map at path and checks it against the fixtures folder's fault
+ * catalogue (faults.json), hazard and requirement ids (hazards.json,
+ * requirements.json) and the model: every name must
  * exist (top events among the model's, house events in the model, basic
  * events under the analysed tops, faults and parameters in the catalogue,
  * plants in fw_plant.h, oracles and actions known) and every basic event
@@ -40,7 +41,7 @@ const char *ph_fta_build_plant(void);
  * Returns 0, or writes one line "PATH: error: ..." into err and returns -1;
  * the map is then empty (ph_fta_vmap_free is still allowed).
  */
-int ph_fta_vmap_load(ph_fta_map *map, const char *path, const char *catalogue_path, ph_fta_model *m,
+int ph_fta_vmap_load(ph_fta_map *map, const char *path, const char *fixtures, ph_fta_model *m,
                      const char *const *tops, size_t ntops, char *err, size_t errlen);
 
 void ph_fta_vmap_free(ph_fta_map *map);

@@ -24,11 +24,12 @@
 #include "fta/fta.h"
 #include "base/fs.h"
 #include "base/log.h"
+#include "base/paths.h"
 #include "run/runner.h"
 
 static const char validate_usage[] =
         "usage: pumphil fta validate --map MAP [--order N] [--top NAME] [--report DIR]\n"
-        "                            [--seed N] [-j N] TREE...\n";
+        "                            [--fixtures DIR] [--seed N] [-j N] TREE...\n";
 
 static const char validate_help[] =
         "\n"
@@ -39,12 +40,14 @@ static const char validate_help[] =
         "hazard, or a single event that reaches it without being a cut set, is a\n"
         "contradiction.  Scenarios needing a planted firmware bug other than this\n"
         "build's are skipped.  Results: record.json, junit.xml and index.html in\n"
-        "DIR (default reports/<run-id>).\n"
+        "DIR (default reports/<run-id>).  The fault catalogue, hazard and requirement\n"
+        "ids and bench profiles come from --fixtures DIR (default $PUMPHIL_FIXTURES,\n"
+        "./fixtures, or the source tree's).\n"
         "\n"
         "Exit status: 0 no contradiction, 1 contradictions, 2 bad usage or input.\n";
 
 typedef struct validate_args {
-	const char *map, *top, *report;
+	const char *map, *top, *report, *fixtures;
 	int order, jobs;
 	unsigned long long seed;
 	const char **files;
@@ -95,6 +98,9 @@ static int parse_opt(validate_args *a, int argc, char **argv, int *i)
 	} else if (is_opt(arg, "--top")) {
 		if (!(a->top = value_of(argc, argv, i)))
 			return v_usage("--top needs a gate name%s", "");
+	} else if (is_opt(arg, "--fixtures")) {
+		if (!(a->fixtures = value_of(argc, argv, i)))
+			return v_usage("--fixtures needs a directory%s", "");
 	} else if (is_opt(arg, "--report")) {
 		if (!(a->report = value_of(argc, argv, i)))
 			return v_usage("--report needs a directory%s", "");
@@ -125,6 +131,7 @@ static int parse_validate(validate_args *a, int argc, char **argv)
 	a->order = 2;
 	a->jobs = 1;
 	a->seed = 1;
+	a->fixtures = ph_default_fixtures_dir();
 	a->files = calloc((size_t)argc, sizeof *a->files);
 	if (!a->files) {
 		ph_log_error("pumphil fta validate: out of memory");
@@ -217,6 +224,7 @@ static int run_script(const validate_args *a, const char *script, const char *di
 	o.seed = a->seed;
 	o.jobs = a->jobs;
 	o.report_dir = dir;
+	o.fixtures_dir = a->fixtures;
 	o.argv_line = "pumphil fta validate";
 	int rc = ph_run(&o);
 	return rc == 2 ? 2 : rc ? 1 : 0;
@@ -326,7 +334,7 @@ static int campaign(const validate_args *a, ph_fta_model *m, const ph_fta_map *m
 
 static int validate(const validate_args *a)
 {
-	char err[512], cat[4096];
+	char err[512];
 	ph_fta_model *m = NULL;
 	ph_fta_map map = { 0 };
 	size_t ntops = 0;
@@ -340,8 +348,7 @@ static int validate(const validate_args *a)
 		ph_log_error("pumphil fta validate: out of memory");
 		goto out;
 	}
-	snprintf(cat, sizeof cat, "%s/faults.json", ph_default_fixtures_dir());
-	if (ph_fta_vmap_load(&map, a->map, cat, m, tops, ntops, err, sizeof err)) {
+	if (ph_fta_vmap_load(&map, a->map, a->fixtures, m, tops, ntops, err, sizeof err)) {
 		ph_log_error("%s", err);
 		goto out;
 	}

@@ -40,6 +40,10 @@ int ph_fta_write_campaign(FILE *f, const ph_fta_model *m, const ph_fta_map *map,
 int ph_fta_campaign_coverage(const ph_fta_model *m, const ph_fta_map *map, const char *const *tops,
                              size_t ntops, int order, json_t *arr, char *err, size_t errlen);
 
+/* `pumphil fta merge` (argv[0] is "merge"): one verdict over the validation
+ * runs of several builds; returns the exit status. */
+int ph_fta_cmd_merge(int argc, char **argv);
+
 /* The `pumphil fta` command: returns the exit status (0 success, 1 a test or
  * check failed, 2 bad usage or bad input). */
 int ph_cmd_fta(int argc, char **argv);

@@ -80,13 +80,29 @@ out:
 	return r;
 }
 
+/* The AND or OR of the arguments, combined pairwise (a balanced tree of
+ * operations): the intermediate diagrams stay smaller than with a running
+ * result that grows with every argument. */
 static uint32_t fold(analysis *a, const ph_fta_formula *fo, int is_and)
 {
-	uint32_t r = is_and ? PH_FTA_DD_ONE : PH_FTA_DD_ZERO;
-	for (size_t i = 0; i < fo->nargs && r != PH_FTA_DD_FAIL; i++) {
-		uint32_t x = arg_bdd(a, a->m->args.v[fo->first + i]);
-		r = is_and ? ph_fta_bdd_and(a->bdd, r, x) : ph_fta_bdd_or(a->bdd, r, x);
+	size_t n = fo->nargs;
+	uint32_t small[16], *v = n <= 16 ? small : malloc(n * sizeof *v);
+	if (!v)
+		return PH_FTA_DD_FAIL;
+	for (size_t i = 0; i < n; i++)
+		v[i] = arg_bdd(a, a->m->args.v[fo->first + i]);
+	while (n > 1) {
+		size_t k = 0;
+		for (size_t i = 0; i + 1 < n; i += 2)
+			v[k++] = is_and ? ph_fta_bdd_and(a->bdd, v[i], v[i + 1])
+			                : ph_fta_bdd_or(a->bdd, v[i], v[i + 1]);
+		if (n % 2)
+			v[k++] = v[n - 1];
+		n = k;
 	}
+	uint32_t r = fo->nargs ? v[0] : is_and ? PH_FTA_DD_ONE : PH_FTA_DD_ZERO;
+	if (v != small)
+		free(v);
 	return r;
 }
 

@@ -312,8 +312,8 @@ local genuine = setmetatable({}, { __mode = "k" })
 
 -- A failure raises; the trace gets a check_failed event first, so a report
 -- rebuilt from the trace knows when and where the test failed.
-local function fail(msg, kind)
-  local where = ph.caller_line()
+local function fail(msg, kind, at)
+  local where = at or ph.caller_line()
   if current then ph.record { ev = "check_failed", message = msg, where = where } end
   local f = setmetatable({ kind = kind or "fail", msg = msg, where = where }, Failure)
   genuine[f] = { kind = f.kind, msg = msg, where = where }
@@ -1301,7 +1301,9 @@ function M.env_for(file)
     end,
     fixture_data = function(name) return ph.fixture_data(name) end,
     codes = copy_codes(),
-    fail = function(msg) fail(msg) end,
+    -- fail(msg[, where]): where ("file:line") names the place at fault when
+    -- it is not the caller's line (e.g. a map entry a generated test checks).
+    fail = function(msg, where) fail(msg, nil, type(where) == "string" and where or nil) end,
     -- skip(reason): end the test now with verdict "skip" (it could not run here).
     skip = function(reason)
       if not current then argerr("skip() outside a test") end

@@ -172,36 +172,90 @@ local function run_weighed(b, st, t_end)
   st.t_end = t
 end
 
+-- The first alarm from the injection within the hazard's detection window
+-- (def.detect_within_min, else the oracle's limit_min): a later alarm, or
+-- one before the injection, is not a detection of this scenario's faults.
+local function detection(b, st)
+  local ev = first_alarm(b, st.t0)
+  if ev and ev.t <= st.t0 + st.detect_within then return ev end
+end
+
+-- The figures behind any verdict: delivered against expected over the run,
+-- and the worst window of window_min (largest excess, largest shortfall).
+local function figures(st, res)
+  local last = st.samples[#st.samples]
+  local k = st.o.window // STEP
+  local over, under = 0, 0
+  for j = math.min(k, #st.samples - 1) + 1, #st.samples do
+    local a, z = st.samples[math.max(1, j - k)], st.samples[j]
+    local diff = (z.d - a.d) - (z.e - a.e)
+    over, under = math.max(over, diff), math.min(under, diff)
+  end
+  local s = string.format("delivered %.1f uL for %.1f uL expected in %s; worst %s window "
+                          .. "%+.1f uL / %+.1f uL (accuracy %.3g %%, tolerance %.1f uL)",
+                          last.d / 1000, last.e / 1000, units.fmt_time(last.t - st.t0),
+                          units.fmt_time(st.o.window), over / 1000, under / 1000,
+                          st.acc * 100, st.o.tolerance / 1000)
+  if res.alarm then
+    s = s .. string.format("; alarm %s after %.0f s", tostring(res.alarm), res.latency / NS_S)
+  elseif st.first_alarm then
+    s = s .. string.format("; first alarm %s after %.0f s, outside the %s detection window",
+                           tostring(st.first_alarm.alarm), (st.first_alarm.t - st.t0) / NS_S,
+                           units.fmt_time(st.detect_within))
+  else
+    s = s .. "; no alarm"
+  end
+  return s, { delivered_ul = last.d / 1000, expected_ul = last.e / 1000,
+              worst_excess_ul = over / 1000, worst_shortfall_ul = -under / 1000 }
+end
+
 local function evaluate(b, def, st)
   local res = { hazard = false }
-  st.alarm = first_alarm(b, st.t0)
+  st.first_alarm = first_alarm(b, st.t0)
+  st.alarm = st.first_alarm
   for _, name in ipairs(def.oracles) do
     local hit, why, t = oracles[name](st, b)
     if hit and not res.hazard then
       res.hazard, res.oracle, res.why, res.t = true, name, why, t - st.t0
     end
   end
-  res.detected = st.alarm ~= nil
-  if st.alarm then res.alarm, res.latency = st.alarm.alarm, st.alarm.t - st.t0 end
+  local det = detection(b, st)
+  res.detected = det ~= nil
+  if det then res.alarm, res.latency = det.alarm, det.t - st.t0 end
+  res.figures, res.values = figures(st, res)
   return res
+end
+
+local function set_text(def)
+  local s = "{" .. table.concat(def.events, ", ") .. "}"
+  if def.present and #def.present > 0 then
+    s = s .. " with {" .. table.concat(def.present, ", ") .. "} present (planted bug)"
+  end
+  return s
 end
 
 local function verdict(def, res)
   if def.expect_hazard and not res.hazard then
-    return string.format("contradiction: cut set {%s} of %s injected and no hazard",
-                         table.concat(def.events, ", "), def.top)
+    return string.format("contradiction: %s %s of %s injected and no hazard",
+                         def.kind, set_text(def), def.top)
   elseif not def.expect_hazard and res.hazard then
-    return string.format("contradiction: %s reached by {%s} alone, which is not a cut set (%s)",
-                         def.top, table.concat(def.events, ", "), res.why)
+    return string.format("contradiction: %s reached by %s alone, which is not a cut set (%s)",
+                         def.top, set_text(def), res.why)
   end
 end
 
 local function annotation(def, res)
+  local v = res.values or {}
   return { top = def.top, kind = def.kind, events = def.events, plant = def.plant,
-           expect_hazard = def.expect_hazard, hazard = res.hazard, oracle = res.oracle,
-           why = res.why, detected = res.detected, alarm = res.alarm,
+           present = def.present, expect_hazard = def.expect_hazard, hazard = res.hazard,
+           oracle = res.oracle, why = res.why, detected = res.detected, alarm = res.alarm,
            latency_s = res.latency and res.latency / NS_S, skipped = res.skipped,
-           contradiction = res.contradiction }
+           contradiction = res.contradiction, figures = res.figures,
+           delivered_ul = v.delivered_ul, expected_ul = v.expected_ul,
+           worst_excess_ul = v.worst_excess_ul, worst_shortfall_ul = v.worst_shortfall_ul,
+           detect_within_min = def.detect_within_min or def.oracle.limit_min,
+           where = def.where, trace = def.trace, probability = def.probability,
+           contribution = def.contribution, order = #def.events }
 end
 
 local function body(def, b)
@@ -216,6 +270,7 @@ local function body(def, b)
   b:run_for(def.settle_min * MIN)
   local st = { t0 = b:now(), rate = rate, boluses = {}, rate_changes = {},
                acc = b.profile.accuracy_pct / 100,
+               detect_within = (def.detect_within_min or o.limit_min) * MIN,
                o = { window = o.window_min * MIN, limit = o.limit_min * MIN,
                      stop_window = o.stop_window_min * MIN, tolerance = o.tolerance_ul * uL } }
   st.d0 = b.fixture:delivered_nl()
@@ -228,11 +283,20 @@ local function body(def, b)
   measure("hazard", res.hazard and 1 or 0)
   measure("detected", res.detected and 1 or 0)
   if res.latency then measure("detection latency", res.latency / NS_S, { unit = "s" }) end
-  b:log(res.hazard and ("hazard: " .. res.why) or "no hazard")
-  if res.contradiction then fail(res.contradiction) end
+  b:log((res.hazard and ("hazard: " .. res.why) or "no hazard") .. "; " .. res.figures)
+  if res.contradiction then
+    -- Located at the map entry of the scenario's first event; the message
+    -- carries the figures and the trace to the tree's gates and the map.
+    fail(string.format("%s; %s; %s", res.contradiction, res.figures, def.trace or ""),
+         def.where)
+  end
 end
 
 -- def: { top, kind = "cut set"|"single", events = {...}, expect_hazard,
+--        present = {...} (events this build's planted bug produces),
+--        where = "MAP:LINE", trace = "tree: ...; map: ...", hazard = {ids},
+--        req = {ids}, detect_within_min, probability, contribution (a cut
+--        set's probability and its share of the top's cut sets' sum),
 --        oracles = {...}, injections = { { fault, params, at, duration, ramp } },
 --        actions = {...}, skip = reason|nil, plant, rate_ml_day, reservoir_ml,
 --        settle_min, run_h, oracle = { window_min, limit_min, stop_window_min,
@@ -245,7 +309,10 @@ function F.scenario(def)
     if not actions[a] then error("unknown scenario action '" .. tostring(a) .. "'", 2) end
   end
   local name = string.format("%s: %s {%s}", def.top, def.kind, table.concat(def.events, ", "))
-  test(name, { tags = { "fta", "long" } }, function(b) body(def, b) end)
+  local opts = { tags = { "fta", "long" } }
+  if def.hazard and #def.hazard > 0 then opts.hazard = def.hazard end
+  if def.req and #def.req > 0 then opts.req = def.req end
+  test(name, opts, function(b) body(def, b) end)
 end
 
 -- Binds the module to a script's environment (its test language); returns F.

@@ -237,8 +237,11 @@ static void page(FILE *f, json_t *record)
 	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>pumphil test report</h1>\n",
 	        style);
 	fputs("<nav><a href=\"#summary\">Summary</a><a href=\"#environment\">Environment</a>"
-	      "<a href=\"#traceability\">Traceability</a><a href=\"#tests\">Tests</a></nav>\n",
+	      "<a href=\"#traceability\">Traceability</a>",
 	      f);
+	if (ph_report_has_fta(record))
+		fputs("<a href=\"#fta\">Fault-tree validation</a>", f);
+	fputs("<a href=\"#tests\">Tests</a></nav>\n", f);
 	summary(f, record);
 	environment(f, record);
 	ph_report_html_matrix(f, record);

@@ -51,6 +51,8 @@ void ph_report_html_esc(FILE *f, const char *s);
 void ph_report_html_matrix(FILE *f, json_t *record);
 /* The fault-tree validation table, when tests carry "fta" data. */
 void ph_report_html_fta(FILE *f, json_t *record);
+/* Whether the record holds fault-tree validation scenarios (tests with "fta"). */
+int ph_report_has_fta(json_t *record);
 void ph_report_html_test(FILE *f, json_t *test, size_t pos);
 /* Whether a measurement of ms has a "trend" (ph_history_trend), and its
  * sparkline and "moved" badge (report_html_trend.c). */
