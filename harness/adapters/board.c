@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "link/transport_sim.h"
+#include "serial/serial_port.h"
+#include "serial/transport_serial.h"
+#include "serial/virtual_serial.h"
 #include "usb/transport_usb.h"
 #include "usb/usb_select.h"
 #include "usb/virtual_usb.h"
@@ -71,11 +74,59 @@ static const ph_board_driver usb_driver = {
 	.wait_back = usb_wait_back,
 };
 
+/* ---- serial: pumphil's protocol on a serial line ---- */
+
+static int serial_check(const char *arg, char *err, size_t errlen)
+{
+	char path[PH_SERIAL_PATH_MAX];
+	unsigned baud;
+	return ph_serial_parse(arg, path, sizeof path, &baud, err, errlen);
+}
+
+static ph_transport *serial_open(const char *arg, const ph_board_params *p, char *err,
+                                 size_t errlen)
+{
+	return ph_serial_transport_open(arg, 1, 0, err, errlen);
+}
+
+static int serial_wait_back(const char *arg, int64_t timeout_ns)
+{
+	char path[PH_SERIAL_PATH_MAX], err[200];
+	unsigned baud;
+
+	if (ph_serial_parse(arg, path, sizeof path, &baud, err, sizeof err))
+		return -1;
+	return ph_serial_wait_present(path, timeout_ns) == PH_T_OK ? 0 : -1;
+}
+
+static const ph_board_driver serial_driver = {
+	.name = "serial",
+	.syntax = "serial:PORT[@BAUD]",
+	.description = "a pumphil board on a serial line (UART, CDC-ACM, pty; termios)",
+	.flags = PH_BOARD_REALTIME | PH_BOARD_PHYSICAL,
+	.check = serial_check,
+	.open = serial_open,
+	.wait_back = serial_wait_back,
+};
+
+/* ---- virtual-serial: the virtual bench on a pseudo-terminal ---- */
+
+static ph_transport *vserial_open(const char *arg, const ph_board_params *p, char *err,
+                                  size_t errlen)
+{
+	return ph_virtual_serial_open(p->cfg, p->time_scale, err, errlen);
+}
+
+static const ph_board_driver virtual_serial_driver = {
+	.name = "virtual-serial",
+	.syntax = "virtual-serial",
+	.description = "the virtual bench on a pseudo-terminal, through the serial transport",
+	.flags = PH_BOARD_REALTIME | PH_BOARD_TIME_SCALE,
+	.open = vserial_open,
+};
+
 const ph_board_driver *const ph_board_drivers[] = {
-	&sim_driver,
-	&usb_driver,
-	&virtual_usb_driver,
-	NULL,
+	&sim_driver, &usb_driver, &virtual_usb_driver, &serial_driver, &virtual_serial_driver, NULL,
 };
 
 const ph_board_driver *ph_board_find(const char *board, const char **arg)
