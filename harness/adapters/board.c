@@ -111,18 +111,36 @@ static const ph_board_driver serial_driver = {
 
 /* ---- virtual-serial: the virtual bench on a pseudo-terminal ---- */
 
+static int vserial_check(const char *arg, char *err, size_t errlen)
+{
+	if (!*arg || !strcmp(arg, "ascii"))
+		return 0;
+	snprintf(err, errlen, "virtual-serial: unknown protocol '%s' (virtual-serial[:ascii])",
+	         arg);
+	return -1;
+}
+
 static ph_transport *vserial_open(const char *arg, const ph_board_params *p, char *err,
                                   size_t errlen)
 {
-	return ph_virtual_serial_open(p->cfg, p->time_scale, err, errlen);
+	return ph_virtual_serial_open(p->cfg, p->time_scale,
+	                              *arg ? PH_VSERIAL_ASCII : PH_VSERIAL_PUMPHIL, err, errlen);
+}
+
+static const char *vserial_adapter_line(ph_transport *t)
+{
+	return ph_virtual_serial_pump_line(t);
 }
 
 static const ph_board_driver virtual_serial_driver = {
 	.name = "virtual-serial",
-	.syntax = "virtual-serial",
-	.description = "the virtual bench on a pseudo-terminal, through the serial transport",
+	.syntax = "virtual-serial[:ascii]",
+	.description = "the virtual bench on a pseudo-terminal, through the serial transport; "
+	               ":ascii puts the pump's ASCII command set on a pty of its own",
 	.flags = PH_BOARD_REALTIME | PH_BOARD_TIME_SCALE,
+	.check = vserial_check,
 	.open = vserial_open,
+	.adapter_line = vserial_adapter_line,
 };
 
 const ph_board_driver *const ph_board_drivers[] = {
@@ -190,4 +208,11 @@ int ph_board_wait_back(const char *board, int64_t timeout_ns)
 	if (!d || !d->wait_back)
 		return 0;
 	return d->wait_back(arg, timeout_ns);
+}
+
+const char *ph_board_adapter_line(const char *board, ph_transport *t)
+{
+	const char *arg = "";
+	const ph_board_driver *d = ph_board_find(board, &arg);
+	return d && d->adapter_line ? d->adapter_line(t) : NULL;
 }

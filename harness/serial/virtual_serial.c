@@ -63,8 +63,8 @@ static const ph_transport_ops vs_ops = {
 	.close = vs_close,
 };
 
-ph_transport *ph_virtual_serial_open(const bench_config *cfg, unsigned time_scale, char *err,
-                                     size_t errlen)
+ph_transport *ph_virtual_serial_open(const bench_config *cfg, unsigned time_scale,
+                                     enum ph_vserial_proto proto, char *err, size_t errlen)
 {
 	int64_t epoch = ph_monotonic_ns();
 	unsigned scale = time_scale > 1 ? time_scale : 1;
@@ -75,10 +75,10 @@ ph_transport *ph_virtual_serial_open(const bench_config *cfg, unsigned time_scal
 		return NULL;
 	}
 	vt->base.ops = &vs_ops;
-	vt->v = ph_vserial_new(cfg, scale, epoch, NULL, err, errlen);
+	vt->v = ph_vserial_new(cfg, scale, epoch, proto, err, errlen);
 	if (vt->v)
-		vt->line =
-		        ph_serial_transport_open(ph_vserial_path(vt->v), scale, epoch, err, errlen);
+		vt->line = ph_serial_transport_open(ph_vserial_fixture_path(vt->v), scale, epoch,
+		                                    err, errlen);
 	if (!vt->line) {
 		ph_vserial_free(vt->v);
 		free(vt);
@@ -90,6 +90,14 @@ ph_transport *ph_virtual_serial_open(const bench_config *cfg, unsigned time_scal
 ph_vserial *ph_virtual_serial_board(ph_transport *t)
 {
 	return t && t->ops == &vs_ops ? ((vser_transport *)t)->v : NULL;
+}
+
+const char *ph_virtual_serial_pump_line(ph_transport *t)
+{
+	ph_vserial *v = ph_virtual_serial_board(t);
+	if (!v || !strcmp(ph_vserial_path(v), ph_vserial_fixture_path(v)))
+		return NULL;
+	return ph_vserial_path(v);
 }
 
 /* One stdin command; returns 1 to end. */
@@ -123,7 +131,8 @@ int ph_vserial_serve(const bench_config *cfg, unsigned time_scale, volatile sig_
 {
 	char err[300];
 	int eof = 0;
-	ph_vserial *v = ph_vserial_new(cfg, time_scale, ph_monotonic_ns(), NULL, err, sizeof err);
+	ph_vserial *v = ph_vserial_new(cfg, time_scale, ph_monotonic_ns(), PH_VSERIAL_PUMPHIL, err,
+	                               sizeof err);
 
 	if (!v) {
 		fprintf(stderr, "pumphil board: %s\n", err);

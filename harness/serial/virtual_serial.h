@@ -2,6 +2,9 @@
  * virtual_serial.h - `--board virtual-serial`: the virtual serial board
  * (vserial.h) in this process and the serial transport to it, as one
  * transport.  Closing it closes the line, then the board.
+ * `--board virtual-serial:ascii`: the pump speaks the ASCII command set on
+ * its own pty, for a Lua adapter (docs/adapters.md); the transport carries
+ * the fixture channel only.
  */
 #ifndef PH_VIRTUAL_SERIAL_H
 #define PH_VIRTUAL_SERIAL_H
@@ -20,8 +23,12 @@
 /* Start a bench from cfg on a new pty whose clock runs time_scale times real
  * time (0, 1: real time) and open the serial transport to it.  Returns NULL
  * with one line in err. */
-ph_transport *ph_virtual_serial_open(const bench_config *cfg, unsigned time_scale, char *err,
-                                     size_t errlen);
+ph_transport *ph_virtual_serial_open(const bench_config *cfg, unsigned time_scale,
+                                     enum ph_vserial_proto proto, char *err, size_t errlen);
+
+/* ASCII: the pump line's pty path, which the transport does not open (an
+ * adapter does); NULL for any other transport or protocol. */
+const char *ph_virtual_serial_pump_line(ph_transport *t);
 
 /* The board behind a virtual-serial transport, NULL for any other. */
 ph_vserial *ph_virtual_serial_board(ph_transport *t);

@@ -15,41 +15,50 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "ascii_fe.h"
 #include "base/clock.h"
 #include "serial/transport_serial.h"
 
 #define VS_MAX_SLEEP_NS 20000000LL /* the thread looks at its stop flag at 50 Hz */
 #define VS_WRITE_NS 200000000LL    /* a line nobody reads drops after 0.2 s */
 
-struct ph_vserial {
+typedef struct vs_pty {
 	int master, slave;
+	ph_serial_deframer d;
+	char path[64];
+} vs_pty;
+
+struct ph_vserial {
+	vs_pty pty[2]; /* [0] the pump's line; [1] the fixture's (ASCII only) */
+	int nptys;
 	bench *b;
 	bench_config cfg;
 	int64_t epoch, scale;
-	const ph_vserial_frontend *fe;
-	void *fe_state;
-	ph_serial_deframer d;
+	ascii_fe *fe;
 	ph_rx scratch;
 	atomic_int stop, hungup;
 	atomic_ullong dropped;
 	pthread_t thread;
 	int thread_on;
-	char path[64];
 };
+
+typedef struct vs_writer {
+	ph_vserial *v;
+	int fd;
+} vs_writer;
 
 static int64_t bench_at(const ph_vserial *v, int64_t real)
 {
 	return (real - v->epoch) * v->scale; /* board time 0 at epoch */
 }
 
-static void line_write(void *ctx, const uint8_t *buf, size_t n)
+static void pty_write(ph_vserial *v, int fd, const uint8_t *buf, size_t n)
 {
-	ph_vserial *v = ctx;
 	int64_t end = ph_monotonic_ns() + VS_WRITE_NS;
 	size_t done = 0;
 
 	while (done < n && !atomic_load(&v->hungup)) {
-		ssize_t w = write(v->master, buf + done, n - done);
+		ssize_t w = write(fd, buf + done, n - done);
 		if (w > 0) {
 			done += (size_t)w;
 			continue;
@@ -58,11 +67,17 @@ static void line_write(void *ctx, const uint8_t *buf, size_t n)
 			continue;
 		if ((w < 0 && errno != EAGAIN) || ph_monotonic_ns() >= end)
 			break;
-		struct pollfd p = { .fd = v->master, .events = POLLOUT };
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
 		poll(&p, 1, 10);
 	}
 	if (done < n)
 		atomic_fetch_add(&v->dropped, n - done);
+}
+
+static void fe_write(void *ud, const uint8_t *buf, size_t n)
+{
+	ph_vserial *v = ud;
+	pty_write(v, v->pty[0].master, buf, n);
 }
 
 static void on_tx(void *ud, uint8_t channel, const uint8_t *wire, size_t n, int64_t t_ns)
@@ -71,23 +86,25 @@ static void on_tx(void *ud, uint8_t channel, const uint8_t *wire, size_t n, int6
 	uint8_t out[PP_MAX_WIRE + 1];
 	int len;
 
-	if (v->fe) {
-		v->fe->bench_tx(v->fe_state, channel, wire, n, t_ns);
+	(void)t_ns;
+	if (v->fe && channel == PP_CH_PUMP) {
+		ascii_fe_bench_tx(v->fe, wire, n);
 		return;
 	}
 	len = ph_serial_frame_put(channel, wire, n, out, sizeof out);
 	if (len > 0)
-		line_write(v, out, (size_t)len);
+		pty_write(v, v->pty[v->nptys - 1].master, out, (size_t)len);
 }
 
-static void line_in(ph_vserial *v, const uint8_t *buf, size_t n)
+static void line_in(ph_vserial *v, int which, const uint8_t *buf, size_t n)
 {
-	if (v->fe) {
-		v->fe->line_rx(v->fe_state, buf, n);
+	if (v->fe && which == 0) {
+		ascii_fe_line_rx(v->fe, buf, n);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (ph_serial_deframe(&v->d, buf[i], &v->scratch))
+		if (ph_serial_deframe(&v->pty[which].d, buf[i], &v->scratch) &&
+		    !(v->fe && v->scratch.channel == PP_CH_PUMP))
 			bench_rx(v->b, v->scratch.channel, v->scratch.wire, v->scratch.n);
 }
 
@@ -105,51 +122,54 @@ static void *board_main(void *arg)
 
 	while (!atomic_load(&v->stop)) {
 		advance_to_now(v);
-		int64_t next = bench_next_event_ns(v->b) - bench_now_ns(v->b);
-		int64_t wait = next / v->scale;
+		int64_t wait = (bench_next_event_ns(v->b) - bench_now_ns(v->b)) / v->scale;
 		if (wait > VS_MAX_SLEEP_NS)
 			wait = VS_MAX_SLEEP_NS;
 		if (wait < 0)
 			wait = 0;
-		struct pollfd p = { .fd = atomic_load(&v->hungup) ? -1 : v->master,
-			            .events = POLLIN };
-		int r = poll(&p, 1, (int)(wait / 1000000));
-		if (r > 0 && (p.revents & POLLIN)) {
-			ssize_t n = read(v->master, buf, sizeof buf);
+		struct pollfd p[2];
+		for (int i = 0; i < v->nptys; i++)
+			p[i] = (struct pollfd){ .fd = v->pty[i].master, .events = POLLIN };
+		if (poll(p, (nfds_t)v->nptys, (int)(wait / 1000000)) <= 0)
+			continue;
+		for (int i = 0; i < v->nptys; i++) {
+			if (!(p[i].revents & POLLIN))
+				continue;
+			ssize_t n = read(v->pty[i].master, buf, sizeof buf);
 			if (n > 0) {
 				advance_to_now(v);
-				line_in(v, buf, (size_t)n);
+				line_in(v, i, buf, (size_t)n);
 			}
 		}
 	}
 	return NULL;
 }
 
-static int open_pty(ph_vserial *v, char *err, size_t errlen)
+static int open_pty(vs_pty *p, char *err, size_t errlen)
 {
 	struct termios tio;
 
-	v->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (v->master < 0 || grantpt(v->master) || unlockpt(v->master) ||
-	    ptsname_r(v->master, v->path, sizeof v->path)) {
+	p->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (p->master < 0 || grantpt(p->master) || unlockpt(p->master) ||
+	    ptsname_r(p->master, p->path, sizeof p->path)) {
 		snprintf(err, errlen, "virtual serial: cannot create a pseudo-terminal: %s",
 		         strerror(errno));
 		return -1;
 	}
-	v->slave = open(v->path, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (v->slave < 0 || tcgetattr(v->slave, &tio)) {
-		snprintf(err, errlen, "virtual serial: cannot open %s: %s", v->path,
+	p->slave = open(p->path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (p->slave < 0 || tcgetattr(p->slave, &tio)) {
+		snprintf(err, errlen, "virtual serial: cannot open %s: %s", p->path,
 		         strerror(errno));
 		return -1;
 	}
 	cfmakeraw(&tio);
-	tcsetattr(v->slave, TCSANOW, &tio);
-	fcntl(v->master, F_SETFL, fcntl(v->master, F_GETFL) | O_NONBLOCK);
+	tcsetattr(p->slave, TCSANOW, &tio);
+	fcntl(p->master, F_SETFL, fcntl(p->master, F_GETFL) | O_NONBLOCK);
 	return 0;
 }
 
 ph_vserial *ph_vserial_new(const bench_config *cfg, unsigned scale, int64_t epoch,
-                           const ph_vserial_frontend *fe, char *err, size_t errlen)
+                           enum ph_vserial_proto proto, char *err, size_t errlen)
 {
 	ph_vserial *v = calloc(1, sizeof *v);
 
@@ -157,25 +177,22 @@ ph_vserial *ph_vserial_new(const bench_config *cfg, unsigned scale, int64_t epoc
 		snprintf(err, errlen, "virtual serial: out of memory");
 		return NULL;
 	}
-	v->master = v->slave = -1;
+	v->pty[0].master = v->pty[0].slave = v->pty[1].master = v->pty[1].slave = -1;
 	v->cfg = *cfg;
 	v->epoch = epoch;
 	v->scale = scale > 1 ? scale : 1;
-	v->fe = fe;
-	if (open_pty(v, err, errlen))
-		goto fail;
+	v->nptys = proto == PH_VSERIAL_ASCII ? 2 : 1;
+	for (int i = 0; i < v->nptys; i++)
+		if (open_pty(&v->pty[i], err, errlen))
+			goto fail;
 	v->b = bench_new(&v->cfg, on_tx, v);
 	if (!v->b) {
 		snprintf(err, errlen, "virtual serial: cannot create the bench");
 		goto fail;
 	}
-	if (fe) {
-		v->fe_state = fe->create(v->b, line_write, v);
-		if (!v->fe_state) {
-			snprintf(err, errlen, "virtual serial: cannot create the %s front-end",
-			         fe->name);
-			goto fail;
-		}
+	if (proto == PH_VSERIAL_ASCII && !(v->fe = ascii_fe_new(v->b, fe_write, v))) {
+		snprintf(err, errlen, "virtual serial: out of memory");
+		goto fail;
 	}
 	if (pthread_create(&v->thread, NULL, board_main, v)) {
 		snprintf(err, errlen, "virtual serial: cannot start the board thread");
@@ -190,7 +207,12 @@ fail:
 
 const char *ph_vserial_path(const ph_vserial *v)
 {
-	return v->path;
+	return v->pty[0].path;
+}
+
+const char *ph_vserial_fixture_path(const ph_vserial *v)
+{
+	return v->pty[v->nptys - 1].path;
 }
 
 uint64_t ph_vserial_dropped(const ph_vserial *v)
@@ -205,11 +227,13 @@ void ph_vserial_hangup(ph_vserial *v)
 		pthread_join(v->thread, NULL);
 	v->thread_on = 0;
 	atomic_store(&v->hungup, 1);
-	if (v->slave >= 0)
-		close(v->slave);
-	if (v->master >= 0)
-		close(v->master);
-	v->slave = v->master = -1;
+	for (int i = 0; i < 2; i++) {
+		if (v->pty[i].slave >= 0)
+			close(v->pty[i].slave);
+		if (v->pty[i].master >= 0)
+			close(v->pty[i].master);
+		v->pty[i].slave = v->pty[i].master = -1;
+	}
 }
 
 void ph_vserial_free(ph_vserial *v)
@@ -217,8 +241,7 @@ void ph_vserial_free(ph_vserial *v)
 	if (!v)
 		return;
 	ph_vserial_hangup(v);
-	if (v->fe && v->fe_state)
-		v->fe->destroy(v->fe_state);
+	ascii_fe_free(v->fe);
 	bench_free(v->b);
 	free(v);
 }

@@ -1,8 +1,8 @@
 /*
  * vserial.h - the virtual serial board: the reference bench (firmware +
  * fixture, board/sim) served on a pseudo-terminal, speaking pumphil's
- * protocol framed as transport_serial.h says, or any other line protocol
- * through a front-end (ph_vserial_frontend).
+ * protocol framed as transport_serial.h says, or the ASCII command set
+ * (board/sim/ascii_fe.h) on the pump's line.
  *
  * One thread owns the bench and the pty's master side: it runs the bench
  * in real time, or `scale` times faster, from the monotonic instant epoch,
@@ -25,27 +25,26 @@
 
 typedef struct ph_vserial ph_vserial;
 
-/* A protocol front-end between the line and the bench.  NULL: pumphil's own
- * frames (transport_serial.h).  Called on the board thread only. */
-typedef struct ph_vserial_frontend {
-	const char *name;
-	/* A new front-end state for bench b; write(wctx, bytes, n) sends bytes
-	 * on the line. */
-	void *(*create)(bench *b, void (*write)(void *wctx, const uint8_t *, size_t), void *wctx);
-	void (*destroy)(void *fe);
-	/* Bytes that arrived on the line. */
-	void (*line_rx)(void *fe, const uint8_t *bytes, size_t n);
-	/* A frame the bench sent (pumphil wire frame, delimiter included). */
-	void (*bench_tx)(void *fe, uint8_t channel, const uint8_t *wire, size_t n, int64_t t_ns);
-} ph_vserial_frontend;
+/* What the line speaks. */
+enum ph_vserial_proto {
+	PH_VSERIAL_PUMPHIL = 0, /* one pty: both channels, tagged frames */
+	/* Two ptys: the pump channel as the ASCII command set (board/sim/ascii_fe.h)
+	 * on the first, the fixture channel as tagged pumphil frames on the
+	 * second (the rig stays pumphil's; only the pump speaks another
+	 * protocol). */
+	PH_VSERIAL_ASCII = 1,
+};
 
-/* Start a bench built from cfg (copied) on a new pty.  fe may be NULL.
- * Returns NULL with one line in err. */
+/* Start a bench built from cfg (copied) on new ptys.  Returns NULL with one
+ * line in err. */
 ph_vserial *ph_vserial_new(const bench_config *cfg, unsigned scale, int64_t epoch,
-                           const ph_vserial_frontend *fe, char *err, size_t errlen);
+                           enum ph_vserial_proto proto, char *err, size_t errlen);
 
-/* The pty's slave path ("/dev/pts/N"). */
+/* The pty's slave path ("/dev/pts/N"): the pump's line (PUMPHIL: both
+ * channels). */
 const char *ph_vserial_path(const ph_vserial *v);
+/* ASCII: the fixture channel's pty; PUMPHIL: the same as ph_vserial_path. */
+const char *ph_vserial_fixture_path(const ph_vserial *v);
 
 /* Close the master side now: the port vanishes for its clients (the bench
  * stops).  For tests of a board that goes away. */

@@ -149,7 +149,7 @@ static void protocol_through_virtual_board(void **state)
 
 	(void)state;
 	bench_config_default(&cfg);
-	ph_transport *t = ph_virtual_serial_open(&cfg, 1, err, sizeof err);
+	ph_transport *t = ph_virtual_serial_open(&cfg, 1, PH_VSERIAL_PUMPHIL, err, sizeof err);
 	assert_non_null(t);
 	int n = pp_msg_encode(&m, PP_CH_PUMP, 7, 0, wire, sizeof wire);
 	assert_true(n > 0);

@@ -1,0 +1,29 @@
+# Pump adapters (docs/adapters.md): label `adapters`.  Misbehaving Lua
+# adapters are test errors naming the adapter's file:line, the watchdog
+# stops a hang, and the next test runs (issue 15, acceptance 2).
+include(${CMAKE_SOURCE_DIR}/tests/cmake/ph_expect.cmake)
+set(AD ${CMAKE_CURRENT_LIST_DIR}/adapters)
+set(ADB --board virtual-serial:ascii)
+ph_expect(adapter_lua_error RC 4 LABELS adapters
+  ARGS run ${NR} ${ADB} --adapter ${AD}/bad_error.lua ${AD}/two_tests.lua
+  MATCH "ERROR +adapter / the pump through the adapter" "bad_error.lua:5: attempt to index"
+        "PASS +adapter / the next test runs")
+ph_expect(adapter_wrong_shape RC 4 LABELS adapters
+  ARGS run ${NR} ${ADB} --adapter ${AD}/bad_shape.lua ${AD}/two_tests.lua
+  MATCH "adapter bad_shape: call\\('interrogate'\\) returned a number, expected a reply table \\(.*bad_shape.lua:3\\)"
+        "PASS +adapter / the next test runs")
+ph_expect(adapter_wrong_file RC 4 LABELS adapters
+  ARGS run ${NR} ${ADB} --adapter ${AD}/bad_return.lua ${AD}/two_tests.lua
+  MATCH "bad_return.lua: an adapter returns a table with call and next_event functions, got number"
+        "PASS +adapter / the next test runs")
+ph_expect(adapter_hang RC 4 LABELS adapters
+  ARGS run ${NR} ${ADB} --wall-timeout 2s --adapter ${AD}/bad_hang.lua ${AD}/two_tests.lua
+  MATCH "ERROR +adapter / the pump through the adapter" "bad_hang.lua:[5-7]: .*wall-time limit"
+        "PASS +adapter / the next test runs")
+ph_expect(adapter_wait_hang RC 4 LABELS adapters
+  ARGS run ${NR} ${ADB} --wall-timeout 2s --adapter ${AD}/bad_wait.lua ${AD}/two_tests.lua
+  MATCH "ERROR +adapter / the pump through the adapter" "bad_wait.lua:7: .*wall-time limit"
+        "PASS +adapter / the next test runs")
+ph_expect(adapter_missing_file RC 2 LABELS adapters
+  ARGS run ${NR} ${ADB} --adapter ${AD}/no-such-adapter.lua ${AD}/two_tests.lua
+  MATCH "--adapter: cannot read")
