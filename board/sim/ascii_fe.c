@@ -17,6 +17,8 @@ struct ascii_fe {
 	ascii_fe_write_fn write;
 	void *ud;
 	uint16_t seq;
+	uint32_t acks[32]; /* events to acknowledge once the bench returns */
+	unsigned nacks;
 	size_t n;
 	int overlong;
 	char line[LINE_MAX_LEN];
@@ -196,8 +198,22 @@ static void command(ascii_fe *fe, char *line)
 	bench_rx(fe->b, PP_CH_PUMP, wire, (size_t)n);
 }
 
+void ascii_fe_poll(ascii_fe *fe)
+{
+	for (unsigned i = 0; i < fe->nacks; i++) {
+		pp_msg ack = { .type = pp_type_event_ack };
+		uint8_t w[PP_MAX_WIRE];
+		ack.u.event_ack.evseq = fe->acks[i];
+		int k = pp_msg_encode(&ack, PP_CH_PUMP, ++fe->seq, 0, w, sizeof w);
+		if (k > 0)
+			bench_rx(fe->b, PP_CH_PUMP, w, (size_t)k);
+	}
+	fe->nacks = 0;
+}
+
 void ascii_fe_line_rx(ascii_fe *fe, const uint8_t *bytes, size_t n)
 {
+	ascii_fe_poll(fe);
 	for (size_t i = 0; i < n; i++) {
 		char c = (char)bytes[i];
 		if (c == '\n') {
@@ -237,13 +253,10 @@ void ascii_fe_bench_tx(ascii_fe *fe, const uint8_t *wire, size_t n)
 		return;
 	const pp_msg_desc *d = pp_msg_desc_find(m.type);
 	if (m.type == pp_type_event) {
-		/* The front-end is the host for the firmware: it acks. */
-		pp_msg ack = { .type = pp_type_event_ack };
-		uint8_t w[PP_MAX_WIRE];
-		ack.u.event_ack.evseq = m.u.event.evseq;
-		int k = pp_msg_encode(&ack, PP_CH_PUMP, ++fe->seq, 0, w, sizeof w);
-		if (k > 0)
-			bench_rx(fe->b, PP_CH_PUMP, w, (size_t)k);
+		/* The front-end is the host for the firmware: it acks, after
+		 * the bench call that sent the event returned (ascii_fe_poll). */
+		if (fe->nacks < sizeof fe->acks / sizeof fe->acks[0])
+			fe->acks[fe->nacks++] = m.u.event.evseq;
 		const char *ev = pp_code_name("EV", m.u.event.code);
 		upper(name, sizeof name, ev ? ev : "EVENT");
 		used = (size_t)snprintf(out, sizeof out, "!%s", name);

@@ -44,6 +44,10 @@ void ascii_fe_line_rx(ascii_fe *fe, const uint8_t *bytes, size_t n);
 /* A frame the bench sent on the pump channel (wire, delimiter included). */
 void ascii_fe_bench_tx(ascii_fe *fe, const uint8_t *wire, size_t n);
 
+/* Acknowledge the events the firmware sent, outside its own call (the
+ * owner calls this after each bench_advance / bench_rx). */
+void ascii_fe_poll(ascii_fe *fe);
+
 /* The verb for a pumphil message name, NULL when the set has none. */
 const char *ascii_fe_verb(const char *message);
 

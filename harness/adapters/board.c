@@ -10,25 +10,44 @@
 #include "serial/serial_port.h"
 #include "serial/transport_serial.h"
 #include "serial/virtual_serial.h"
+#include "serial/vserial_lock.h"
 #include "usb/transport_usb.h"
 #include "usb/usb_select.h"
 #include "usb/virtual_usb.h"
 
 /* ---- sim: the virtual bench in process, on the virtual clock ---- */
 
+static int sim_check(const char *arg, char *err, size_t errlen)
+{
+	if (!*arg || !strcmp(arg, "ascii"))
+		return 0;
+	snprintf(err, errlen, "sim: unknown protocol '%s' (sim[:ascii])", arg);
+	return -1;
+}
+
 static ph_transport *sim_open(const char *arg, const ph_board_params *p, char *err, size_t errlen)
 {
+	if (*arg)
+		return ph_vlock_open(p->cfg, err, errlen);
 	ph_transport *t = ph_sim_open(p->cfg);
 	if (!t)
 		snprintf(err, errlen, "cannot create the virtual bench: out of memory");
 	return t;
 }
 
+static const char *sim_adapter_line(ph_transport *t)
+{
+	return ph_vlock_pump_path(t);
+}
+
 static const ph_board_driver sim_driver = {
 	.name = "sim",
-	.syntax = "sim",
-	.description = "the virtual bench in process, on a virtual clock (default)",
+	.syntax = "sim[:ascii]",
+	.description = "the virtual bench in process, on a virtual clock (default); :ascii puts "
+	               "the pump's ASCII command set on a pty for a Lua adapter, in lock-step",
+	.check = sim_check,
 	.open = sim_open,
+	.adapter_line = sim_adapter_line,
 };
 
 /* ---- virtual-usb: the virtual bench behind a umockdev USB device ---- */

@@ -15,6 +15,7 @@
 #include "lua/lua_sandbox.h"
 #include "pp.h"
 #include "serial/serial_port.h"
+#include "serial/vserial_lock.h"
 
 #define LINE_SEND_NS 1000000000LL /* a send that does not drain in 1 s fails */
 #define LINE_POLL_NS 20000000LL   /* a receive looks at the bench clock at 50 Hz */
@@ -53,7 +54,14 @@ static void record_bytes(ph_ctx *c, const char *ev, const uint8_t *b, size_t n)
 	json_decref(j);
 }
 
-static ph_serial_port *line_of(lua_State *L, ph_ctx *c)
+/* The adapter's line: a serial port, or the pty of a lock-step board in
+ * this process (sim:ascii), which also moves the bench clock. */
+typedef struct adapter_line {
+	ph_serial_port *port;
+	ph_vlock *lock;
+} adapter_line;
+
+static adapter_line *line_of(lua_State *L, ph_ctx *c)
 {
 	if (!c->adapter_port)
 		luaL_error(L, "line: not open (call line.open() first)");
@@ -85,9 +93,17 @@ static int l_line_open(lua_State *L)
 		                     "(use --board virtual-serial:ascii or serial:PORT)");
 	if (c->adapter_port)
 		return 0;
-	c->adapter_port = ph_serial_open(c->adapter_line, (unsigned)baud, err, sizeof err);
-	if (!c->adapter_port)
+	adapter_line *l = calloc(1, sizeof *l);
+	if (!l)
+		return luaL_error(L, "line.open: out of memory");
+	l->lock = ph_vlock_find(c->adapter_line);
+	if (!l->lock)
+		l->port = ph_serial_open(c->adapter_line, (unsigned)baud, err, sizeof err);
+	if (!l->lock && !l->port) {
+		free(l);
 		return luaL_error(L, "line.open: %s", err);
+	}
+	c->adapter_port = l;
 	return 0;
 }
 
@@ -97,11 +113,13 @@ static int l_line_send(lua_State *L)
 	ph_ctx *c = ph_lua_ctx_get(L);
 	size_t n;
 	const char *s = luaL_checklstring(L, 1, &n);
-	ph_serial_port *p = line_of(L, c);
+	adapter_line *l = line_of(L, c);
 	int r;
 
 	record_bytes(c, "adapter_tx", (const uint8_t *)s, n);
-	r = ph_serial_write(p, (const uint8_t *)s, n, ph_monotonic_ns() + LINE_SEND_NS);
+	r = l->lock ? ph_vlock_line_write(l->lock, (const uint8_t *)s, n)
+	            : ph_serial_write(l->port, (const uint8_t *)s, n,
+	                              ph_monotonic_ns() + LINE_SEND_NS);
 	if (r != PH_T_OK)
 		return line_gone(L, c, r);
 	return 0;
@@ -114,14 +132,16 @@ static int l_line_recv(lua_State *L)
 {
 	ph_ctx *c = ph_lua_ctx_get(L);
 	int64_t deadline = luaL_checkinteger(L, 1) + c->t0;
-	ph_serial_port *p = line_of(L, c);
+	adapter_line *l = line_of(L, c);
 	ph_sandbox *sb = ph_sandbox_of(L);
 	uint8_t buf[LINE_MAX_READ];
 
 	if (c->bench_limit_ns && deadline > c->bench_limit_ns)
 		deadline = c->bench_limit_ns;
 	for (;;) {
-		int r = ph_serial_read(p, buf, sizeof buf, ph_monotonic_ns() + LINE_POLL_NS);
+		int r = l->lock ? ph_vlock_line_read(l->lock, buf, sizeof buf, deadline)
+		                : ph_serial_read(l->port, buf, sizeof buf,
+		                                 ph_monotonic_ns() + LINE_POLL_NS);
 		if (r > 0) {
 			record_bytes(c, "adapter_rx", buf, (size_t)r);
 			lua_pushlstring(L, (const char *)buf, (size_t)r);
@@ -146,7 +166,10 @@ static int l_line_close(lua_State *L)
 
 void ph_lua_adapter_close(ph_ctx *c)
 {
-	ph_serial_close(c->adapter_port);
+	adapter_line *l = c->adapter_port;
+	if (l)
+		ph_serial_close(l->port);
+	free(l);
 	c->adapter_port = NULL;
 }
 

@@ -129,6 +129,15 @@ function M.route(ph, current, skip)
       return raw(channel, ...)
     end
   end
+  -- Link faults act on pumphil's frames: the pump's line is the adapter's.
+  local raw_lf = ph.linkfault
+  ph.linkfault = function(channel, ...)
+    local a = (channel == "pump" or channel == "all") and current()
+    if a then
+      skip(string.format("adapter %s: link faults act on pumphil's frames, not on its line", a.name))
+    end
+    return raw_lf(channel, ...)
+  end
   local raw_uns = ph.unsolicited
   ph.unsolicited = function(...)
     local a = current()

@@ -30,6 +30,11 @@ ph_transport *ph_virtual_serial_open(const bench_config *cfg, unsigned time_scal
  * adapter does); NULL for any other transport or protocol. */
 const char *ph_virtual_serial_pump_line(ph_transport *t);
 
+/* `--board sim:ascii` (vserial_lock.h): a transport (fixture channel only;
+ * pump frames are refused) owning a new bench from cfg on the virtual clock
+ * and the pty of its ASCII pump line.  NULL with one line in err. */
+ph_transport *ph_vlock_open(const bench_config *cfg, char *err, size_t errlen);
+
 /* The board behind a virtual-serial transport, NULL for any other. */
 ph_vserial *ph_virtual_serial_board(ph_transport *t);
 

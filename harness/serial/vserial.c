@@ -113,6 +113,8 @@ static void advance_to_now(ph_vserial *v)
 	int64_t t = bench_at(v, ph_monotonic_ns());
 	if (t > bench_now_ns(v->b))
 		bench_advance(v->b, t);
+	if (v->fe)
+		ascii_fe_poll(v->fe); /* event acks, outside the bench's own call */
 }
 
 static void *board_main(void *arg)
@@ -139,6 +141,8 @@ static void *board_main(void *arg)
 			if (n > 0) {
 				advance_to_now(v);
 				line_in(v, i, buf, (size_t)n);
+				if (v->fe)
+					ascii_fe_poll(v->fe);
 			}
 		}
 	}
