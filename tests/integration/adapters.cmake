@@ -41,3 +41,11 @@ add_test(NAME adapter_ascii_suites
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/adapter_suites.sh ${PUMPHIL_BIN}
           ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/adapter_suites)
 set_tests_properties(adapter_ascii_suites PROPERTIES LABELS adapters TIMEOUT 300)
+
+# Every method of the pump interface, one script, through both adapters
+# (issue 15, acceptance 3).
+ph_expect(adapter_methods_builtin RC 0 LABELS adapters
+  ARGS run ${NR} ${AD}/methods.lua MATCH "1 passed, 0 failed")
+ph_expect(adapter_methods_ascii RC 0 LABELS adapters
+  ARGS run ${NR} ${ADB} --adapter ${CMAKE_SOURCE_DIR}/fixtures/adapters/ascii.lua ${AD}/methods.lua
+  MATCH "1 passed, 0 failed")
