@@ -73,25 +73,25 @@ static void on_tx(void *ud, uint8_t channel, const uint8_t *wire, size_t n, int6
 	memcpy(rx->wire, wire, n);
 }
 
-/* Every byte the host wrote has reached the board and been handled. */
+/* Every byte the host wrote has reached the board and been handled.  Read
+ * first, wait only when the pty has not passed them on yet. */
 static int sync_in(ph_vlock *v)
 {
 	uint8_t buf[1024];
 
 	while (v->board_rx < v->host_tx && !v->broken) {
-		struct pollfd p = { .fd = v->master, .events = POLLIN };
-		if (poll(&p, 1, VL_SYNC_MS) <= 0) {
-			v->broken = 1;
-			break;
-		}
 		ssize_t n = read(v->master, buf, sizeof buf);
 		if (n > 0) {
 			v->board_rx += (uint64_t)n;
 			ascii_fe_line_rx(v->fe, buf, (size_t)n);
 			ascii_fe_poll(v->fe);
-		} else if (!(n < 0 && (errno == EAGAIN || errno == EINTR))) {
-			v->broken = 1;
+			continue;
 		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		struct pollfd p = { .fd = v->master, .events = POLLIN };
+		if ((n < 0 && errno != EAGAIN) || poll(&p, 1, VL_SYNC_MS) <= 0)
+			v->broken = 1;
 	}
 	return v->broken ? PH_T_IO : PH_T_OK;
 }
@@ -131,15 +131,15 @@ int ph_vlock_line_read(ph_vlock *v, uint8_t *buf, size_t cap, int64_t deadline_n
 		if (v->broken || sync_in(v))
 			return PH_T_NO_DEVICE;
 		if (v->host_rx < v->board_tx) {
-			struct pollfd p = { .fd = v->slave, .events = POLLIN };
-			if (poll(&p, 1, VL_SYNC_MS) <= 0)
-				return PH_T_IO;
 			ssize_t n = read(v->slave, buf, cap);
 			if (n > 0) {
 				v->host_rx += (uint64_t)n;
 				return (int)n;
 			}
-			if (!(n < 0 && (errno == EAGAIN || errno == EINTR)))
+			if (n < 0 && errno == EINTR)
+				continue;
+			struct pollfd p = { .fd = v->slave, .events = POLLIN };
+			if ((n < 0 && errno != EAGAIN) || poll(&p, 1, VL_SYNC_MS) <= 0)
 				return PH_T_IO;
 			continue;
 		}
