@@ -28,14 +28,12 @@
 static void record_bytes(ph_ctx *c, const char *ev, const uint8_t *b, size_t n)
 {
 	static const char hexd[] = "0123456789abcdef";
-	char *hex = malloc(n * 2 + 1);
+	char *hex = c->record ? malloc(n * 2 + 1) : NULL;
 	json_t *j;
 	char *text;
 
-	if (!c->record || !hex) {
-		free(hex);
+	if (!hex)
 		return;
-	}
 	for (size_t i = 0; i < n; i++) {
 		hex[2 * i] = hexd[b[i] >> 4];
 		hex[2 * i + 1] = hexd[b[i] & 15];
