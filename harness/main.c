@@ -22,7 +22,7 @@ typedef struct ph_cmd {
 
 static const ph_cmd cmds[] = {
 	{ "run", ph_cmd_run, "run Lua test suites against a bench" },
-	{ "board", ph_cmd_board, "serve the virtual bench as a USB device" },
+	{ "board", ph_cmd_board, "serve the virtual bench as a USB device or on a pty" },
 	{ "view", ph_cmd_view, "show a trace's timing (window or headless PNG)" },
 	{ "report", ph_cmd_report, "regenerate reports from a record or trace" },
 	{ "merge", ph_cmd_merge, "merge several runs into one report" },

@@ -20,7 +20,7 @@ if ! cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performanc
   status=1
 fi
 echo "lint: luacheck"
-if ! luacheck --config .luacheckrc --no-color -q scripts tests; then
+if ! luacheck --config .luacheckrc --no-color -q scripts tests fixtures/adapters; then
   status=1
 fi
 [ $status -eq 0 ] && echo "lint: clean"

@@ -13,6 +13,10 @@
 
 #ifndef PH_USES_ADAPTERS
 #error "adapters/ is not a declared dependency of this part (harness/CMakeLists.txt)"
+/* The pump's line for a Lua adapter on the board t was opened from, NULL
+ * when the board has none. */
+const char *ph_board_adapter_line(const char *board, ph_transport *t);
+
 #endif
 
 #include <stddef.h>
@@ -56,6 +60,9 @@ typedef struct ph_board_driver {
 	/* After the board went away: wait until it is back, at most timeout_ns.
 	 * NULL: nothing to wait for.  Returns 0 when back, -1 if not. */
 	int (*wait_back)(const char *arg, int64_t timeout_ns);
+	/* The path of the pump's own line for a Lua adapter (--adapter) on a
+	 * board opened as t, or NULL (NULL function: none). */
+	const char *(*adapter_line)(ph_transport *t);
 } ph_board_driver;
 
 /* Every driver, NULL-terminated, in the order --help lists them. */
@@ -80,5 +87,9 @@ ph_transport *ph_board_open(const char *board, const ph_board_params *p, char *e
  * most timeout_ns.  Returns 0 when it is (or nothing to wait for), -1 if
  * not. */
 int ph_board_wait_back(const char *board, int64_t timeout_ns);
+
+/* The pump's line for a Lua adapter on the board t was opened from, NULL
+ * when the board has none. */
+const char *ph_board_adapter_line(const char *board, ph_transport *t);
 
 #endif

@@ -6,6 +6,7 @@
  * nil, message, code like Lua's io library.
  */
 #include "lua/lua_bench.h"
+#include "lua/lua_adapter.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,11 @@ static ph_ctx *ctx_get(lua_State *L)
 	if (!c || !c->link)
 		luaL_error(L, "no bench: bench functions work only inside a test");
 	return c;
+}
+
+ph_ctx *ph_lua_ctx_get(lua_State *L)
+{
+	return ctx_get(L);
 }
 
 /* ---- messages <-> tables ---- */
@@ -885,4 +891,5 @@ void ph_lua_push_primitives(lua_State *L)
 	luaL_newlib(L, fns);
 	push_codes(L);
 	lua_setfield(L, -2, "codes");
+	ph_lua_adapter_register(L);
 }

@@ -46,6 +46,10 @@ typedef struct ph_ctx {
 	void (*progress)(void *ud, int64_t bench_ns);
 	void *progress_ud;
 	int64_t progress_wall;
+	/* A Lua adapter for the pump (--adapter), its line's path (from the
+	 * board) and, once the adapter opened it, the line (lua_adapter.h). */
+	const char *adapter_file, *adapter_line;
+	void *adapter_port;
 } ph_ctx;
 
 /* Push the primitives table (_ph) onto L's stack. */
@@ -53,6 +57,9 @@ void ph_lua_push_primitives(lua_State *L);
 
 /* Set (or clear with NULL) the current context. */
 void ph_lua_set_ctx(lua_State *L, ph_ctx *ctx);
+
+/* The current context; raises "no bench" outside a test. */
+ph_ctx *ph_lua_ctx_get(lua_State *L);
 
 /* Push a JSON value as a Lua value (objects become tables). */
 void ph_lua_push_json(lua_State *L, const json_t *j);

@@ -1334,13 +1334,23 @@ function M.list()
   return out
 end
 
+local adapter -- the pump's Lua adapter for this test (pumphil_adapter.lua), or nil
+local adapter_state -- "wanted" until the test first speaks to the pump, or the load error
+
+local function skip_test(reason)
+  current.skip_reason = tostring(reason)
+  error("skipped: " .. tostring(reason), 0)
+end
+
 function M.begin(id)
   local t = R.tests[id]
   first_board_us = nil
+  adapter, adapter_state = nil, nil
   annotate_left = { ANNOTATE_MAX_VALUES }
   current = { id = id, verdict = "pass", checks = 0, measurements = {}, log = {}, bench = true }
   R.results[id] = current
   t.bench = new_bench()
+  if ph.adapter_file() then adapter_state = "wanted" end
   faults.begin(t.bench)
   math.randomseed(ph.seed())
   ph.record { ev = "test_start", name = t.name, suite = t.suite.name, file = t.file,
@@ -1405,6 +1415,7 @@ function M.finish(id, verdict, message, where)
               where = where, checks = r.checks }
   R.tests[id].bench = nil
   current = nil
+  adapter, adapter_state = nil, nil
   return r
 end
 
@@ -1414,6 +1425,20 @@ end
 function M.init(primitives)
   ph = primitives
   M.units = U
+  -- The adapter loads when the test first speaks to the pump, inside the
+  -- test's phases: its errors are the test's, with its file:line.
+  local function current_adapter()
+    if adapter_state == "wanted" then
+      adapter_state = "loading"
+      local ok, a = pcall(require("pumphil.adapter").open, ph, skip_test, U)
+      if not ok then adapter_state = { err = a }; error(a, 0) end
+      adapter, adapter_state = a, "open"
+    elseif type(adapter_state) == "table" then
+      error(adapter_state.err, 0)
+    end
+    return adapter
+  end
+  require("pumphil.adapter").route(ph, current_adapter, skip_test)
   faults = require("pumphil.faults").install { ph = ph, U = U, fail = fail, measure = measure,
                                                Bench = Bench, number_problem = number_problem,
                                                colon_guard = colon_guard }

@@ -23,7 +23,10 @@ static void usage(FILE *out)
 	fprintf(out, "%s\n\n", usage_line);
 	fputs("Run the Lua test scripts under PATH (files, or folders searched for *.lua).\n\n"
 	      "  --board B          sim (virtual bench, default), usb[:SERIAL|VID:PID|BUS-PORT],\n"
-	      "                     virtual-usb (the virtual bench behind a umockdev USB device)\n"
+	      "                     virtual-usb (the virtual bench behind a umockdev USB device),\n"
+	      "                     serial:PORT[@BAUD], virtual-serial[:ascii] (a pty)\n"
+	      "  --adapter FILE     speak to the pump through the Lua adapter FILE on the\n"
+	      "                     board's pump line (docs/adapters.md)\n"
 	      "  --seed N           run seed (default 1); each test's seed derives from it\n"
 	      "  --report DIR       write reports to DIR (default reports/<run-id>, and\n"
 	      "                     reports/latest points at it)\n"
@@ -149,10 +152,12 @@ int ph_cmd_run(int argc, char **argv)
 		O_RETRY,
 		O_SCALE,
 		O_HISTORY,
-		O_NOHISTORY
+		O_NOHISTORY,
+		O_ADAPTER
 	};
 	static const struct option longopts[] = {
 		{ "board", required_argument, NULL, O_BOARD },
+		{ "adapter", required_argument, NULL, O_ADAPTER },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "report", required_argument, NULL, O_REPORT },
 		{ "no-report", no_argument, NULL, O_NOREPORT },
@@ -194,6 +199,7 @@ int ph_cmd_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":j:hqv", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_BOARD: o.board = optarg; break;
+		case O_ADAPTER: o.adapter = optarg; break;
 		case O_SEED: {
 			char *end;
 			errno = 0;
@@ -279,6 +285,8 @@ int ph_cmd_run(int argc, char **argv)
 		return bad("%s", "no PATH given");
 	if (no_history || ph_history_url_off(o.history))
 		o.history = NULL;
+	if (o.adapter && access(o.adapter, R_OK))
+		return bad("--adapter: cannot read '%s'", o.adapter);
 	if (o.time_scale > 1 && !(ph_board_flags_of(o.board) & PH_BOARD_TIME_SCALE))
 		return bad("--time-scale: only the virtual board's clock can run fast (--board "
 		           "virtual-usb), not %s's",

@@ -25,6 +25,7 @@
 #include "base/paths.h"
 #include "link/linkfault.h"
 #include "link/profile.h"
+#include "lua/lua_adapter.h"
 #include "lua/lua_fixtures.h"
 #include "report/report.h"
 #include "results/record.h"
@@ -258,6 +259,7 @@ static json_t *run_attempt(void *envp, size_t index, int attempt)
 	}
 	/* Every test's board sits behind a link-fault layer (transparent until
 	 * a script sets faults), seeded from the test. */
+	const char *adapter_line = ph_board_adapter_line(env->o->board, tr);
 	ph_transport *lf = ph_linkfault_wrap(tr, seed ^ 0x6c696e6b6661756cull);
 	if (lf)
 		tr = lf;
@@ -281,7 +283,7 @@ static json_t *run_attempt(void *envp, size_t index, int attempt)
 	}
 	if (trace)
 		trace_run_start(trace, ph_link_now(link), env, p, index);
-	dut = identify_dut(link);
+	dut = env->o->adapter ? NULL : identify_dut(link); /* the adapter speaks to the pump */
 	ph_ctx ctx = {
 		.link = link,
 		.transport = tr,
@@ -292,6 +294,8 @@ static json_t *run_attempt(void *envp, size_t index, int attempt)
 		.record = trace ? trace_record : NULL,
 		.clock = trace ? trace_clock : NULL,
 		.record_ud = trace,
+		.adapter_file = env->o->adapter,
+		.adapter_line = adapter_line,
 	};
 	ph_console_live lv = { json_string_value(json_object_get(t, "suite")),
 		               json_string_value(json_object_get(t, "name")), ph_link_now(link) };
@@ -321,6 +325,7 @@ static json_t *run_attempt(void *envp, size_t index, int attempt)
 	int64_t bench_start = ph_link_now(link);
 	int stopped_before = ph_interrupted();
 	res = ph_script_run_test(s, id, &ctx, &lim);
+	ph_lua_adapter_close(&ctx);
 	if (!stopped_before && ph_interrupted())
 		mark_interrupted(res);
 	json_object_set_new(res, "bench_ns", json_integer(ph_link_now(link) - bench_start));

@@ -38,6 +38,7 @@ enum ph_exit {
 typedef struct ph_run_opts {
 	const char *board;   /* "sim" (default), "usb[:SEL]", "virtual-usb" */
 	unsigned time_scale; /* virtual-usb: board seconds per real second (1) */
+	const char *adapter; /* a Lua adapter file for the pump (docs/adapters.md), or NULL */
 	uint64_t seed;
 	const char *report_dir;   /* NULL: reports/<run-id> with reports/latest */
 	const char *reports_root; /* "reports" */

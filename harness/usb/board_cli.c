@@ -1,6 +1,6 @@
 /*
  * board_cli.c - `pumphil board`: serve the virtual bench as a USB device
- * (--usb), or check that a board answers (--ping).
+ * (--usb) or on a pseudo-terminal (--pty), or check that a board answers (--ping).
  *
  * --usb runs until SIGINT/SIGTERM or "quit" on stdin.  SIGUSR1 or
  * "unplug" pulls the plug, SIGUSR2 or "replug" plugs it back.  Signal
@@ -21,6 +21,7 @@
 
 #include "base/log.h"
 #include "link/profile.h"
+#include "serial/virtual_serial.h"
 #include "usb/transport_usb.h"
 #include "usb/usb_preload.h"
 #include "usb/virtual_usb.h"
@@ -28,6 +29,7 @@
 
 static const char usage_line[] =
         "usage: pumphil board --usb [--serial S] [--seed N] [--profile P] [--fixtures DIR]\n"
+        "       pumphil board --pty [--seed N] [--profile P] [--fixtures DIR]\n"
         "       pumphil board --ping [SELECTOR] [--count N]\n"
         "       pumphil board --monitor [SELECTOR] [--for SECONDS]";
 
@@ -45,6 +47,10 @@ static void usage(FILE *out)
 	      "  --fixtures DIR fixtures folder for --profile (default fixtures)\n"
 	      "Control: SIGUSR1 or 'unplug' on stdin pulls the plug; SIGUSR2 or 'replug'\n"
 	      "plugs it back (new device number); 'status' prints counters; 'quit' ends.\n\n"
+	      "--pty: run the virtual bench on a pseudo-terminal, speaking pumphil's protocol\n"
+	      "framed for a serial line; prints the pty's path (one line), then serves until\n"
+	      "SIGINT/SIGTERM or 'quit' on stdin; 'hangup' closes the pty (its clients see the\n"
+	      "port vanish).  Client, in another shell: pumphil run --board serial:PATH ...\n\n"
 	      "--ping [SELECTOR]: open the usb board (\"\", SERIAL, VID:PID or BUS-PORT),\n"
 	      "send interrogate N times (default 10), print the board and round-trip times.\n\n"
 	      "--monitor [SELECTOR]: open the usb board and print every frame it sends\n"
@@ -54,7 +60,7 @@ static void usage(FILE *out)
 }
 
 typedef struct board_opts {
-	int usb, ping, monitor, count, seconds;
+	int usb, pty, ping, monitor, count, seconds;
 	const char *serial, *profile, *fixtures, *selector;
 	unsigned long long seed;
 } board_opts;
@@ -77,7 +83,8 @@ static int parse(int argc, char **argv, board_opts *o)
 		O_SEED,
 		O_PROFILE,
 		O_FIXTURES,
-		O_COUNT
+		O_COUNT,
+		O_PTY
 	};
 	static const struct option lo[] = {
 		{ "usb", no_argument, NULL, O_USB },
@@ -90,6 +97,7 @@ static int parse(int argc, char **argv, board_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ "monitor", no_argument, NULL, O_MONITOR },
 		{ "for", required_argument, NULL, O_FOR },
+		{ "pty", no_argument, NULL, O_PTY },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -100,6 +108,7 @@ static int parse(int argc, char **argv, board_opts *o)
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case O_USB: o->usb = 1; break;
+		case O_PTY: o->pty = 1; break;
 		case O_PING: o->ping = 1; break;
 		case O_MONITOR: o->monitor = 1; break;
 		case O_FOR:
@@ -125,9 +134,9 @@ static int parse(int argc, char **argv, board_opts *o)
 		default: return bad("bad option", argv[optind - 1]);
 		}
 	}
-	if (o->usb + o->ping + o->monitor != 1)
-		return bad("give exactly one of --usb, --ping or --monitor", NULL);
-	if (!o->usb && optind < argc)
+	if (o->usb + o->pty + o->ping + o->monitor != 1)
+		return bad("give exactly one of --usb, --pty, --ping or --monitor", NULL);
+	if (!o->usb && !o->pty && optind < argc)
 		o->selector = argv[optind++];
 	if (optind < argc)
 		return bad("unexpected argument", argv[optind]);
@@ -312,6 +321,20 @@ static int run_usb(const board_opts *o)
 	return 0;
 }
 
+/* ---- --pty ---- */
+
+static int run_pty(const board_opts *o)
+{
+	bench_config cfg;
+	sigset_t waitmask;
+	int r = load_config(o, &cfg);
+
+	if (r)
+		return r;
+	signals_setup(&waitmask); /* before the board thread exists */
+	return ph_vserial_serve(&cfg, 1, &sig_quit, &waitmask);
+}
+
 /* ---- --ping ---- */
 
 static int64_t mono_ns(void)
@@ -443,5 +466,7 @@ int ph_cmd_board(int argc, char **argv)
 		return r == 1 ? 0 : r;
 	if (o.usb)
 		return run_usb(&o);
+	if (o.pty)
+		return run_pty(&o);
 	return o.ping ? run_ping(&o) : run_monitor(&o);
 }

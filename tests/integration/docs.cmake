@@ -28,5 +28,5 @@ set_tests_properties(docs_lua_annotations docs_lua_annotations_selftest PROPERTI
 # The Lua test scripts are clean under luacheck with the harness's globals
 # (.luacheckrc); `make lint` runs the same, but CI runs ctest.
 add_test(NAME lint_luacheck
-  COMMAND sh -c "cd '${CMAKE_SOURCE_DIR}' && luacheck --config .luacheckrc --no-color -q scripts tests")
+  COMMAND sh -c "cd '${CMAKE_SOURCE_DIR}' && luacheck --config .luacheckrc --no-color -q scripts tests fixtures/adapters")
 set_tests_properties(lint_luacheck PROPERTIES LABELS unit TIMEOUT 120)

@@ -40,7 +40,15 @@ static void arguments_checked_by_driver(void **state)
 {
 	char err[256];
 	assert_null(ph_board_check("sim:3", err, sizeof err));
+	assert_non_null(strstr(err, "unknown protocol '3'"));
+	assert_non_null(ph_board_check("sim:ascii", err, sizeof err));
+	assert_null(ph_board_check("virtual-usb:3", err, sizeof err));
 	assert_non_null(strstr(err, "takes no argument"));
+	assert_non_null(ph_board_check("serial:/dev/ttyACM0@9600", err, sizeof err));
+	assert_null(ph_board_check("serial", err, sizeof err));
+	assert_null(ph_board_check("serial:/dev/ttyACM0@7", err, sizeof err));
+	assert_non_null(ph_board_check("virtual-serial:ascii", err, sizeof err));
+	assert_null(ph_board_check("virtual-serial:morse", err, sizeof err));
 	assert_null(ph_board_check("usb:zz:zz", err, sizeof err));
 	assert_non_null(ph_board_check("usb:1209:0001", err, sizeof err));
 	assert_non_null(ph_board_check("usb", err, sizeof err));
@@ -85,6 +93,24 @@ static void sim_opens_and_unknown_does_not(void **state)
 	assert_non_null(strstr(err, "unknown board"));
 }
 
+/* sim:ascii names the pty of its pump line for an adapter; sim has none. */
+static void adapter_line_of_boards(void **state)
+{
+	bench_config cfg;
+	char err[256];
+	bench_config_default(&cfg);
+	ph_board_params p = { .cfg = &cfg, .time_scale = 1 };
+	ph_transport *t = ph_board_open("sim", &p, err, sizeof err);
+	assert_null(ph_board_adapter_line("sim", t));
+	ph_transport_close(t);
+	t = ph_board_open("sim:ascii", &p, err, sizeof err);
+	assert_non_null(t);
+	const char *path = ph_board_adapter_line("sim:ascii", t);
+	assert_non_null(path);
+	assert_non_null(strstr(path, "/dev/pts/"));
+	ph_transport_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -94,6 +120,7 @@ int main(void)
 		cmocka_unit_test(flags_describe_boards),
 		cmocka_unit_test(drivers_are_complete),
 		cmocka_unit_test(sim_opens_and_unknown_does_not),
+		cmocka_unit_test(adapter_line_of_boards),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

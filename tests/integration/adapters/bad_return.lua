@@ -1,0 +1,2 @@
+-- An adapter file that returns nothing useful.
+return 7
