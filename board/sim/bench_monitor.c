@@ -1,0 +1,214 @@
+/*
+ * bench_monitor.c - continuous monitors of the virtual bench (see
+ * bench_monitor.h): when each signal must be looked at, and what it is.
+ */
+#include "bench_monitor.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "fw_internal.h"
+
+#define MS 1000000LL
+#define MAX_LOOK (600LL * 1000 * MS) /* plan at most 10 min ahead, then look again */
+#define DAY_S 86400u
+
+/* How a signal moves between the bench's own events. */
+enum kind {
+	K_EVENT,   /* only at events (strokes, commands, firmware steps) */
+	K_BALANCE, /* at the balance's sample instants */
+	K_SMOOTH,  /* continuously (line pressure, supply ramp) */
+	K_SCHED,   /* piecewise constant on a schedule (intermittent pinch valve) */
+};
+
+static enum kind kind_of(int sig, const fixture *fx)
+{
+	switch (sig) {
+	case PP_MON_BALANCE_UG: return fx->cfg.balance_period_us ? K_BALANCE : K_SMOOTH;
+	case PP_MON_PRESSURE_PA: return K_SMOOTH;
+	case PP_MON_SUPPLY_MV: return fx->ramp_ns > 0 ? K_SMOOTH : K_EVENT;
+	case PP_MON_PINCH_PM: return fx->pinch_period_s > 0 ? K_SCHED : K_EVENT;
+	default: return K_EVENT;
+	}
+}
+
+/* A signal's value, fx already advanced to t_ns. */
+static int32_t value_from(int sig, fixture *fx, const fw_pump *p, int64_t t_ns)
+{
+	int64_t v = 0;
+
+	switch (sig) {
+	case PP_MON_BALANCE_UG: v = fixture_balance_ug(fx, t_ns); break;
+	case PP_MON_PRESSURE_PA: v = fixture_pressure_pa(fx, t_ns); break;
+	case PP_MON_RESERVOIR_TRUE_NL: v = llround(fx->reservoir_nl); break;
+	case PP_MON_SUPPLY_MV: v = fixture_supply_mv(fx); break;
+	case PP_MON_TEMP_MC: v = fx->temp_mc; break;
+	case PP_MON_MOTOR_STROKES: v = fx->strokes; break;
+	case PP_MON_RF_LOSS_PM: v = fx->rf_loss_pm; break;
+	case PP_MON_PINCH_PM: v = fixture_pinch_at(fx, t_ns); break;
+	case PP_MON_PUMP_MODE: v = p->ps.has_rx ? p->ps.rx.mode : PP_MODE_STOPPED; break;
+	case PP_MON_PUMP_RUNNING: v = p->ps.running; break;
+	case PP_MON_PUMP_RATE_NL_H: v = fw_basal_rate(p); break;
+	case PP_MON_PUMP_RESERVOIR_NL: v = fw_reservoir_nl(p); break;
+	case PP_MON_PUMP_ALARMS: v = (int32_t)p->alarms; break;
+	case PP_MON_PUMP_BOLUS: v = p->bolus.kind; break;
+	default: break;
+	}
+	return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v;
+}
+
+int32_t bench_mon_value(int sig, const fixture *fx, const fw_pump *p, int64_t t_ns)
+{
+	fixture c = *fx;
+
+	fixture_advance(&c, t_ns);
+	return value_from(sig, &c, p, t_ns);
+}
+
+void bench_mon_init(bench_monitor *m)
+{
+	memset(m, 0, sizeof *m);
+	for (int i = 0; i < BENCH_MON_SIGNALS; i++)
+		m->s[i].due = INT64_MAX;
+}
+
+int bench_mon_subscribe(bench_monitor *m, const pp_fx_monitor *req, int64_t t_ns)
+{
+	if (req->signal == 255 && req->period_ms == 0) {
+		bench_mon_init(m);
+		return PP_REFUSE_OK;
+	}
+	if (req->signal >= BENCH_MON_SIGNALS || req->heartbeat_s > DAY_S)
+		return PP_REFUSE_BAD_PARAM;
+	bench_mon_sig *s = &m->s[req->signal];
+	memset(s, 0, sizeof *s);
+	s->due = INT64_MAX;
+	if (req->period_ms) {
+		s->on = 1;
+		s->deadband = req->deadband;
+		s->heartbeat_ns = (int64_t)req->heartbeat_s * 1000 * MS;
+		s->due = t_ns; /* the first sample goes out at once */
+	}
+	m->any = 0;
+	for (int i = 0; i < BENCH_MON_SIGNALS; i++)
+		m->any |= m->s[i].on;
+	return PP_REFUSE_OK;
+}
+
+static int moved(const bench_mon_sig *s, int32_t v)
+{
+	int64_t d = (int64_t)v - s->last;
+	return d > (int64_t)s->deadband || -d > (int64_t)s->deadband;
+}
+
+static void look(bench_mon_sig *s, int sig, int32_t v, int64_t t, bench_mon_emit emit, void *ud)
+{
+	if (s->sent && !moved(s, v) && !(s->heartbeat_ns && t - s->last_t >= s->heartbeat_ns))
+		return;
+	s->sent = 1;
+	s->last = v;
+	s->last_t = t;
+	emit(ud, sig, v, t);
+}
+
+static int32_t value_later(int sig, const fixture *at_t, const fw_pump *p, int64_t tau)
+{
+	fixture c = *at_t;
+
+	fixture_advance(&c, tau);
+	return value_from(sig, &c, p, tau);
+}
+
+/* First instant in (t, end] at which the signal leaves the deadband around
+ * the last value sent, to the ns; INT64_MAX if it does not.  Steps double
+ * from 1 ms (up to cap) and the crossing step is bisected. */
+static int64_t crossing(const bench_mon_sig *s, int sig, const fixture *at_t, const fw_pump *p,
+                        int64_t t, int64_t end, int64_t cap)
+{
+	int64_t lo = t, hi, step = MS;
+
+	for (;;) {
+		hi = end - lo < step ? end : lo + step;
+		if (hi <= lo)
+			return INT64_MAX;
+		if (moved(s, value_later(sig, at_t, p, hi)))
+			break;
+		if (hi == end)
+			return INT64_MAX;
+		lo = hi;
+		if (step < cap)
+			step *= 2;
+	}
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (moved(s, value_later(sig, at_t, p, mid)))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+static void plan(bench_mon_sig *s, int sig, const fixture *at_t, const fw_pump *p, int64_t t,
+                 int64_t horizon)
+{
+	int64_t hb = s->heartbeat_ns ? s->last_t + s->heartbeat_ns : INT64_MAX;
+	int64_t end = min64(min64(hb, horizon), t + MAX_LOOK), cross;
+	int64_t period = (int64_t)at_t->cfg.balance_period_us * 1000;
+
+	switch (kind_of(sig, at_t)) {
+	case K_EVENT: s->due = hb; return;
+	case K_BALANCE: s->due = min64(hb, (t / period + 1) * period); return;
+	case K_SMOOTH: cross = crossing(s, sig, at_t, p, t, end, INT64_MAX / 4); break;
+	default: cross = crossing(s, sig, at_t, p, t, end, 50 * MS); break;
+	}
+	/* No crossing before end: the firmware's event at the horizon polls
+	 * again; otherwise look again at end. */
+	s->due = cross != INT64_MAX ? cross : end == horizon ? hb : end;
+}
+
+static void visit(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t, int64_t horizon,
+                  int all, bench_mon_emit emit, void *ud)
+{
+	fixture c = *fx;
+
+	fixture_advance(&c, t);
+	for (int i = 0; i < BENCH_MON_SIGNALS; i++) {
+		bench_mon_sig *s = &m->s[i];
+		if (!s->on || (!all && s->due > t))
+			continue;
+		look(s, i, value_from(i, &c, p, t), t, emit, ud);
+		plan(s, i, &c, p, t, horizon);
+	}
+}
+
+void bench_mon_poll(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t_ns,
+                    int64_t horizon_ns, bench_mon_emit emit, void *ud)
+{
+	if (m->any)
+		visit(m, fx, p, t_ns, horizon_ns, 1, emit, ud);
+}
+
+void bench_mon_tick(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t_ns,
+                    int64_t horizon_ns, bench_mon_emit emit, void *ud)
+{
+	if (m->any)
+		visit(m, fx, p, t_ns, horizon_ns, 0, emit, ud);
+}
+
+int64_t bench_mon_next_ns(const bench_monitor *m)
+{
+	int64_t t = INT64_MAX;
+
+	if (!m->any)
+		return t;
+	for (int i = 0; i < BENCH_MON_SIGNALS; i++)
+		if (m->s[i].on && m->s[i].due < t)
+			t = m->s[i].due;
+	return t;
+}
