@@ -14,7 +14,7 @@ static const struct {
 } table[PH_MON_SIGNALS] = {
 	[PP_MON_BALANCE_UG] = { "balance_ug", { 1000, 100, 600 } },
 	[PP_MON_PRESSURE_PA] = { "pressure_pa", { 100, 2000, 600 } },
-	[PP_MON_RESERVOIR_TRUE_NL] = { "reservoir_true_nl", { 1000, 1000, 3600 } },
+	[PP_MON_RESERVOIR_TRUE_NL] = { "reservoir_true_nl", { 1000, 750, 3600 } },
 	[PP_MON_SUPPLY_MV] = { "supply_mv", { 1000, 10, 3600 } },
 	[PP_MON_TEMP_MC] = { "temp_mc", { 1000, 100, 3600 } },
 	[PP_MON_MOTOR_STROKES] = { "motor_strokes", { 100, 0, 3600 } },
@@ -23,7 +23,7 @@ static const struct {
 	[PP_MON_PUMP_MODE] = { "pump_mode", { 1000, 0, 3600 } },
 	[PP_MON_PUMP_RUNNING] = { "pump_running", { 1000, 0, 3600 } },
 	[PP_MON_PUMP_RATE_NL_H] = { "rate_nl_h", { 1000, 0, 3600 } },
-	[PP_MON_PUMP_RESERVOIR_NL] = { "reservoir_nl", { 1000, 1000, 3600 } },
+	[PP_MON_PUMP_RESERVOIR_NL] = { "reservoir_nl", { 1000, 750, 3600 } },
 	[PP_MON_PUMP_ALARMS] = { "alarms", { 1000, 0, 3600 } },
 	[PP_MON_PUMP_BOLUS] = { "bolus_active", { 1000, 0, 3600 } },
 };
