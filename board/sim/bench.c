@@ -250,10 +250,11 @@ static void mon_emit(void *ud, int sig, int32_t value, int64_t t_ns)
 		b->tx(b->ud, PP_CH_FIXTURE, wire, (size_t)n, t_ns);
 }
 
-/* State may have changed now: every monitored signal is looked at. */
-static void mon_poll(bench *b)
+/* State may have changed now: every monitored signal is looked at (rig:
+ * the rig's inputs may have changed too). */
+static void mon_poll(bench *b, int rig)
 {
-	bench_mon_poll(&b->mon, &b->fx, &b->pump, b->now_ns, own_next_ns(b), mon_emit, b);
+	bench_mon_poll(&b->mon, &b->fx, &b->pump, b->now_ns, rig, mon_emit, b);
 }
 
 /* The supply rail against the brown-out level: hold the board in reset
@@ -296,7 +297,7 @@ void bench_advance(bench *b, int64_t t_ns)
 			/* Only time passed: the monitors look, the bench does not
 			 * move (the fixture is advanced on a copy). */
 			b->now_ns = next > b->now_ns ? next : b->now_ns;
-			bench_mon_tick(&b->mon, &b->fx, &b->pump, b->now_ns, own, mon_emit, b);
+			bench_mon_tick(&b->mon, &b->fx, &b->pump, b->now_ns, mon_emit, b);
 			continue;
 		}
 		if (next > b->now_ns) {
@@ -310,7 +311,7 @@ void bench_advance(bench *b, int64_t t_ns)
 		}
 		fixture_advance(&b->fx, b->now_ns);
 		step(b);
-		mon_poll(b);
+		mon_poll(b, 0);
 	}
 	if (t_ns > b->now_ns)
 		b->now_ns = t_ns;
@@ -405,7 +406,7 @@ static void fixture_frame(bench *b, const uint8_t *cobs, size_t n)
 		reply.u.ack.result =
 		        (uint8_t)bench_mon_subscribe(&b->mon, &req.u.fx_monitor, b->now_ns);
 		fixture_send(b, &reply, f.seq);
-		mon_poll(b);
+		mon_poll(b, 1);
 		return;
 	}
 	err = fixture_handle(&b->fx, b->now_ns, &req, &reply, &kind, &at_write);
@@ -417,7 +418,7 @@ static void fixture_frame(bench *b, const uint8_t *cobs, size_t n)
 	if (kind >= 0 && !b->held)
 		reset_dut(b, kind, at_write);
 	check_supply(b);
-	mon_poll(b);
+	mon_poll(b, 1);
 }
 
 /* The clock-drift test hook acts on the board's oscillator, which the bench
@@ -468,5 +469,5 @@ void bench_rx(bench *b, uint8_t channel, const uint8_t *wire, size_t n)
 	peek_pump(b, copy, n);
 	fw_rx(&b->pump, copy, (uint32_t)n);
 	step(b);
-	mon_poll(b);
+	mon_poll(b, 0);
 }

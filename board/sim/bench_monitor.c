@@ -89,6 +89,7 @@ int bench_mon_subscribe(bench_monitor *m, const pp_fx_monitor *req, int64_t t_ns
 		s->heartbeat_ns = (int64_t)req->heartbeat_s * 1000 * MS;
 		s->due = t_ns; /* the first sample goes out at once */
 	}
+	m->strokes = UINT32_MAX; /* plan everything again at the next poll */
 	m->any = 0;
 	for (int i = 0; i < BENCH_MON_SIGNALS; i++)
 		m->any |= m->s[i].on;
@@ -120,33 +121,35 @@ static int32_t value_later(int sig, const fixture *at_t, const fw_pump *p, int64
 }
 
 /* First instant in (t, end] at which the signal leaves the deadband around
- * the last value sent, to the ns; INT64_MAX if it does not.  Steps double
- * from 1 ms (up to cap) and the crossing step is bisected. */
+ * the last value sent, to the microsecond (the board clock's resolution: a
+ * bench event at a finer instant would shift the board clock); INT64_MAX if
+ * it does not.  Steps double from 1 ms (up to cap) and the crossing step is
+ * bisected. */
 static int64_t crossing(const bench_mon_sig *s, int sig, const fixture *at_t, const fw_pump *p,
-                        int64_t t, int64_t end, int64_t cap)
+                        int64_t t, int64_t end, int64_t cap_us)
 {
-	int64_t lo = t, hi, step = MS;
+	int64_t lo = t / 1000, e = end / 1000, hi, step = 1000;
 
 	for (;;) {
-		hi = end - lo < step ? end : lo + step;
+		hi = e - lo < step ? e : lo + step;
 		if (hi <= lo)
 			return INT64_MAX;
-		if (moved(s, value_later(sig, at_t, p, hi)))
+		if (moved(s, value_later(sig, at_t, p, hi * 1000)))
 			break;
-		if (hi == end)
+		if (hi == e)
 			return INT64_MAX;
 		lo = hi;
-		if (step < cap)
+		if (step < cap_us)
 			step *= 2;
 	}
 	while (hi - lo > 1) {
 		int64_t mid = lo + (hi - lo) / 2;
-		if (moved(s, value_later(sig, at_t, p, mid)))
+		if (moved(s, value_later(sig, at_t, p, mid * 1000)))
 			hi = mid;
 		else
 			lo = mid;
 	}
-	return hi;
+	return hi * 1000;
 }
 
 static int64_t min64(int64_t a, int64_t b)
@@ -154,26 +157,33 @@ static int64_t min64(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
+/* When to look at a signal next.  A continuous signal's crossing stays
+ * valid while the rig's inputs are unchanged (replan = 0); any change
+ * (a stroke, a fixture command) plans it again. */
 static void plan(bench_mon_sig *s, int sig, const fixture *at_t, const fw_pump *p, int64_t t,
-                 int64_t horizon)
+                 int replan)
 {
 	int64_t hb = s->heartbeat_ns ? s->last_t + s->heartbeat_ns : INT64_MAX;
-	int64_t end = min64(min64(hb, horizon), t + MAX_LOOK), cross;
+	int64_t end = min64(hb, t + MAX_LOOK), cross;
 	int64_t period = (int64_t)at_t->cfg.balance_period_us * 1000;
+	enum kind k = kind_of(sig, at_t);
 
-	switch (kind_of(sig, at_t)) {
-	case K_EVENT: s->due = hb; return;
-	case K_BALANCE: s->due = min64(hb, (t / period + 1) * period); return;
-	case K_SMOOTH: cross = crossing(s, sig, at_t, p, t, end, INT64_MAX / 4); break;
-	default: cross = crossing(s, sig, at_t, p, t, end, 50 * MS); break;
+	if (k == K_EVENT) {
+		s->due = hb;
+		return;
 	}
-	/* No crossing before end: the firmware's event at the horizon polls
-	 * again; otherwise look again at end. */
-	s->due = cross != INT64_MAX ? cross : end == horizon ? hb : end;
+	if (k == K_BALANCE) {
+		s->due = min64(hb, (t / period + 1) * period);
+		return;
+	}
+	if (!replan && s->due > t && s->last_t != t)
+		return;
+	cross = crossing(s, sig, at_t, p, t, end, k == K_SMOOTH ? INT64_MAX / 4 : 50000);
+	s->due = cross != INT64_MAX ? cross : end;
 }
 
-static void visit(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t, int64_t horizon,
-                  int all, bench_mon_emit emit, void *ud)
+static void visit(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t, int all,
+                  int replan, bench_mon_emit emit, void *ud)
 {
 	fixture c = *fx;
 
@@ -183,22 +193,26 @@ static void visit(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t
 		if (!s->on || (!all && s->due > t))
 			continue;
 		look(s, i, value_from(i, &c, p, t), t, emit, ud);
-		plan(s, i, &c, p, t, horizon);
+		plan(s, i, &c, p, t, replan);
 	}
 }
 
 void bench_mon_poll(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t_ns,
-                    int64_t horizon_ns, bench_mon_emit emit, void *ud)
+                    int rig_changed, bench_mon_emit emit, void *ud)
 {
-	if (m->any)
-		visit(m, fx, p, t_ns, horizon_ns, 1, emit, ud);
+	if (!m->any)
+		return;
+	if (fx->strokes != m->strokes)
+		rig_changed = 1;
+	m->strokes = fx->strokes;
+	visit(m, fx, p, t_ns, 1, rig_changed, emit, ud);
 }
 
 void bench_mon_tick(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t_ns,
-                    int64_t horizon_ns, bench_mon_emit emit, void *ud)
+                    bench_mon_emit emit, void *ud)
 {
 	if (m->any)
-		visit(m, fx, p, t_ns, horizon_ns, 0, emit, ud);
+		visit(m, fx, p, t_ns, 0, 0, emit, ud);
 }
 
 int64_t bench_mon_next_ns(const bench_monitor *m)

@@ -9,9 +9,9 @@
  * bench's own events (strokes, firmware wake-ups, commands) the state only
  * evolves in time, and the crossing instant of a continuous signal (line
  * pressure, supply ramp, pinch schedule) is found on a copy of the fixture
- * to the nanosecond; the balance is looked at on each of its sample instants;
- * the pump's state is looked at after every firmware step.  Monitoring never
- * advances the real fixture, so a bench behaves the same with monitors on.
+ * to the microsecond (the board clock's tick); the balance is looked at on each of its sample
+ * instants; the pump's state is looked at after every firmware step.  Monitoring never advances the
+ * real fixture, so a bench behaves the same with monitors on.
  *
  * Plain data inside the bench; no allocation, no blocking.
  */
@@ -38,6 +38,7 @@ typedef struct bench_mon_sig {
 typedef struct bench_monitor {
 	bench_mon_sig s[BENCH_MON_SIGNALS];
 	int any;
+	uint32_t strokes; /* the rig's stroke count at the last poll */
 } bench_monitor;
 
 /* Called for every sample to send: signal, value, virtual time. */
@@ -52,13 +53,14 @@ int bench_mon_subscribe(bench_monitor *m, const pp_fx_monitor *req, int64_t t_ns
 
 /* Something may have changed at t_ns (a firmware step, a command): look at
  * every subscribed signal, send what moved, and plan each signal's next
- * look up to horizon_ns (the bench's next own event).  fx is not changed. */
+ * look.  rig_changed says the rig's inputs may have changed (a fixture
+ * command, a reset); a stroke is noticed here.  fx is not changed. */
 void bench_mon_poll(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t_ns,
-                    int64_t horizon_ns, bench_mon_emit emit, void *ud);
+                    int rig_changed, bench_mon_emit emit, void *ud);
 
 /* Only time passed since the last poll: look at the signals due at t_ns. */
 void bench_mon_tick(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t_ns,
-                    int64_t horizon_ns, bench_mon_emit emit, void *ud);
+                    bench_mon_emit emit, void *ud);
 
 /* Earliest planned look, INT64_MAX when none. */
 int64_t bench_mon_next_ns(const bench_monitor *m);
