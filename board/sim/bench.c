@@ -254,7 +254,7 @@ static void mon_emit(void *ud, int sig, int32_t value, int64_t t_ns)
  * the rig's inputs may have changed too). */
 static void mon_poll(bench *b, int rig)
 {
-	bench_mon_poll(&b->mon, &b->fx, &b->pump, b->now_ns, rig, mon_emit, b);
+	bench_mon_poll(&b->mon, &b->fx, &b->pump, b->now_ns, own_next_ns(b), rig, mon_emit, b);
 }
 
 /* The supply rail against the brown-out level: hold the board in reset
@@ -297,7 +297,7 @@ void bench_advance(bench *b, int64_t t_ns)
 			/* Only time passed: the monitors look, the bench does not
 			 * move (the fixture is advanced on a copy). */
 			b->now_ns = next > b->now_ns ? next : b->now_ns;
-			bench_mon_tick(&b->mon, &b->fx, &b->pump, b->now_ns, mon_emit, b);
+			bench_mon_tick(&b->mon, &b->fx, &b->pump, b->now_ns, own, mon_emit, b);
 			continue;
 		}
 		if (next > b->now_ns) {

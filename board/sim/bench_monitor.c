@@ -16,7 +16,7 @@
 /* How a signal moves between the bench's own events. */
 enum kind {
 	K_EVENT,   /* only at events (strokes, commands, firmware steps) */
-	K_BALANCE, /* at the balance's sample instants */
+	K_BALANCE, /* at the balance's sample instants (noise: each may move) */
 	K_SMOOTH,  /* continuously (line pressure, supply ramp) */
 	K_SCHED,   /* piecewise constant on a schedule (intermittent pinch valve) */
 };
@@ -112,42 +112,75 @@ static void look(bench_mon_sig *s, int sig, int32_t v, int64_t t, bench_mon_emit
 	emit(ud, sig, v, t);
 }
 
+/* The value at tau on a copy of the rig at t (a continuous signal: the
+ * copy's balance takes no samples, which it does not need). */
 static int32_t value_later(int sig, const fixture *at_t, const fw_pump *p, int64_t tau)
 {
 	fixture c = *at_t;
 
+	if (sig != PP_MON_BALANCE_UG)
+		c.cfg.balance_period_us = 0;
 	fixture_advance(&c, tau);
 	return value_from(sig, &c, p, tau);
 }
 
+/* How far past the deadband the value at tau_us is (> 0: outside). */
+static double excess(const bench_mon_sig *s, int sig, const fixture *at_t, const fw_pump *p,
+                     int64_t tau_us, int side)
+{
+	double d = (double)value_later(sig, at_t, p, tau_us * 1000) - s->last;
+	return side * d - s->deadband;
+}
+
 /* First instant in (t, end] at which the signal leaves the deadband around
- * the last value sent, to the microsecond (the board clock's resolution: a
- * bench event at a finer instant would shift the board clock); INT64_MAX if
- * it does not.  Steps double from 1 ms (up to cap) and the crossing step is
- * bisected. */
+ * the last value sent, to the microsecond (the board clock's tick: a bench
+ * event at a finer instant would shift the board clock); INT64_MAX if it
+ * does not.  Steps double from 1 ms (up to cap) until one is outside; the
+ * step is then narrowed by regula falsi (Illinois), bisecting when that
+ * stalls. */
 static int64_t crossing(const bench_mon_sig *s, int sig, const fixture *at_t, const fw_pump *p,
                         int64_t t, int64_t end, int64_t cap_us)
 {
 	int64_t lo = t / 1000, e = end / 1000, hi, step = 1000;
+	double flo, fhi;
+	int side, stale = 0;
 
 	for (;;) {
 		hi = e - lo < step ? e : lo + step;
 		if (hi <= lo)
 			return INT64_MAX;
-		if (moved(s, value_later(sig, at_t, p, hi * 1000)))
+		int32_t v = value_later(sig, at_t, p, hi * 1000);
+		if (moved(s, v)) {
+			side = v > s->last ? 1 : -1;
 			break;
+		}
 		if (hi == e)
 			return INT64_MAX;
 		lo = hi;
 		if (step < cap_us)
 			step *= 2;
 	}
+	flo = excess(s, sig, at_t, p, lo, side);
+	fhi = excess(s, sig, at_t, p, hi, side);
 	while (hi - lo > 1) {
 		int64_t mid = lo + (hi - lo) / 2;
-		if (moved(s, value_later(sig, at_t, p, mid * 1000)))
+		if (flo < 0 && fhi > 0 && stale < 2) {
+			double x = (double)lo + (double)(hi - lo) * (-flo) / (fhi - flo);
+			int64_t m = (int64_t)x;
+			if (m > lo && m < hi)
+				mid = m;
+		}
+		double f = excess(s, sig, at_t, p, mid, side);
+		if (f > 0) {
 			hi = mid;
-		else
+			fhi = f;
+			flo /= 2; /* Illinois: the stale end's weight halves */
+			stale = 0;
+		} else {
 			lo = mid;
+			flo = f;
+			stale++;
+		}
 	}
 	return hi * 1000;
 }
@@ -157,14 +190,31 @@ static int64_t min64(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
-/* When to look at a signal next.  A continuous signal's crossing stays
- * valid while the rig's inputs are unchanged (replan = 0); any change
- * (a stroke, a fixture command) plans it again. */
+/* The balance changes only at its sample instants: the first in (t, end]
+ * whose reading leaves the deadband, INT64_MAX if none.  One copy of the
+ * rig walks from instant to instant. */
+static int64_t balance_crossing(const bench_mon_sig *s, const fixture *at_t, int64_t t, int64_t end,
+                                int64_t period)
+{
+	fixture c = *at_t;
+
+	for (int64_t ts = (t / period + 1) * period; ts <= end; ts += period) {
+		fixture_advance(&c, ts);
+		if (moved(s, value_from(PP_MON_BALANCE_UG, &c, NULL, ts)))
+			return ts;
+	}
+	return INT64_MAX;
+}
+
+/* When to look at a signal next.  A continuous signal is followed up to
+ * the bench's next own event (horizon), where the rig may change; its
+ * crossing stays valid while the rig's inputs are unchanged (replan = 0),
+ * and any change (a stroke, a fixture command) plans it again. */
 static void plan(bench_mon_sig *s, int sig, const fixture *at_t, const fw_pump *p, int64_t t,
-                 int replan)
+                 int64_t horizon, int replan)
 {
 	int64_t hb = s->heartbeat_ns ? s->last_t + s->heartbeat_ns : INT64_MAX;
-	int64_t end = min64(hb, t + MAX_LOOK), cross;
+	int64_t end = min64(min64(hb, horizon), t + MAX_LOOK), cross;
 	int64_t period = (int64_t)at_t->cfg.balance_period_us * 1000;
 	enum kind k = kind_of(sig, at_t);
 
@@ -172,18 +222,17 @@ static void plan(bench_mon_sig *s, int sig, const fixture *at_t, const fw_pump *
 		s->due = hb;
 		return;
 	}
-	if (k == K_BALANCE) {
-		s->due = min64(hb, (t / period + 1) * period);
-		return;
-	}
 	if (!replan && s->due > t && s->last_t != t)
 		return;
-	cross = crossing(s, sig, at_t, p, t, end, k == K_SMOOTH ? INT64_MAX / 4 : 50000);
+	if (k == K_BALANCE)
+		cross = balance_crossing(s, at_t, t, end, period);
+	else
+		cross = crossing(s, sig, at_t, p, t, end, k == K_SMOOTH ? INT64_MAX / 4 : 50000);
 	s->due = cross != INT64_MAX ? cross : end;
 }
 
-static void visit(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t, int all,
-                  int replan, bench_mon_emit emit, void *ud)
+static void visit(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t, int64_t horizon,
+                  int all, int replan, bench_mon_emit emit, void *ud)
 {
 	fixture c = *fx;
 
@@ -193,26 +242,26 @@ static void visit(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t
 		if (!s->on || (!all && s->due > t))
 			continue;
 		look(s, i, value_from(i, &c, p, t), t, emit, ud);
-		plan(s, i, &c, p, t, replan);
+		plan(s, i, &c, p, t, horizon, replan);
 	}
 }
 
 void bench_mon_poll(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t_ns,
-                    int rig_changed, bench_mon_emit emit, void *ud)
+                    int64_t horizon_ns, int rig_changed, bench_mon_emit emit, void *ud)
 {
 	if (!m->any)
 		return;
 	if (fx->strokes != m->strokes)
 		rig_changed = 1;
 	m->strokes = fx->strokes;
-	visit(m, fx, p, t_ns, 1, rig_changed, emit, ud);
+	visit(m, fx, p, t_ns, horizon_ns, 1, rig_changed, emit, ud);
 }
 
 void bench_mon_tick(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t_ns,
-                    bench_mon_emit emit, void *ud)
+                    int64_t horizon_ns, bench_mon_emit emit, void *ud)
 {
 	if (m->any)
-		visit(m, fx, p, t_ns, 0, 0, emit, ud);
+		visit(m, fx, p, t_ns, horizon_ns, 0, 0, emit, ud);
 }
 
 int64_t bench_mon_next_ns(const bench_monitor *m)

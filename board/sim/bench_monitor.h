@@ -53,14 +53,15 @@ int bench_mon_subscribe(bench_monitor *m, const pp_fx_monitor *req, int64_t t_ns
 
 /* Something may have changed at t_ns (a firmware step, a command): look at
  * every subscribed signal, send what moved, and plan each signal's next
- * look.  rig_changed says the rig's inputs may have changed (a fixture
- * command, a reset); a stroke is noticed here.  fx is not changed. */
+ * look up to horizon_ns (the bench's next own event).  rig_changed says the
+ * rig's inputs may have changed (a fixture command, a reset); a stroke is
+ * noticed here.  fx is not changed. */
 void bench_mon_poll(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t_ns,
-                    int rig_changed, bench_mon_emit emit, void *ud);
+                    int64_t horizon_ns, int rig_changed, bench_mon_emit emit, void *ud);
 
 /* Only time passed since the last poll: look at the signals due at t_ns. */
 void bench_mon_tick(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t_ns,
-                    bench_mon_emit emit, void *ud);
+                    int64_t horizon_ns, bench_mon_emit emit, void *ud);
 
 /* Earliest planned look, INT64_MAX when none. */
 int64_t bench_mon_next_ns(const bench_monitor *m);
