@@ -102,9 +102,15 @@ static int moved(const bench_mon_sig *s, int32_t v)
 	return d > (int64_t)s->deadband || -d > (int64_t)s->deadband;
 }
 
+/* Send the value if it moved, a heartbeat is due, or a planned crossing is
+ * reached (floating point may put the value a hair inside the band here
+ * when the search saw it outside: sending then keeps time moving). */
 static void look(bench_mon_sig *s, int sig, int32_t v, int64_t t, bench_mon_emit emit, void *ud)
 {
-	if (s->sent && !moved(s, v) && !(s->heartbeat_ns && t - s->last_t >= s->heartbeat_ns))
+	int crossed = s->crossing && s->due <= t;
+
+	if (s->sent && !crossed && !moved(s, v) &&
+	    !(s->heartbeat_ns && t - s->last_t >= s->heartbeat_ns))
 		return;
 	s->sent = 1;
 	s->last = v;
@@ -214,21 +220,30 @@ static void plan(bench_mon_sig *s, int sig, const fixture *at_t, const fw_pump *
                  int64_t horizon, int replan)
 {
 	int64_t hb = s->heartbeat_ns ? s->last_t + s->heartbeat_ns : INT64_MAX;
-	int64_t end = min64(min64(hb, horizon), t + MAX_LOOK), cross;
+	int64_t end, cross;
+
+	if (horizon <= t) /* the firmware runs again at once: look past it */
+		horizon = INT64_MAX;
+	end = min64(min64(hb, horizon), t + MAX_LOOK);
 	int64_t period = (int64_t)at_t->cfg.balance_period_us * 1000;
 	enum kind k = kind_of(sig, at_t);
 
 	if (k == K_EVENT) {
 		s->due = hb;
+		s->crossing = 0;
 		return;
 	}
-	if (!replan && s->due > t && s->last_t != t)
+	if (!replan && s->due > t && s->last_t != t && s->searched_to > t)
 		return;
 	if (k == K_BALANCE)
 		cross = balance_crossing(s, at_t, t, end, period);
 	else
 		cross = crossing(s, sig, at_t, p, t, end, k == K_SMOOTH ? INT64_MAX / 4 : 50000);
-	s->due = cross != INT64_MAX ? cross : end;
+	s->crossing = cross != INT64_MAX;
+	s->searched_to = s->crossing ? cross : end;
+	/* Not found before the horizon: the poll after that event searches on
+	 * (looking at the horizon itself would race the board clock's rebase). */
+	s->due = s->crossing ? cross : end == horizon ? min64(hb, t + MAX_LOOK) : end;
 }
 
 static void visit(bench_monitor *m, const fixture *fx, const fw_pump *p, int64_t t, int64_t horizon,

@@ -32,7 +32,9 @@ typedef struct bench_mon_sig {
 	int64_t heartbeat_ns; /* 0: none */
 	int32_t last;         /* last value sent */
 	int64_t last_t;
-	int64_t due; /* next instant this signal must be looked at, INT64_MAX none */
+	int64_t due;         /* next instant this signal must be looked at, INT64_MAX none */
+	int crossing;        /* due is where the value was found to leave the band */
+	int64_t searched_to; /* the plan holds up to here while the rig is unchanged */
 } bench_mon_sig;
 
 typedef struct bench_monitor {
