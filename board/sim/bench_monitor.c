@@ -222,8 +222,6 @@ static void plan(bench_mon_sig *s, int sig, const fixture *at_t, const fw_pump *
 	int64_t hb = s->heartbeat_ns ? s->last_t + s->heartbeat_ns : INT64_MAX;
 	int64_t end, cross;
 
-	if (horizon <= t) /* the firmware runs again at once: look past it */
-		horizon = INT64_MAX;
 	end = min64(min64(hb, horizon), t + MAX_LOOK);
 	int64_t period = (int64_t)at_t->cfg.balance_period_us * 1000;
 	enum kind k = kind_of(sig, at_t);
@@ -235,6 +233,14 @@ static void plan(bench_mon_sig *s, int sig, const fixture *at_t, const fw_pump *
 	}
 	if (!replan && s->due > t && s->last_t != t && s->searched_to > t)
 		return;
+	if (horizon <= t) {
+		/* The firmware runs again at this instant, and the poll after it
+		 * plans: searching now would be thrown away. */
+		s->crossing = 0;
+		s->searched_to = t;
+		s->due = hb;
+		return;
+	}
 	if (k == K_BALANCE)
 		cross = balance_crossing(s, at_t, t, end, period);
 	else
