@@ -21,4 +21,6 @@ for name in "${order[@]}"; do
     status=1
   fi
 done
+# Recording: trace size, monitors' cost, the default report's cost.
+"$(dirname "$0")/bench_monitors.sh" "$build" || status=1
 exit $status

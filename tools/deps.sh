@@ -14,11 +14,12 @@ build_pkgs=(
 # What the test suite drives besides the build: reference tools it compares
 # against, viewers it checks with, the fuzzing compiler and the MCU toolchain,
 # a PostgreSQL server (pg_virtualenv) for the results-history tests, and the
-# linters (luacheck comes with lua-check).
+# linters (luacheck comes with lua-check), and busted, the speed `make bench`
+# compares a run of empty tests against.
 test_pkgs=(
   libxml2-utils scram tshark chromium xvfb xdotool imagemagick
   clang libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi
-  cppcheck clang-format lua-check python3
+  cppcheck clang-format lua-check python3 lua-busted
   postgresql postgresql-common
 )
 

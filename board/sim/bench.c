@@ -5,6 +5,7 @@
  * fixture channel's frame handling.
  */
 #include "bench.h"
+#include "bench_monitor.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ struct bench {
 	pp_deframer fx_in;
 	pp_deframer pump_peek;
 	uint32_t spins;
+	bench_monitor mon; /* continuous monitors (bench_monitor.h) */
 };
 
 void bench_config_default(bench_config *cfg)
@@ -194,6 +196,7 @@ bench *bench_new(const bench_config *cfg, bench_tx_fn tx, void *ud)
 	fixture_init(&b->fx, &cfg->fx, cfg->seed);
 	pp_deframer_init(&b->fx_in);
 	pp_deframer_init(&b->pump_peek);
+	bench_mon_init(&b->mon);
 	power_on(b, 0);
 	return b;
 }
@@ -210,7 +213,8 @@ static int64_t watchdog_due(const bench *b)
 	return b->last_kick_ns + (int64_t)FW_WATCHDOG_US * 1000;
 }
 
-int64_t bench_next_event_ns(const bench *b)
+/* The bench's own next event: firmware, watchdog, supply edge. */
+static int64_t own_next_ns(const bench *b)
 {
 	int64_t bo = fixture_brownout_edge_ns(&b->fx, b->now_ns);
 	int64_t fw = ns_at_board_us(b, fw_next_deadline_us(&b->pump));
@@ -220,6 +224,37 @@ int64_t bench_next_event_ns(const bench *b)
 		return bo;
 	fw = fw < wd ? fw : wd;
 	return fw < bo ? fw : bo;
+}
+
+int64_t bench_next_event_ns(const bench *b)
+{
+	int64_t own = own_next_ns(b), mon = bench_mon_next_ns(&b->mon);
+	return mon < own ? mon : own;
+}
+
+/* ---- monitors ---- */
+
+static void mon_emit(void *ud, int sig, int32_t value, int64_t t_ns)
+{
+	bench *b = ud;
+	uint8_t wire[PP_MAX_WIRE];
+	pp_msg m = { .type = pp_type_fx_sample };
+	/* Pump state carries the pump's clock, rig signals the rig's. */
+	uint64_t us = sig >= PP_MON_PUMP_MODE ? board_us_at(b, t_ns) : (uint64_t)(t_ns / 1000);
+	int n;
+
+	m.u.fx_sample.signal = (uint8_t)sig;
+	m.u.fx_sample.value = value;
+	n = pp_msg_encode(&m, PP_CH_FIXTURE, 0, us, wire, sizeof wire);
+	if (n > 0)
+		b->tx(b->ud, PP_CH_FIXTURE, wire, (size_t)n, t_ns);
+}
+
+/* State may have changed now: every monitored signal is looked at (rig:
+ * the rig's inputs may have changed too). */
+static void mon_poll(bench *b, int rig)
+{
+	bench_mon_poll(&b->mon, &b->fx, &b->pump, b->now_ns, own_next_ns(b), rig, mon_emit, b);
 }
 
 /* The supply rail against the brown-out level: hold the board in reset
@@ -254,9 +289,17 @@ static void step(bench *b)
 void bench_advance(bench *b, int64_t t_ns)
 {
 	for (;;) {
-		int64_t next = bench_next_event_ns(b);
+		int64_t own = own_next_ns(b), mon = bench_mon_next_ns(&b->mon);
+		int64_t next = mon < own ? mon : own;
 		if (next > t_ns)
 			break;
+		if (mon < own) {
+			/* Only time passed: the monitors look, the bench does not
+			 * move (the fixture is advanced on a copy). */
+			b->now_ns = next > b->now_ns ? next : b->now_ns;
+			bench_mon_tick(&b->mon, &b->fx, &b->pump, b->now_ns, own, mon_emit, b);
+			continue;
+		}
 		if (next > b->now_ns) {
 			b->now_ns = next;
 			b->spins = 0;
@@ -268,6 +311,7 @@ void bench_advance(bench *b, int64_t t_ns)
 		}
 		fixture_advance(&b->fx, b->now_ns);
 		step(b);
+		mon_poll(b, 0);
 	}
 	if (t_ns > b->now_ns)
 		b->now_ns = t_ns;
@@ -355,6 +399,16 @@ static void fixture_frame(bench *b, const uint8_t *cobs, size_t n)
 		fixture_nak(b, nak_for(err), &f);
 		return;
 	}
+	if (req.type == pp_type_fx_monitor) {
+		memset(&reply, 0, sizeof reply);
+		reply.type = pp_type_ack;
+		reply.u.ack.req_type = pp_type_fx_monitor;
+		reply.u.ack.result =
+		        (uint8_t)bench_mon_subscribe(&b->mon, &req.u.fx_monitor, b->now_ns);
+		fixture_send(b, &reply, f.seq);
+		mon_poll(b, 1);
+		return;
+	}
 	err = fixture_handle(&b->fx, b->now_ns, &req, &reply, &kind, &at_write);
 	if (err) {
 		fixture_nak(b, err, &f);
@@ -364,6 +418,7 @@ static void fixture_frame(bench *b, const uint8_t *cobs, size_t n)
 	if (kind >= 0 && !b->held)
 		reset_dut(b, kind, at_write);
 	check_supply(b);
+	mon_poll(b, 1);
 }
 
 /* The clock-drift test hook acts on the board's oscillator, which the bench
@@ -414,4 +469,5 @@ void bench_rx(bench *b, uint8_t channel, const uint8_t *wire, size_t n)
 	peek_pump(b, copy, n);
 	fw_rx(&b->pump, copy, (uint32_t)n);
 	step(b);
+	mon_poll(b, 0);
 }

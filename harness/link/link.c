@@ -248,6 +248,8 @@ static int pump(ph_link *l, int64_t deadline, int want_ch, int want_seq, pp_msg 
 			}
 			if (m.type == pp_type_event) {
 				on_event(l, &f, &m, rx.t_ns);
+			} else if (m.type == pp_type_fx_sample) {
+				/* A monitor sample: the tap recorded it; nobody waits. */
 			} else if (!got && f.channel == want_ch && f.seq == want_seq) {
 				*reply = m;
 				if (info) {

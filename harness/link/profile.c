@@ -10,6 +10,7 @@
  * syntax error.
  */
 #include "link/profile.h"
+#include "link/monitor.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -180,6 +181,12 @@ static int check_top(const char *path, json_t *root, char *err, size_t errlen)
 	{
 		if (!strcmp(k, "pump") || !strcmp(k, "fixture"))
 			continue; /* apply() */
+		if (!strcmp(k, "monitors")) {
+			ph_mon_rule rules[PH_MON_SIGNALS];
+			if (ph_mon_rules(root, path, rules, err, errlen) < 0)
+				return -1;
+			continue;
+		}
 		if (!strcmp(k, "class")) {
 			if (check_class(path, v, err, errlen) < 0)
 				return -1;

@@ -24,8 +24,8 @@ typedef struct cli {
 } cli;
 
 static const char report_usage[] =
-        "usage: pumphil report [-o DIR] [--fixtures DIR] [--no-plots] [--history URL]\n"
-        "       [--no-history] [--trend-runs N] RECORD|TRACE|RUN_DIR";
+        "usage: pumphil report [-o DIR] [--fixtures DIR] [--no-plots] [--plots WHICH]\n"
+        "       [--history URL] [--no-history] [--trend-runs N] RECORD|TRACE|RUN_DIR";
 static const char merge_usage[] =
         "usage: pumphil merge [-o DIR] [--fixtures DIR] [--no-plots] RUN_DIR|RECORD...";
 
@@ -171,11 +171,12 @@ static json_t *load_input(const char *path, char *src, size_t srclen, int *rebui
 
 static int parse(int argc, char **argv, const char *cmd, const char *usage_line, cli *c, int *first)
 {
-	enum { O_FIXTURES = 256, O_NOPLOTS, O_HISTORY, O_NOHISTORY, O_TREND };
+	enum { O_FIXTURES = 256, O_NOPLOTS, O_HISTORY, O_NOHISTORY, O_TREND, O_PLOTS };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "fixtures", required_argument, NULL, O_FIXTURES },
 		{ "no-plots", no_argument, NULL, O_NOPLOTS },
+		{ "plots", required_argument, NULL, O_PLOTS },
 		{ "history", required_argument, NULL, O_HISTORY },
 		{ "no-history", no_argument, NULL, O_NOHISTORY },
 		{ "trend-runs", required_argument, NULL, O_TREND },
@@ -184,14 +185,25 @@ static int parse(int argc, char **argv, const char *cmd, const char *usage_line,
 	};
 	int o;
 
-	c->plots = 1;
+	c->plots = PH_PLOTS_SOME;
 	opterr = 0;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
 		switch (o) {
 		case 'o': c->out = optarg; break;
 		case O_FIXTURES: c->fixtures = optarg; break;
-		case O_NOPLOTS: c->plots = 0; break;
+		case O_NOPLOTS: c->plots = PH_PLOTS_NONE; break;
+		case O_PLOTS:
+			if (!strcmp(optarg, "all"))
+				c->plots = PH_PLOTS_ALL;
+			else if (!strcmp(optarg, "some"))
+				c->plots = PH_PLOTS_SOME;
+			else if (!strcmp(optarg, "none"))
+				c->plots = PH_PLOTS_NONE;
+			else
+				return bad(cmd, usage_line,
+				           "--plots: '%s' is not all, some or none", optarg);
+			break;
 		case O_HISTORY: c->history = optarg; break;
 		case O_NOHISTORY: c->history = NULL; break;
 		case O_TREND: {
@@ -260,6 +272,8 @@ int ph_cmd_report(int argc, char **argv)
 			       "  -o, --output DIR  where to write (default: the run's directory)\n"
 			       "  --fixtures DIR    reload the requirement catalogue from DIR\n"
 			       "  --no-plots        do not render timing plots\n"
+			       "  --plots WHICH     some (default: tests not passed, or with a\n"
+			       "                    measurement, fault or alarm), all, or none\n"
 			       "  --history URL     draw each measurement's trend from this "
 			       "results "
 			       "history\n"

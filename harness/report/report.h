@@ -54,12 +54,17 @@ void ph_report_count(json_t *tests, const char *suite, ph_report_counts *c);
  * duplicate or malformed id, unknown hazard, untestable without reason). */
 json_t *ph_report_catalog_load(const char *fixtures_dir, char *err, size_t errlen);
 
+enum { PH_PLOTS_NONE = 0, PH_PLOTS_SOME = 1, PH_PLOTS_ALL = 2 };
+
 /* How ph_report_prepare completes a record. */
 typedef struct ph_report_opts {
 	const char *src_dir;      /* relative trace and plot paths start here; NULL = "." */
 	const char *fixtures_dir; /* reload the catalogue from here; NULL keeps the record's
 	                             own (or loads ph_default_fixtures_dir()'s when it has none) */
-	int plots;                /* render plots with the viewer when it is built in */
+	int plots;                /* render plots with the viewer when it is built in:
+	                             PH_PLOTS_SOME the tests worth a look (not passed or
+	                             skipped, or with a measurement, fault or alarm),
+	                             PH_PLOTS_ALL every test, 0 none */
 	int trusted_paths;        /* the record's trace and plot paths were made here, from
 	                             paths the user named (a merge, a rebuild from traces):
 	                             read them as they are.  0 for a record read from a file:

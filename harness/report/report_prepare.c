@@ -166,6 +166,29 @@ static void relocate_trace(json_t *test, const char *trace_path, int same_dir)
 	json_object_set_new(test, "trace", json_string(abs));
 }
 
+/* A plot is rendered for a test worth a look: not a plain pass or skip, or
+ * one with a measurement, a fault or an alarm; the rest on demand
+ * (pumphil report --plots all).  At 20 ms a plot, rendering every test
+ * made a run of empty tests 200 times slower than without a report. */
+static int worth_a_plot(json_t *test, int plots)
+{
+	const char *v = ph_report_str(test, "verdict");
+	json_t *sp;
+	size_t i;
+
+	if (plots == PH_PLOTS_ALL || (strcmp(v, "pass") && strcmp(v, "skip")))
+		return 1;
+	if (json_array_size(json_object_get(test, "measurements")) > 0)
+		return 1;
+	json_array_foreach(json_object_get(test, "spans"), i, sp)
+	{
+		const char *k = json_string_value(json_object_get(sp, "kind"));
+		if (k && (!strcmp(k, "fault") || !strcmp(k, "alarm")))
+			return 1;
+	}
+	return 0;
+}
+
 static void prepare_test(json_t *record, json_t *test, size_t pos, const ph_report_opts *o,
                          const char *src_dir, const char *out_dir, int same_dir)
 {
@@ -183,7 +206,7 @@ static void prepare_test(json_t *record, json_t *test, size_t pos, const ph_repo
 		take_trace(test, scan);
 		relocate_trace(test, path, same_dir);
 	}
-	if (scan && o->plots && ph_report_can_plot()) {
+	if (scan && o->plots && ph_report_can_plot() && worth_a_plot(test, o->plots)) {
 		if (ph_report_plot_test(test, pos, path, out_dir, err, sizeof err) < 0)
 			json_object_set_new(test, "plot_error", json_string(err));
 		else

@@ -31,6 +31,8 @@ static void usage(FILE *out)
 	      "  --report DIR       write reports to DIR (default reports/<run-id>, and\n"
 	      "                     reports/latest points at it)\n"
 	      "  --no-report        write no report files\n"
+	      "  --no-monitors      record only the frames the script causes, not the\n"
+	      "                     board's continuous monitors (profile \"monitors\")\n"
 	      "  --history URL      store the run in this results history: sqlite:PATH,\n"
 	      "                     postgresql://... or a libpq conninfo (default\n"
 	      "                     $PUMPHIL_HISTORY, else sqlite:reports/history.sqlite;\n"
@@ -153,7 +155,8 @@ int ph_cmd_run(int argc, char **argv)
 		O_SCALE,
 		O_HISTORY,
 		O_NOHISTORY,
-		O_ADAPTER
+		O_ADAPTER,
+		O_NOMON
 	};
 	static const struct option longopts[] = {
 		{ "board", required_argument, NULL, O_BOARD },
@@ -161,6 +164,7 @@ int ph_cmd_run(int argc, char **argv)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "report", required_argument, NULL, O_REPORT },
 		{ "no-report", no_argument, NULL, O_NOREPORT },
+		{ "no-monitors", no_argument, NULL, O_NOMON },
 		{ "history", required_argument, NULL, O_HISTORY },
 		{ "no-history", no_argument, NULL, O_NOHISTORY },
 		{ "profile", required_argument, NULL, O_PROFILE },
@@ -211,6 +215,7 @@ int ph_cmd_run(int argc, char **argv)
 		}
 		case O_REPORT: o.report_dir = optarg; break;
 		case O_NOREPORT: o.no_report = 1; break;
+		case O_NOMON: o.no_monitors = 1; break;
 		case O_HISTORY: o.history = optarg; break;
 		case O_NOHISTORY: no_history = 1; break;
 		case O_PROFILE: o.profile = optarg; break;

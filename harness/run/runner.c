@@ -25,6 +25,7 @@
 #include "base/paths.h"
 #include "link/linkfault.h"
 #include "link/profile.h"
+#include "link/monitor.h"
 #include "lua/lua_adapter.h"
 #include "lua/lua_fixtures.h"
 #include "report/report.h"
@@ -65,6 +66,7 @@ typedef struct run_env {
 	json_t *run; /* the record's "run" object, also written into every trace */
 	ph_run_bus bus;
 	int lock_fd; /* the report directory's lock, held for the run (-1: none) */
+	ph_mon_rule mon[PH_MON_SIGNALS]; /* the profile's recording rules */
 } run_env;
 
 static void trace_tap(void *ud, int64_t t_ns, uint8_t ch, int dir, const uint8_t *w, size_t n)
@@ -283,6 +285,14 @@ static json_t *run_attempt(void *envp, size_t index, int attempt)
 	}
 	if (trace)
 		trace_run_start(trace, ph_link_now(link), env, p, index);
+	if (trace && !env->o->no_monitors) {
+		/* The board streams its signals into the trace for the whole test,
+		 * whatever the script asks. */
+		int r = ph_mon_subscribe(link, env->mon);
+		if (r != PH_LINK_OK)
+			ph_log_warn("pumphil: warning: no monitors on this board: %s",
+			            ph_link_strerror(r));
+	}
 	dut = env->o->adapter ? NULL : identify_dut(link); /* the adapter speaks to the pump */
 	ph_ctx ctx = {
 		.link = link,
@@ -622,6 +632,11 @@ static int prepare(ph_run_opts *oc, run_env *env, ph_strvec *files, char *run_id
 	}
 	env->profile = ph_profile_load(o->profile, o->fixtures_dir, &env->cfg, err, sizeof err);
 	if (!env->profile) {
+		ph_log_error("pumphil: %s", err);
+		return 2;
+	}
+	if (ph_mon_rules(env->profile, json_string_value(json_object_get(env->profile, "path")),
+	                 env->mon, err, sizeof err) < 0) {
 		ph_log_error("pumphil: %s", err);
 		return 2;
 	}

@@ -70,6 +70,7 @@ typedef struct ph_run_opts {
 	 * the console (borrowed; they must outlive ph_run). */
 	const ph_subscriber *const *subscribers;
 	int nsubscribers;
+	int no_monitors; /* --no-monitors: record only what the script causes */
 } ph_run_opts;
 
 void ph_run_opts_default(ph_run_opts *o);

@@ -31,6 +31,12 @@ static const struct {
 	[PH_SIG_ALARM_LEVEL] = { "alarm_level", "prio" },
 	[PH_SIG_FRAMES_PUMP] = { "frames_pump", "frames" },
 	[PH_SIG_FRAMES_FIXTURE] = { "frames_fixture", "frames" },
+	[PH_SIG_STROKES] = { "motor_strokes", "strokes" },
+	[PH_SIG_RF_LOSS] = { "rf_loss_pm", "permille" },
+	[PH_SIG_PINCH] = { "pinch_pm", "permille" },
+	[PH_SIG_MODE] = { "pump_mode", "mode" },
+	[PH_SIG_RUNNING] = { "pump_running", "on" },
+	[PH_SIG_BOLUS] = { "bolus_active", "kind" },
 };
 
 const char *ph_trace_signal_name(int sig)
@@ -137,50 +143,96 @@ static int sig_push(ph_trace_signals *s, int sig, int64_t t, int64_t value)
 	return ph_trace_series_push(&s->sig[sig], t, value);
 }
 
-static int on_fx_state(ph_trace_signals *s, int64_t t, const pp_frame *f, const pp_fx_state *x)
+/* A polled reading, unless a monitor feeds the series. */
+static int poll_push(ph_trace_signals *s, int sig, int64_t t, int64_t value)
+{
+	return s->monitored[sig] ? 0 : sig_push(s, sig, t, value);
+}
+
+/* A balance reading: the balance, the delivered volume and the flow. */
+static int on_balance(ph_trace_signals *s, int64_t t, uint64_t board_us, int64_t ug)
 {
 	int64_t dt_ns = 0;
 
 	if (s->have_balance) {
 		/* The board's clock when it moved forward by what fits in ns; else
 		 * (reset, or a jump no bench makes) the host's. */
-		uint64_t dus = f->board_us - s->prev_balance_us;
-		if (f->board_us > s->prev_balance_us && dus <= (uint64_t)(INT64_MAX / 1000))
+		uint64_t dus = board_us - s->prev_balance_us;
+		if (board_us > s->prev_balance_us && dus <= (uint64_t)(INT64_MAX / 1000))
 			dt_ns = (int64_t)dus * 1000;
 		else
 			dt_ns = t - s->prev_balance_ns;
 	}
 	if (!s->have_balance)
-		s->balance0 = x->balance_ug;
-	if (sig_push(s, PH_SIG_BALANCE, t, x->balance_ug) < 0 ||
-	    sig_push(s, PH_SIG_DELIVERED, t, x->balance_ug - s->balance0) < 0 ||
-	    sig_push(s, PH_SIG_PRESSURE, t, x->pressure_pa) < 0 ||
-	    sig_push(s, PH_SIG_SUPPLY, t, x->supply_mv) < 0 ||
-	    sig_push(s, PH_SIG_RESERVOIR_TRUE, t, x->reservoir_nl) < 0 ||
-	    sig_push(s, PH_SIG_TEMP, t, x->temp_mc) < 0)
+		s->balance0 = ug;
+	if (sig_push(s, PH_SIG_BALANCE, t, ug) < 0 ||
+	    sig_push(s, PH_SIG_DELIVERED, t, ug - s->balance0) < 0)
 		return -1;
 	if (dt_ns > 0) {
 		/* ug/ns -> nL/h with 1 ug = 1 nL; the difference fits easily. */
-		double flow = (double)(x->balance_ug - s->prev_balance) * 3.6e12 / (double)dt_ns;
+		double flow = (double)(ug - s->prev_balance) * 3.6e12 / (double)dt_ns;
 		if (sig_push(s, PH_SIG_FLOW, t, (int64_t)(flow < 0 ? flow - 0.5 : flow + 0.5)) < 0)
 			return -1;
 	}
 	s->have_balance = 1;
-	s->prev_balance = x->balance_ug;
-	s->prev_balance_us = f->board_us;
+	s->prev_balance = ug;
+	s->prev_balance_us = board_us;
 	s->prev_balance_ns = t;
+	return 0;
+}
+
+static int on_fx_state(ph_trace_signals *s, int64_t t, const pp_frame *f, const pp_fx_state *x)
+{
+	if ((!s->monitored[PH_SIG_BALANCE] && on_balance(s, t, f->board_us, x->balance_ug) < 0) ||
+	    poll_push(s, PH_SIG_PRESSURE, t, x->pressure_pa) < 0 ||
+	    poll_push(s, PH_SIG_SUPPLY, t, x->supply_mv) < 0 ||
+	    poll_push(s, PH_SIG_RESERVOIR_TRUE, t, x->reservoir_nl) < 0 ||
+	    poll_push(s, PH_SIG_TEMP, t, x->temp_mc) < 0)
+		return -1;
 	return 0;
 }
 
 static int on_status(ph_trace_signals *s, int64_t t, const pp_status *x)
 {
-	if (sig_push(s, PH_SIG_RATE, t, x->rate_nl_h) < 0 ||
-	    sig_push(s, PH_SIG_RESERVOIR, t, x->reservoir_nl) < 0 ||
+	if (poll_push(s, PH_SIG_RATE, t, x->rate_nl_h) < 0 ||
+	    poll_push(s, PH_SIG_RESERVOIR, t, x->reservoir_nl) < 0 ||
 	    sig_push(s, PH_SIG_BATTERY, t, x->battery_mv) < 0 ||
-	    sig_push(s, PH_SIG_ALARMS, t, x->alarms) < 0 ||
+	    poll_push(s, PH_SIG_ALARMS, t, x->alarms) < 0 ||
 	    sig_push(s, PH_SIG_PUMP_DELIVERED, t, (int64_t)(x->delivered_nl & INT64_MAX)) < 0)
 		return -1;
 	return 0;
+}
+
+/* The series each monitored signal (PP_MON_*) feeds. */
+static const int mon_sig[] = {
+	[PP_MON_BALANCE_UG] = PH_SIG_BALANCE,
+	[PP_MON_PRESSURE_PA] = PH_SIG_PRESSURE,
+	[PP_MON_RESERVOIR_TRUE_NL] = PH_SIG_RESERVOIR_TRUE,
+	[PP_MON_SUPPLY_MV] = PH_SIG_SUPPLY,
+	[PP_MON_TEMP_MC] = PH_SIG_TEMP,
+	[PP_MON_MOTOR_STROKES] = PH_SIG_STROKES,
+	[PP_MON_RF_LOSS_PM] = PH_SIG_RF_LOSS,
+	[PP_MON_PINCH_PM] = PH_SIG_PINCH,
+	[PP_MON_PUMP_MODE] = PH_SIG_MODE,
+	[PP_MON_PUMP_RUNNING] = PH_SIG_RUNNING,
+	[PP_MON_PUMP_RATE_NL_H] = PH_SIG_RATE,
+	[PP_MON_PUMP_RESERVOIR_NL] = PH_SIG_RESERVOIR,
+	[PP_MON_PUMP_ALARMS] = PH_SIG_ALARMS,
+	[PP_MON_PUMP_BOLUS] = PH_SIG_BOLUS,
+};
+
+/* A monitor sample; an unknown signal (a newer board) is skipped. */
+static int on_sample(ph_trace_signals *s, int64_t t, const pp_frame *f, const pp_fx_sample *x)
+{
+	int sig;
+
+	if (x->signal >= sizeof mon_sig / sizeof mon_sig[0])
+		return 0;
+	sig = mon_sig[x->signal];
+	s->monitored[sig] = 1;
+	if (sig == PH_SIG_BALANCE)
+		return on_balance(s, t, f->board_us, x->value);
+	return sig_push(s, sig, t, x->value);
 }
 
 static int alarm_level(const ph_trace_signals *s)
@@ -253,6 +305,8 @@ static int on_frame(ph_trace_signals *s, const ph_trace_rec *rec, const uint8_t 
 		return on_status(s, rec->t_ns, &m.u.status);
 	if (m.type == pp_type_event)
 		return on_event(s, rec->t_ns, &f, &m.u.event);
+	if (m.type == pp_type_fx_sample)
+		return on_sample(s, rec->t_ns, &f, &m.u.fx_sample);
 	return 0;
 }
 

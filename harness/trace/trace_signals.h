@@ -10,6 +10,11 @@
  *   - pump event frames: alarm spans (ALARM_ON/ALARM_OFF with priority);
  *   - harness events (JSON, interface 2): test spans, fault spans,
  *     measurement and check-failure markers, the run's seed and board;
+ *   - fixture fx_sample frames, the board's continuous monitors (rig
+ *     signals and the pump's state, PROTOCOL.md "Monitors"): once a signal
+ *     has a monitor sample, the monitor alone feeds its series (a polled
+ *     reading in between would make a hold of it lie by more than the
+ *     deadband);
  *   - every record: cumulative frame counts per channel.
  * Flow assumes 1 ug on the balance is 1 nL (aqueous solution): it is
  * (b[i] - b[i-1]) / (t[i] - t[i-1]) in nL/h, over the fixture's own clock.
@@ -46,6 +51,12 @@ enum ph_trace_sig {
 	PH_SIG_ALARM_LEVEL,    /* alarm_level: highest priority active (events) */
 	PH_SIG_FRAMES_PUMP,    /* frames_pump: cumulative count */
 	PH_SIG_FRAMES_FIXTURE, /* frames_fixture: cumulative count */
+	PH_SIG_STROKES,        /* motor_strokes: counted on the motor line (monitor) */
+	PH_SIG_RF_LOSS,        /* rf_loss_pm: RF attenuator (monitor) */
+	PH_SIG_PINCH,          /* pinch_pm: pinch valve closure in force (monitor) */
+	PH_SIG_MODE,           /* pump_mode (monitor) */
+	PH_SIG_RUNNING,        /* pump_running (monitor) */
+	PH_SIG_BOLUS,          /* bolus_active: bolus kind, 0 none (monitor) */
 	PH_SIG_COUNT
 };
 
@@ -107,7 +118,8 @@ typedef struct ph_trace_signals {
 	uint64_t prev_balance_us;
 	int64_t prev_balance_ns;
 	int have_balance;
-	int alarm_open[256]; /* index + 1 of the open span per alarm code */
+	uint8_t monitored[PH_SIG_COUNT]; /* the series comes from monitor samples */
+	int alarm_open[256];             /* index + 1 of the open span per alarm code */
 	uint8_t recent_ev[64][12];
 	unsigned recent_n;
 } ph_trace_signals;

@@ -141,7 +141,9 @@ static int emit(synth *s, double sec, uint8_t ch, int dir, const pp_msg *m)
 }
 
 /* Every message type once, fields 1, 2, 3...  The replies the signals come
- * from (fx_state, status, event) appear in the run itself. */
+ * from (fx_state, status, event) appear in the run itself.  The monitor
+ * sample is recorded host-to-board, where no reading is taken from: as a
+ * reply it would take the pressure over from the fx_state readings. */
 static int prelude(synth *s)
 {
 	double sec = 1.0;
@@ -162,7 +164,9 @@ static int prelude(synth *s)
 			memcpy(body + f->offset, &v, sizes[f->type]);
 		}
 		if (emit(s, sec, d->channel == PP_CH_FIXTURE ? PP_CH_FIXTURE : PP_CH_PUMP,
-		         d->type < 0x80 ? PH_DIR_TO_BOARD : PH_DIR_FROM_BOARD, &m) < 0)
+		         d->type < 0x80 || d->type == pp_type_fx_sample ? PH_DIR_TO_BOARD
+		                                                        : PH_DIR_FROM_BOARD,
+		         &m) < 0)
 			return -1;
 	}
 	return 0;

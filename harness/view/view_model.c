@@ -66,13 +66,18 @@ typedef struct track_spec {
 	line_spec lines[PH_VIEW_MAX_LINES];
 } track_spec;
 
+/* Which lines are steps: a reading holds until the next one for the
+ * balance (it updates once a period), the line pressure (a monitor sends a
+ * sample whenever it leaves the deadband, so the hold is within it), the
+ * set-point, both reservoirs (a step per stroke) and the supply; only the
+ * flow, a rate computed between two readings, is drawn joined. */
 static const track_spec layout[] = {
 	{ PH_TRACK_ANALOG,
 	  "delivered",
 	  "uL",
 	  1e-3,
 	  2,
-	  { { PH_SIG_DELIVERED, "balance", 0x2ca02cff, 0 }, { -1, NULL, 0, 0 } } },
+	  { { PH_SIG_DELIVERED, "balance", 0x2ca02cff, 1 }, { -1, NULL, 0, 0 } } },
 	{ PH_TRACK_ANALOG,
 	  "flow",
 	  "uL/h",
@@ -86,22 +91,22 @@ static const track_spec layout[] = {
 	  "kPa",
 	  1e-3,
 	  1,
-	  { { PH_SIG_PRESSURE, "line", 0xd62728ff, 0 }, { -1, NULL, 0, 0 } } },
+	  { { PH_SIG_PRESSURE, "line", 0xd62728ff, 1 }, { -1, NULL, 0, 0 } } },
 	{ PH_TRACK_ANALOG,
 	  "reservoir",
 	  "mL",
 	  1e-6,
 	  1,
-	  { { PH_SIG_RESERVOIR, "computed", 0x9467bdff, 0 },
-	    { PH_SIG_RESERVOIR_TRUE, "true", 0x8c564bff, 0 },
+	  { { PH_SIG_RESERVOIR, "computed", 0x9467bdff, 1 },
+	    { PH_SIG_RESERVOIR_TRUE, "true", 0x8c564bff, 1 },
 	    { -1, NULL, 0, 0 } } },
 	{ PH_TRACK_ANALOG,
 	  "supply",
 	  "V",
 	  1e-3,
 	  1,
-	  { { PH_SIG_SUPPLY, "rail", 0x17becfff, 0 },
-	    { PH_SIG_BATTERY, "pump", 0xbcbd22ff, 0 },
+	  { { PH_SIG_SUPPLY, "rail", 0x17becfff, 1 },
+	    { PH_SIG_BATTERY, "pump", 0xbcbd22ff, 1 },
 	    { -1, NULL, 0, 0 } } },
 	{ PH_TRACK_FRAMES, "frames", "", 1, 0, { { -1, NULL, 0, 0 } } },
 	{ PH_TRACK_ALARMS, "alarms", "", 1, 0, { { -1, NULL, 0, 0 } } },

@@ -23,6 +23,11 @@
 
 #define PH_VIEW_MAX_LINES 3
 #define PH_VIEW_MAX_TRACKS 12
+/* Two readings of a line further apart than this are not joined: nothing
+ * was recorded in between (a monitor's longest default heartbeat is 1 h, so
+ * a monitored signal is never cut by it; a board that stopped answering
+ * is). */
+#define PH_VIEW_GAP_NS (2 * 3600LL * 1000000000)
 
 enum ph_view_track_kind {
 	PH_TRACK_ANALOG, /* lines of samples, min/max envelope when dense */

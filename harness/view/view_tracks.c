@@ -161,18 +161,24 @@ static void draw_raw(ph_view_ctx *c, const ph_view_line *l, const yscale *s, siz
 	for (size_t i = i0; i + 1 <= i1; i++) {
 		double xa = ph_view_t_to_x(c, ph_view_line_t(l, i)), ya = y_of(s, l->v[i]);
 		double xb, yb;
-		if (i + 1 < i1) {
+		int64_t ta = ph_view_line_t(l, i);
+		if (i + 1 < i1 && ph_view_line_t(l, i + 1) - ta > PH_VIEW_GAP_NS) {
+			continue; /* no data in between: a gap, never a line across */
+		} else if (i + 1 < i1) {
 			xb = ph_view_t_to_x(c, ph_view_line_t(l, i + 1));
 			yb = l->step ? ya : y_of(s, l->v[i + 1]);
 		} else if (l->step) {
-			xb = ph_view_t_to_x(c, c->m->t_max); /* hold the last set-point */
+			/* Hold the last value to the end, but not across a gap. */
+			int64_t te = c->m->t_max - ta > PH_VIEW_GAP_NS ? ta + PH_VIEW_GAP_NS
+			                                               : c->m->t_max;
+			xb = ph_view_t_to_x(c, te);
 			yb = ya;
 		} else {
 			if (i0 + 1 == i1 && xa >= lo && xa <= hi)
 				SDL_RenderDrawPoint(c->r, (int)lround(xa), (int)ya);
 			break;
 		}
-		if (l->step && i + 1 < i1) {
+		if (l->step && i + 1 < i1 && ph_view_line_t(l, i + 1) - ta <= PH_VIEW_GAP_NS) {
 			double xv = xb;
 			double yv0 = ya, yv1 = y_of(s, l->v[i + 1]);
 			if (xv >= lo && xv <= hi)

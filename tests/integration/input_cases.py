@@ -101,6 +101,17 @@ PROFILES = [
     ("huge_real", '{ "accuracy_pct": 1e400 }', r":1:\d+: real number overflow"),
     ("huge_integer", '{ "pump": { "serial": 99999999999999999999 } }', r":1:\d+: too big integer"),
     ("nul_byte", r'{ "name": "a\u0000b" }', r":1:\d+: "),
+    ("monitors_array", profile(monitors=[]), KEY.format("monitors") + r"must be an object"),
+    ("monitors_unknown_signal", profile(**{"monitors.presure_pa": {"deadband": 1}}),
+     r": unknown key 'monitors\.presure_pa'"),
+    ("monitors_unknown_field", profile(**{"monitors.pressure_pa.dead_band": 1}),
+     r": unknown key 'monitors\.pressure_pa\.dead_band'"),
+    ("monitors_negative", profile(**{"monitors.pressure_pa.deadband": -1}),
+     KEY.format("monitors.pressure_pa.deadband") + r"must be 0 to 1000000000, got -1"),
+    ("monitors_fraction", profile(**{"monitors.balance_ug.heartbeat_s": 1.5}),
+     KEY.format("monitors.balance_ug.heartbeat_s") + r"must be an integer"),
+    ("monitors_heartbeat_over_a_day", profile(**{"monitors.balance_ug.heartbeat_s": 86401}),
+     KEY.format("monitors.balance_ug.heartbeat_s") + r"must be 0 to 86400, got 86401"),
 ]
 
 

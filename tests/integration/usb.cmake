@@ -62,3 +62,10 @@ add_test(NAME usb_board_killed_mid_test
           ${CMAKE_CURRENT_SOURCE_DIR}/integration/scripts/usbkill/long.lua
           ${CMAKE_CURRENT_BINARY_DIR}/usb_board_killed)
 set_tests_properties(usb_board_killed_mid_test PROPERTIES LABELS usb TIMEOUT 120)
+
+# Issue 13, acceptance 4: the monitors' stream crosses USB.
+add_test(NAME usb_monitors_cross_usb
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/usb_monitors.sh ${PUMPHIL_BIN}
+          ${CMAKE_CURRENT_SOURCE_DIR}/integration/usb/monitors.lua
+          ${CMAKE_CURRENT_BINARY_DIR}/usb_monitors)
+set_tests_properties(usb_monitors_cross_usb PROPERTIES LABELS usb TIMEOUT 120)

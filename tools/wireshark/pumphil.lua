@@ -176,6 +176,22 @@ local codes = {
 		[3] = "PRIMING",
 		[4] = "BRIDGE",
 	},
+	MON = {
+		[0] = "BALANCE_UG",
+		[1] = "PRESSURE_PA",
+		[2] = "RESERVOIR_TRUE_NL",
+		[3] = "SUPPLY_MV",
+		[4] = "TEMP_MC",
+		[5] = "MOTOR_STROKES",
+		[6] = "RF_LOSS_PM",
+		[7] = "PINCH_PM",
+		[8] = "PUMP_MODE",
+		[9] = "PUMP_RUNNING",
+		[10] = "PUMP_RATE_NL_H",
+		[11] = "PUMP_RESERVOIR_NL",
+		[12] = "PUMP_ALARMS",
+		[13] = "PUMP_BOLUS",
+	},
 }
 
 local messages = {
@@ -502,6 +518,28 @@ local messages = {
 			{ name = "code", type = "u8", unit = "", codes = "NAK", doc = "NAK code, see PROTOCOL.md" },
 			{ name = "req_type", type = "u8", unit = "", codes = "TYPE", doc = "Type byte of the offending frame, if known" },
 			{ name = "req_seq", type = "u16", unit = "", doc = "Sequence number of the offending frame, if known" },
+		},
+	},
+	[0x4d] = {
+		name = "fx_monitor",
+		channel = "fixture",
+		len = 13,
+		doc = "Subscribe to one monitored signal (or change its rule): from now on the board sends fx_sample frames for it on its own schedule, without being asked.  Reply: ack.  A signal of 255 with period_ms 0 unsubscribes every signal.",
+		fields = {
+			{ name = "signal", type = "u8", unit = "", doc = "Monitored signal code (MON table, see PROTOCOL.md)" },
+			{ name = "period_ms", type = "u32", unit = "ms", doc = "Sampling period of a board that cannot know when the signal changes; 0 = unsubscribe this signal.  The virtual bench samples at the exact change points instead" },
+			{ name = "deadband", type = "u32", unit = "", doc = "Send a sample when the value moved by more than this since the last one sent (signal's unit; 0 = every change)" },
+			{ name = "heartbeat_s", type = "u32", unit = "s", doc = "Send a sample at least this often even when nothing moved" },
+		},
+	},
+	[0xcd] = {
+		name = "fx_sample",
+		channel = "fixture",
+		len = 5,
+		doc = "Unsolicited monitor sample (seq 0): one signal's value at the instant in the frame's board stamp (rig clock for rig signals, the pump's clock for pump state).  Never acknowledged.",
+		fields = {
+			{ name = "signal", type = "u8", unit = "", doc = "Monitored signal code (MON table)" },
+			{ name = "value", type = "i32", unit = "", doc = "Value in the signal's unit" },
 		},
 	},
 }
