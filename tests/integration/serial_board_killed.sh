@@ -15,6 +15,7 @@ fail() {
 	cat "$W/out" >&2 2>/dev/null || true
 	exit 1
 }
+: >"$W/pty" # exists before the loop reads it, whatever the scheduler does
 "$P" board --pty >"$W/pty" 2>"$W/board.err" </dev/null &
 BP=$!
 trap 'kill -KILL $BP 2>/dev/null || true' EXIT

@@ -16,6 +16,7 @@ fail() {
 	cat "$W/out" >&2 2>/dev/null || true
 	exit 1
 }
+: >"$W/env" # exists before the loop reads it, whatever the scheduler does
 "$P" board --usb --serial VBKILL01 >"$W/env" 2>"$W/board.err" </dev/null &
 BP=$!
 trap 'kill -KILL $BP 2>/dev/null || true' EXIT
