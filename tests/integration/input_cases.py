@@ -207,6 +207,10 @@ def new_fault(c):
 
 
 FAULT = r": fault '{}': "
+# Where an entry appended to the catalogue lands, and where 'leak' is
+# (from 1, as the messages count, like Lua): the catalogue grows with every fault.
+NFAULTS = len(FAULTS["faults"]) + 1
+LEAK_AT = [f["name"] for f in FAULTS["faults"]].index("leak") + 1
 DRUG = r": drugs\[{}\] \('{}'\): "
 # (name, (file, text), regex after "<dir>/<file>")
 CATALOGUES = [
@@ -216,8 +220,10 @@ CATALOGUES = [
     ("faults_not_object", ("faults.json", "[]"), r": the catalogue is a JSON object"),
     ("faults_unknown_top_key", faults_with(setp("fautls", [])), r": unknown key 'fautls'"),
     ("faults_empty_list", faults_with(setp("faults", [])), r": key 'faults': must be a non-empty list"),
-    ("faults_entry_string", faults_with(lambda c: c["faults"].append("leak")), r": faults\[26\] must be an object"),
-    ("fault_duplicate_name", faults_with(dup_fault), r": fault 'leak' is listed twice \(faults\[5\] and faults\[26\]\)"),
+    ("faults_entry_string", faults_with(lambda c: c["faults"].append("leak")),
+     r": faults\[%d\] must be an object" % NFAULTS),
+    ("fault_duplicate_name", faults_with(dup_fault),
+     r": fault 'leak' is listed twice \(faults\[%d\] and faults\[%d\]\)" % (LEAK_AT, NFAULTS)),
     ("fault_without_driver", faults_with(new_fault), FAULT.format("gremlins") + r"|: fault 'gremlins' has no driver"),
     ("fault_driver_unlisted", faults_with(drop_fault), r": pumphil_faults\.lua drives 'leak', which the catalogue does not list"),
     ("fault_unknown_key", faults_with(setp("leak.hazard", ["HAZ-UNDER"])), FAULT.format("leak") + r"unknown key 'hazard'"),
