@@ -631,10 +631,15 @@ function Pump:call(name, fields)
   return try_call("pump", name, fields)
 end
 
+-- session_open as this programmer: the reply, or nil and the outcome.
+local function try_session_open(timeout_s)
+  return try_call("pump", "session_open", { programmer_id = 0x50480001, timeout_s = timeout_s })
+end
+
 function Pump:session(timeout)
   duration(timeout, "pump:session", "timeout", true)
-  local r = call("pump", "session_open", { programmer_id = 0x50480001,
-                                           timeout_s = timeout and round(timeout / U.s) or 0 })
+  local r, o = try_session_open(timeout and round(timeout / U.s) or 0)
+  if not r then raise(o) end
   self.open = true
   return outcome(r)
 end
@@ -648,17 +653,16 @@ end
 -- board closed it meanwhile.  The reply, or nil and the outcome of a link
 -- failure.
 function Pump:try_command(name, fields)
-  if not self.open then
-    local r, o = try_call("pump", "session_open", { programmer_id = 0x50480001, timeout_s = 0 })
-    if not r then return nil, o end
-    self.open = true
+  for attempt = 1, 2 do
+    if not self.open then
+      local r, o = try_session_open(0)
+      if not r then return nil, o end
+      self.open = true
+    end
+    local r, o = try_call("pump", name, fields)
+    if r or attempt == 2 or o.kind ~= "nak" or o.reply.code ~= ph.codes.NAK.NO_SESSION then return r, o end
+    self.open = false -- the board closed it meanwhile: reopen once
   end
-  local r, o = try_call("pump", name, fields)
-  if not r and o.kind == "nak" and o.reply.code == ph.codes.NAK.NO_SESSION then
-    self.open = false
-    return self:try_command(name, fields)
-  end
-  return r, o
 end
 
 -- The outcome of a therapy command, whatever the device did.
