@@ -12,34 +12,15 @@
 
 #include <cmocka.h>
 
-#include "fixture_priv.h"
+#include "sim_fixture_test.h" /* fixture_priv.h, F, fixture_setup, fx_set */
 
 #define S 1000000000LL
 #define H (3600 * S)
 #define STROKE 250u
 
-static fixture F;
-
 static int setup(void **state)
 {
-	fixture_config c;
-
-	fixture_config_default(&c);
-	fixture_init(&F, &c, 7);
-	*state = &F;
-	return 0;
-}
-
-static int fx_set(fixture *fx, int64_t t, uint8_t param, int32_t v)
-{
-	pp_msg req = { .type = pp_type_fx_set }, reply;
-	int kind;
-	uint32_t at;
-
-	req.u.fx_set.param = param;
-	req.u.fx_set.value = v;
-	assert_int_equal(fixture_handle(fx, t, &req, &reply, &kind, &at), 0);
-	return reply.u.ack.result;
+	return fixture_setup(state, 7);
 }
 
 /* The volume one stroke takes out of the reservoir at t. */
